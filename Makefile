@@ -1,0 +1,46 @@
+# The README's two commands: `make run` and `make test`. Everything else supports them.
+VENV      := .venv
+PY        := $(VENV)/bin/python
+STAMP     := $(VENV)/.install-stamp
+DEV_STAMP := $(VENV)/.dev-install-stamp
+DB        ?= data/referrals.duckdb
+PORT      ?= 8501
+
+.PHONY: install install-dev run test lint format bench sample clean
+
+$(STAMP): requirements.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(STAMP)
+
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install-dev: $(DEV_STAMP)
+
+run: $(STAMP)
+	$(PY) -m analytics sample --db $(DB) --if-empty
+	REFERRALS_DB=$(DB) $(PY) -m streamlit run dashboard.py --server.port $(PORT) \
+		--server.headless true --browser.gatherUsageStats false
+
+test: $(DEV_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest
+
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: $(DEV_STAMP)
+	$(PY) -m bench.bench_ingest
+
+sample: $(STAMP)
+	$(PY) -m sample_data.generate
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Referral analytics for physical-therapy practices: ingest, store, metrics, charts, exports."""

@@ -1,0 +1,232 @@
+"""`python -m analytics`: the same ingest and metrics the app runs, without Streamlit."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from analytics.errors import IngestError
+from analytics.filters import Filters
+from analytics.ingest import prepare
+from analytics.store import Store
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
+SAMPLE_FILES = (
+    ("northside_webpt_referrals.xlsx", "referrals"),
+    ("riverside_case_export.csv", "referrals"),
+    ("lakeside_referral_log.csv", "referrals"),
+    ("outreach_log.xlsx", "activities"),
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line, run one command, return the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except IngestError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m analytics",
+        description="Referral analytics for physical-therapy practices.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ingest = sub.add_parser("ingest", help="load referral exports or outreach logs")
+    ingest.add_argument("files", nargs="+", metavar="FILE")
+    ingest.add_argument("--db", help="store file (default data/referrals.duckdb or $REFERRALS_DB)")
+    ingest.add_argument("--kind", choices=("referrals", "activities"), default="referrals")
+    ingest.add_argument("--clinic", help="clinic for rows without one")
+    ingest.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="map a canonical field to a column (repeatable)",
+    )
+    ingest.add_argument("--sheet", help="the workbook sheet to read (default: detected)")
+    ingest.add_argument(
+        "--replace", action="store_true", help="replace what the store has for the file's period"
+    )
+    ingest.add_argument("--json", action="store_true", help="print one JSON result per file")
+    ingest.set_defaults(run=_ingest)
+
+    metrics = sub.add_parser("metrics", help="print every metric for a period")
+    metrics.add_argument("--db")
+    metrics.add_argument("--start", type=_date)
+    metrics.add_argument("--end", type=_date)
+    metrics.add_argument("--clinic", action="append", default=[])
+    metrics.add_argument("--basis", choices=("referrals", "revenue"), default="referrals")
+    metrics.add_argument("--level", choices=("partner", "organization"), default="partner")
+    metrics.add_argument("--json", action="store_true", help="print JSON (the only format)")
+    metrics.set_defaults(run=_metrics)
+
+    sample = sub.add_parser("sample", help="load the bundled sample practice")
+    sample.add_argument("--db")
+    sample.add_argument(
+        "--if-empty", action="store_true", help="only when the store has no referrals yet"
+    )
+    sample.set_defaults(run=_sample)
+    return parser
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2025-03-31") from None
+
+
+def _overrides(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        field, sep, column = pair.partition("=")
+        if not sep or not field.strip():
+            raise IngestError(
+                f"--map takes FIELD=COLUMN, e.g. referral_date='Date Referred'; got '{pair}'."
+            )
+        out[field.strip()] = column.strip()
+    return out
+
+
+def ingest_file(
+    store: Store,
+    path: Path,
+    *,
+    kind: str,
+    clinic: str | None = None,
+    overrides: dict[str, str] | None = None,
+    sheet: str | None = None,
+    replace: bool = False,
+) -> dict:
+    """Load one file into the store and describe what happened, as `ingest --json` prints it."""
+    result: dict = {
+        "file": str(path),
+        "status": "error",
+        "rows_loaded": 0,
+        "rows_rejected": 0,
+        "rejections": [],
+        "period": {"start": None, "end": None},
+        "mapping": {},
+    }
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"{path} cannot be read ({exc.strerror}); check the path.") from None
+    prepared = prepare(
+        data,
+        path.name,
+        store.ingest_context(),
+        kind=kind,
+        clinic=clinic,
+        overrides=overrides,
+        sheet=sheet,
+    )
+    saved = store.save(prepared, replace=replace, remember_mapping=bool(overrides))
+    start, end = prepared.period
+    result |= {
+        "status": saved.status,
+        "rows_loaded": prepared.rows_loaded if saved.status == "loaded" else 0,
+        "rows_rejected": prepared.rows_rejected,
+        "rejections": [{"row": r.row, "reason": r.reason} for r in prepared.rejections],
+        "period": {
+            "start": start.isoformat() if start else None,
+            "end": end.isoformat() if end else None,
+        },
+        "mapping": prepared.mapping,
+    }
+    if saved.status == "loaded":
+        result["upload_id"] = saved.upload_id
+        if replace:
+            result["rows_replaced"] = saved.replaced_rows
+    return result
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    overrides = _overrides(args.map)
+    store = Store(args.db)
+    failed = False
+    results = []
+    for name in args.files:
+        path = Path(name)
+        try:
+            result = ingest_file(
+                store,
+                path,
+                kind=args.kind,
+                clinic=args.clinic,
+                overrides=overrides,
+                sheet=args.sheet,
+                replace=args.replace,
+            )
+        except IngestError as exc:
+            failed = True
+            print(str(exc), file=sys.stderr)
+            result = {
+                "file": name,
+                "status": "error",
+                "error": str(exc),
+                "rows_loaded": 0,
+                "rows_rejected": 0,
+                "rejections": [],
+                "period": {"start": None, "end": None},
+                "mapping": {},
+            }
+        results.append(result)
+        if not args.json:
+            print(_describe(result))
+    if args.json:
+        print(json.dumps(results if len(results) > 1 else results[0], indent=2))
+    return 2 if failed else 0
+
+
+def _describe(result: dict) -> str:
+    if result["status"] == "error":
+        return f"{result['file']}: not loaded"
+    if result["status"] == "duplicate":
+        return f"{result['file']}: already loaded (same file), nothing changed"
+    period = result["period"]
+    return (
+        f"{result['file']}: {result['rows_loaded']:,} rows loaded, "
+        f"{result['rows_rejected']:,} rejected, {period['start']} to {period['end']}"
+    )
+
+
+def _sample(args: argparse.Namespace) -> int:
+    store = Store(args.db)
+    if args.if_empty and not store.is_empty():
+        print(f"{store.path} already holds referrals; sample data not loaded.")
+        return 0
+    for name, kind in SAMPLE_FILES:
+        result = ingest_file(store, SAMPLE_DIR / name, kind=kind)
+        print(_describe(result))
+    return 0
+
+
+def _metrics(args: argparse.Namespace) -> int:
+    from analytics.summary import metrics_summary
+
+    filters = Filters(
+        start=args.start,
+        end=args.end,
+        clinics=tuple(args.clinic),
+        basis=args.basis,
+        level=args.level,
+    )
+    store = Store(args.db)
+    history = store.referrals(Filters(end=args.end, clinics=tuple(args.clinic)))
+    frame = store.referrals(filters)
+    summary = metrics_summary(frame, filters, history=history, activities=store.activities(filters))
+    print(json.dumps(summary, indent=2, default=str))
+    return 0

@@ -1,0 +1,421 @@
+"""From file bytes to canonical rows: read, find the table, map, normalise, validate."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from analytics import mapping as mapping_mod
+from analytics import sources, values
+from analytics.activities import activity_type_of
+from analytics.errors import IngestError
+from analytics.layout import FOOTER, find_header, is_footer
+from analytics.readers import Grid, read_workbook
+from analytics.schema import REFERRAL_COLUMNS, UNASSIGNED_CLINIC, UNKNOWN_SOURCE
+
+MAX_LISTED_REJECTIONS = 1000
+PHYSICIAN_HEADERS = {"referring physician", "physician", "doctor", "referring doctor"}
+UNASSIGNED = {"(unassigned)", "unassigned", "none", "n/a", "-", "unknown"}
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A row left out, numbered as the user sees it in Excel, with the reason."""
+
+    row: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class IngestContext:
+    """What the ingest needs from the store: the hashing salt, saved mappings, known aliases."""
+
+    salt: bytes
+    saved_mappings: dict[str, dict[str, str]] = field(default_factory=dict)
+    aliases: pd.DataFrame | None = None
+
+
+@dataclass
+class Prepared:
+    """One file read and validated, ready to be written in one transaction."""
+
+    file_name: str
+    file_hash: str
+    kind: str
+    sheet: str
+    sheets: tuple[str, ...]
+    headers: list[str]
+    mapping: dict[str, str]
+    mapping_origin: str  # "detected" | "saved" | "edited"
+    signature: str
+    frame: pd.DataFrame
+    aliases: pd.DataFrame
+    rejections: list[Rejection]
+    rows_rejected: int
+    quality: dict
+    preview: pd.DataFrame
+
+    @property
+    def rows_loaded(self) -> int:
+        return len(self.frame)
+
+    @property
+    def period(self) -> tuple[date | None, date | None]:
+        col = "referral_date" if self.kind == "referrals" else "activity_date"
+        if self.frame.empty:
+            return None, None
+        return self.frame[col].min().date(), self.frame[col].max().date()
+
+    @property
+    def clinics(self) -> tuple[str, ...]:
+        if self.kind != "referrals" or self.frame.empty:
+            return ()
+        return tuple(sorted(self.frame["clinic"].dropna().unique()))
+
+
+def file_hash(data: bytes) -> str:
+    """Content hash that identifies an upload: the same bytes twice are one upload."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def list_sheets(data: bytes, file_name: str) -> tuple[str, ...]:
+    """Names of the sheets holding data, for the user to pick from."""
+    return tuple(read_workbook(data, file_name).sheets)
+
+
+def prepare(
+    data: bytes,
+    file_name: str,
+    context: IngestContext,
+    *,
+    kind: str = "referrals",
+    clinic: str | None = None,
+    overrides: dict[str, str] | None = None,
+    sheet: str | None = None,
+    today: date | None = None,
+) -> Prepared:
+    """Read one export and return its canonical rows, or raise IngestError with one sentence."""
+    if kind not in ("referrals", "activities"):
+        raise IngestError(f"Unknown kind '{kind}'; use referrals or activities.")
+    book = read_workbook(data, file_name)
+    grid = _choose_sheet(book.sheets, sheet, kind, file_name)
+    header_index = find_header(grid.head, kind)
+    headers = mapping_mod.unique_headers(grid.head[header_index] if grid.head else [])
+    body = grid.body(header_index)
+    if body.shape[1] < len(headers):
+        for col in range(body.shape[1], len(headers)):
+            body[col] = None
+    body = body.iloc[:, : len(headers)]
+    body.columns = headers
+    if body.empty or not len(headers):
+        raise IngestError(
+            f"{file_name} has a header but no rows of data; check the report's date range."
+        )
+
+    signature = mapping_mod.layout_signature(headers, kind)
+    saved = context.saved_mappings.get(signature)
+    if saved and all(col in headers for col in saved.values()):
+        found, origin = dict(saved), "saved"
+    else:
+        found, origin = mapping_mod.detect_mapping(headers, body, kind), "detected"
+    if overrides:
+        found = mapping_mod.apply_overrides(found, overrides, headers, kind)
+        origin = "edited"
+    mapping_mod.check_required(found, headers, kind, file_name)
+
+    first_row = header_index + 2  # spreadsheet row number of body row 0
+    today = today or date.today()
+    if kind == "referrals":
+        frame, rejected, quality, aliases = _referrals(
+            body, found, context, clinic, first_row, today
+        )
+    else:
+        frame, rejected, quality, aliases = _activities(body, found, context, first_row, today)
+    if frame.empty:
+        reasons = {r.reason for r in rejected[:5]}
+        raise IngestError(
+            f"None of the {len(body)} rows in {file_name} could be used "
+            f"({'; '.join(sorted(reasons)) or 'no data rows'}); check the column mapping "
+            "and the export's date range."
+        )
+    quality |= {"title_rows": header_index, "sheet": grid.sheet}
+    return Prepared(
+        file_name=file_name,
+        file_hash=file_hash(data),
+        kind=kind,
+        sheet=grid.sheet,
+        sheets=tuple(book.sheets),
+        headers=headers,
+        mapping=found,
+        mapping_origin=origin,
+        signature=signature,
+        frame=frame,
+        aliases=aliases,
+        rejections=rejected[:MAX_LISTED_REJECTIONS],
+        rows_rejected=len(rejected),
+        quality=quality,
+        preview=_preview(body, found, kind),
+    )
+
+
+def _preview(body: pd.DataFrame, found: dict[str, str], kind: str) -> pd.DataFrame:
+    """The first rows as text for the mapping editor, patient columns blanked out."""
+    preview = body.head(20).astype(str).replace({"None": "", "nan": "", "<NA>": ""})
+    patient_names = set(mapping_mod.REFERRAL_SYNONYMS["patient"])
+    for header in preview.columns:
+        if header == found.get("patient") or mapping_mod.normalize_header(header) in patient_names:
+            preview[header] = "(hidden: patient identifier)"
+    return preview
+
+
+def _choose_sheet(sheets: dict[str, Grid], wanted: str | None, kind: str, file_name: str) -> Grid:
+    if wanted is not None:
+        if wanted not in sheets:
+            raise IngestError(
+                f"{file_name} has no sheet named '{wanted}'; its sheets are: {', '.join(sheets)}."
+            )
+        return sheets[wanted]
+    if len(sheets) == 1:
+        return next(iter(sheets.values()))
+    # The sheet whose best row names the most canonical fields holds the referrals.
+    scored = [
+        (max((mapping_mod.header_score(r, kind) for r in g.head), default=0), -i, g)
+        for i, g in enumerate(sheets.values())
+    ]
+    return max(scored, key=lambda t: (t[0], t[1]))[2]
+
+
+def _text(body: pd.DataFrame, found: dict[str, str], name: str) -> pd.Series | None:
+    return values.clean_text(body[found[name]]) if name in found else None
+
+
+def _date_problems(
+    body: pd.DataFrame, dates: pd.Series, date_col: str, first_row: int, today: date
+) -> tuple[pd.Series, list[Rejection], dict]:
+    """Sort rows without a usable date into blanks, footers and rejections."""
+    keep = dates.notna()
+    future = dates > pd.Timestamp(today + timedelta(days=1))
+    keep &= ~future
+    rejected: list[Rejection] = []
+    blank = footer = 0
+    positions = np.flatnonzero(~keep.to_numpy())
+    raw_dates = body[date_col]
+    past_footer = False
+    for pos in positions:
+        cells = body.iloc[pos].tolist()
+        if not any(c is not None and str(c).strip() not in ("", "nan", "None") for c in cells):
+            blank += 1
+            continue
+        if past_footer or is_footer(cells):
+            footer += 1
+            past_footer = past_footer or pos > len(body) * 0.5
+            continue
+        raw = raw_dates.iloc[pos]
+        row = first_row + int(pos)
+        if bool(future.iloc[pos]):
+            when = dates.iloc[pos].date().isoformat()
+            reason = f"date {when} is in the future"
+        elif raw is None or str(raw).strip() in ("", "nan", "None"):
+            reason = "no date"
+        else:
+            shown = str(raw).strip()[:30]
+            reason = f"'{shown}' is not a readable date (expected e.g. 3/14/2025 or 2025-03-14)"
+        rejected.append(Rejection(row, reason))
+    return keep, rejected, {"blank_rows": blank, "footer_rows": footer}
+
+
+def hash_identifiers(raw: pd.Series, salt: bytes) -> pd.Series:
+    """Salted hashes of patient identifiers; the raw values go no further than this."""
+    folded = raw.str.casefold()
+    codes, uniques = pd.factorize(folded, use_na_sentinel=True)
+    hashed = np.array(
+        [hashlib.blake2b(u.encode(), key=salt, digest_size=12).hexdigest() for u in uniques],
+        dtype=object,
+    )
+    out = np.where(codes >= 0, hashed[np.maximum(codes, 0)] if len(hashed) else None, None)
+    return pd.Series(out, index=raw.index, dtype="str")
+
+
+def _referrals(
+    body: pd.DataFrame,
+    found: dict[str, str],
+    context: IngestContext,
+    clinic: str | None,
+    first_row: int,
+    today: date,
+) -> tuple[pd.DataFrame, list[Rejection], dict, pd.DataFrame]:
+    dates, convention = values.parse_dates_report(body[found["referral_date"]])
+    keep, rejected, quality = _date_problems(body, dates, found["referral_date"], first_row, today)
+    quality["date_convention"] = convention
+
+    names = _text(body, found, "source_name")
+    labels = _text(body, found, "source_type")
+    if names is not None:
+        # A "Total" in the name column with a date is a subtotal line, not a referral.
+        footer_names = names.dropna().unique()
+        footer_names = [n for n in footer_names if FOOTER.match(n)]
+        if footer_names:
+            subtotal = names.isin(footer_names) & keep
+            quality["footer_rows"] += int(subtotal.sum())
+            keep &= ~subtotal
+    counts = None
+    if "count" in found:
+        counts = values.parse_counts(body[found["count"]])
+        missing = counts.isna() & keep
+        for pos in np.flatnonzero(missing.to_numpy()):
+            rejected.append(Rejection(first_row + int(pos), "no count of referrals"))
+        keep &= ~missing
+        zero = (counts == 0) & keep
+        quality["zero_count_rows"] = int(zero.sum())
+        keep &= ~zero
+    rejected.sort(key=lambda r: r.row)
+
+    body = body[keep.to_numpy()]
+    idx = body.index
+    dates = dates[keep]
+    names = names[keep] if names is not None else pd.Series(pd.NA, index=idx, dtype="str")
+    labels = labels[keep] if labels is not None else None
+    if "physician_flag" in found:
+        flag = values.parse_flags(body[found["physician_flag"]])
+        physician_label = pd.Series("Physician", index=idx, dtype="str").where(flag.fillna(False))
+        labels = physician_label if labels is None else labels.fillna(physician_label)
+
+    if "npi" in found:
+        npi, npi_valid = values.normalize_npi(body[found["npi"]])
+    else:
+        npi = pd.Series(pd.NA, index=idx, dtype="str")
+        npi_valid = pd.Series(False, index=idx)
+    name_header = mapping_mod.normalize_header(found.get("source_name", ""))
+    default_type = "physician" if name_header in PHYSICIAN_HEADERS else "unknown"
+    resolution = sources.resolve_sources(
+        names, npi, npi_valid, labels, context.aliases, default_type=default_type
+    )
+
+    clinics = _text(body, found, "clinic")
+    if clinics is None:
+        clinics = pd.Series(clinic or UNASSIGNED_CLINIC, index=idx, dtype="str")
+    else:
+        unassigned = clinics.isna() | clinics.str.casefold().isin(UNASSIGNED)
+        clinics = clinics.mask(unassigned, clinic or UNASSIGNED_CLINIC)
+
+    if "patient" in found:
+        patient_key = hash_identifiers(values.clean_text(body[found["patient"]]), context.salt)
+    else:
+        patient_key = pd.Series(pd.NA, index=idx, dtype="str")
+
+    eval_date = _dates(body, found, "eval_date")
+    arrived = (
+        values.parse_flags(body[found["arrived"]])
+        if "arrived" in found
+        else pd.Series(pd.NA, index=idx, dtype="boolean")
+    )
+    arrived = arrived.mask(eval_date.notna(), True)
+    if "eval_date" in found:
+        arrived = arrived.fillna(False)
+
+    frame = pd.DataFrame(
+        {
+            "referral_date": dates.astype("datetime64[ns]"),
+            "source_name": names.astype("str"),
+            "source": resolution.frame["source"].astype("str"),
+            "source_type": resolution.frame["source_type"].astype("str"),
+            "organization": _opt_text(body, found, "organization", idx),
+            "npi": npi.astype("str"),
+            "npi_valid": npi_valid.astype(bool),
+            "clinic": clinics.astype("str"),
+            "payer": _opt_text(body, found, "payer", idx),
+            "patient_key": patient_key,
+            "case_id": _opt_text(body, found, "case_id", idx),
+            "eval_date": eval_date,
+            "arrived": arrived.astype("boolean"),
+            "visits": _numbers(body, found, "visits", values.parse_counts),
+            "charges": _numbers(body, found, "charges", values.parse_money),
+            "payments": _numbers(body, found, "payments", values.parse_money),
+            "discharge_date": _dates(body, found, "discharge_date"),
+            "count": (counts[keep].round().astype("int64") if counts is not None else 1),
+        },
+        index=idx,
+    ).reset_index(drop=True)
+    frame = frame[[c for c in REFERRAL_COLUMNS if c != "upload_id"]]
+    total = int(frame["count"].sum())
+    unknown = int(frame.loc[frame["source"] == UNKNOWN_SOURCE, "count"].sum())
+    quality |= {
+        "referrals": total,
+        "unknown_source_referrals": unknown,
+        "unknown_source_share": round(unknown / total, 4) if total else None,
+        "unassigned_clinic_rows": int((frame["clinic"] == UNASSIGNED_CLINIC).sum()),
+        "invalid_npis": int((frame["npi"].notna() & ~frame["npi_valid"]).sum()),
+        "eval_before_referral": int((frame["eval_date"] < frame["referral_date"]).sum()),
+        "sources": int(frame["source"].nunique()),
+    }
+    return frame, rejected, quality, resolution.aliases
+
+
+def _opt_text(body: pd.DataFrame, found: dict[str, str], name: str, idx: pd.Index) -> pd.Series:
+    text = _text(body, found, name)
+    return text if text is not None else pd.Series(pd.NA, index=idx, dtype="str")
+
+
+def _dates(body: pd.DataFrame, found: dict[str, str], name: str) -> pd.Series:
+    if name not in found:
+        return pd.Series(pd.NaT, index=body.index, dtype="datetime64[ns]")
+    return values.parse_dates(body[found[name]]).astype("datetime64[ns]")
+
+
+def _numbers(body: pd.DataFrame, found: dict[str, str], name: str, parse) -> pd.Series:
+    if name not in found:
+        return pd.Series(np.nan, index=body.index, dtype="float64")
+    return parse(body[found[name]]).astype("float64")
+
+
+def _activities(
+    body: pd.DataFrame,
+    found: dict[str, str],
+    context: IngestContext,
+    first_row: int,
+    today: date,
+) -> tuple[pd.DataFrame, list[Rejection], dict, pd.DataFrame]:
+    dates, convention = values.parse_dates_report(body[found["activity_date"]])
+    keep, rejected, quality = _date_problems(body, dates, found["activity_date"], first_row, today)
+    partner_names = values.clean_text(body[found["partner"]])
+    no_partner = partner_names.isna() & keep
+    for pos in np.flatnonzero(no_partner.to_numpy()):
+        rejected.append(Rejection(first_row + int(pos), "no referral partner"))
+    keep &= ~no_partner
+    rejected.sort(key=lambda r: r.row)
+    body = body[keep.to_numpy()]
+    partner_names = partner_names[keep]
+    idx = body.index
+    empty = pd.Series(pd.NA, index=idx, dtype="str")
+    resolution = sources.resolve_sources(
+        partner_names,
+        empty,
+        pd.Series(False, index=idx),
+        None,
+        context.aliases,
+    )
+    kinds = _text(body, found, "activity_type")
+    kinds = kinds.map(activity_type_of, na_action="ignore") if kinds is not None else empty
+    cost = _numbers(body, found, "cost", values.parse_money).fillna(0.0)
+    frame = pd.DataFrame(
+        {
+            "activity_date": dates[keep].astype("datetime64[ns]"),
+            "partner_name": partner_names.astype("str"),
+            "partner": resolution.frame["source"].astype("str"),
+            "activity_type": kinds.fillna("other").astype("str"),
+            "cost": cost,
+            "staff": _opt_text(body, found, "staff", idx),
+            "notes": _opt_text(body, found, "notes", idx),
+        },
+        index=idx,
+    ).reset_index(drop=True)
+    quality |= {
+        "date_convention": convention,
+        "activities": len(frame),
+        "total_cost": round(float(frame["cost"].sum()), 2),
+    }
+    return frame, rejected, quality, resolution.aliases.iloc[0:0]

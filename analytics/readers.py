@@ -1,0 +1,328 @@
+"""Turn uploaded file bytes into raw grids of cells: workbooks, delimited text, HTML tables."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import python_calamine
+
+from analytics.errors import IngestError
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
+DELIMITERS = (",", ";", "\t", "|")
+HEAD_LINES = 40  # rows looked at to find the header; title blocks are never this long
+
+
+@dataclass(frozen=True)
+class Grid:
+    """One sheet: `head` holds its first rows as lists; `body(i)` reads every row below row i.
+
+    Row i of `head` is spreadsheet row i + 1, and body row j is spreadsheet row i + 2 + j,
+    so rejections can name the row a user sees in Excel.
+    """
+
+    sheet: str
+    head: list[list[object]]
+    body: Callable[[int], pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Workbook:
+    """All sheets of one file, each as a lazily read grid."""
+
+    sheets: dict[str, Grid]
+    kind: str  # "excel" | "text" | "html"
+
+
+def sniff_kind(data: bytes, file_name: str) -> str:
+    """Say what a file really is from its first bytes, whatever its name claims."""
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if not data.strip():
+        raise IngestError(f"{file_name} is empty; export the report again and upload that file.")
+    if data.startswith(b"\xd0\xcf\x11\xe0") and _is_encrypted_ole(data):
+        raise IngestError(
+            f"{file_name} is password-protected; open it in Excel, remove the password "
+            "(File > Info > Protect Workbook), save, and upload it again."
+        )
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
+        return "excel"
+    if head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")) or b"<table" in head:
+        if b"<table" in data[:1_000_000].lower():
+            return "html"
+        raise IngestError(
+            f"{file_name} is a web page without a table, not a spreadsheet; export the report "
+            "as Excel or CSV and upload that."
+        )
+    if data.startswith(b"%PDF"):
+        raise IngestError(
+            f"{file_name} is a PDF, which cannot be read as data; export the report as Excel "
+            "or CSV instead."
+        )
+    sample = data[:65536]
+    if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise IngestError(
+            f"{file_name} is not a spreadsheet or CSV file; export the report as Excel or CSV "
+            "and upload that."
+        )
+    return "text"
+
+
+def _is_encrypted_ole(data: bytes) -> bool:
+    # Office encrypts xlsx by wrapping it in an OLE container with an "EncryptedPackage" stream.
+    marker = "EncryptedPackage".encode("utf-16-le")
+    return marker in data[:1_000_000] or b"EncryptionInfo" in data[:1_000_000].replace(b"\x00", b"")
+
+
+def read_workbook(data: bytes, file_name: str) -> Workbook:
+    """Open any supported file and list its sheets; one clear IngestError when it cannot."""
+    kind = sniff_kind(data, file_name)
+    if kind == "excel":
+        return _read_excel(data, file_name)
+    if kind == "html":
+        return _read_html(data, file_name)
+    return _read_text(data, file_name)
+
+
+# Excel, OpenDocument ----------------------------------------------------------------------
+
+
+class _ExcelSheet:
+    def __init__(self, rows: list[list[object]]):
+        self.rows = rows
+
+    def body(self, header_index: int) -> pd.DataFrame:
+        rows = self.rows[header_index + 1 :]
+        width = len(self.rows[header_index]) if self.rows else 0
+        frame = pd.DataFrame(rows, dtype=object)
+        if frame.shape[1] < width:
+            for col in range(frame.shape[1], width):
+                frame[col] = None
+        return frame.iloc[:, :width] if width else frame
+
+
+def _read_excel(data: bytes, file_name: str) -> Workbook:
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises several unrelated types for a bad file
+        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+            raise IngestError(
+                f"{file_name} is password-protected; remove the password in Excel, save, "
+                "and upload it again."
+            ) from None
+        raise IngestError(
+            f"{file_name} could not be opened as a workbook (it may be damaged or not really "
+            "a spreadsheet); open it in Excel, save it as .xlsx, and upload it again."
+        ) from None
+    sheets: dict[str, Grid] = {}
+    for name in book.sheet_names:
+        try:
+            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception:
+            continue  # chart sheets and the like hold no cells
+        if not any(any(cell not in ("", None) for cell in row) for row in rows[:HEAD_LINES]):
+            continue
+        sheets[name] = Grid(
+            sheet=name,
+            head=[list(r) for r in rows[:HEAD_LINES]],
+            body=_ExcelSheet(rows).body,
+        )
+    if not sheets:
+        raise IngestError(
+            f"{file_name} has no sheet with any data; check you exported the right report."
+        )
+    return Workbook(sheets=sheets, kind="excel")
+
+
+# Delimited text ---------------------------------------------------------------------------
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode text bytes as UTF-8 (with or without BOM), UTF-16, or Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        # Excel on Windows saves "CSV" in the ANSI code page; cp1252 decodes every byte but
+        # five, which latin-1 takes instead.
+        return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def sniff_delimiter(lines: list[str]) -> str:
+    """Pick the delimiter that splits the first lines into the most consistent columns."""
+    best, best_score = ",", -1.0
+    sample = [ln for ln in lines if ln.strip()][:HEAD_LINES]
+    for delim in DELIMITERS:
+        widths = [len(row) for row in csv.reader(sample, delimiter=delim)]
+        if not widths:
+            continue
+        wide = [w for w in widths if w > 1]
+        if not wide:
+            continue
+        modal = max(set(wide), key=wide.count)
+        # Columns times how many lines agree on them; a title line does not sink the score.
+        score = (modal - 1) * wide.count(modal)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+class _TextSheet:
+    def __init__(self, text: str, delimiter: str, lines_before: list[int]):
+        self.text = text
+        self.delimiter = delimiter
+        self.line_starts = lines_before
+
+    def body(self, header_index: int) -> pd.DataFrame:
+        offset = (
+            self.line_starts[header_index + 1] if header_index + 1 < len(self.line_starts) else None
+        )
+        if offset is None:
+            return pd.DataFrame()
+        width = len(next(csv.reader([self._line(header_index)], delimiter=self.delimiter)))
+        payload = self.text[offset:].encode("utf-8")
+        names = [str(i) for i in range(width)]
+        ragged: list[str] = []
+
+        def note_ragged(row: pacsv.InvalidRow) -> str:
+            ragged.append(row.text)
+            return "skip"
+
+        try:
+            table = pacsv.read_csv(
+                io.BytesIO(payload),
+                read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=self.delimiter,
+                    ignore_empty_lines=False,
+                    invalid_row_handler=note_ragged,
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={n: pa.string() for n in names},
+                    strings_can_be_null=True,
+                    quoted_strings_can_be_null=True,
+                ),
+            )
+        except pa.ArrowInvalid:
+            ragged.append("newline inside quotes")
+        if not ragged:
+            frame = table.to_pandas()
+        else:
+            # A short "Total" or "Count: 312" line, or a newline inside quotes: the C parser
+            # pads short rows, so every later row keeps its spreadsheet row number.
+            frame = pd.read_csv(
+                io.StringIO(self.text[offset:]),
+                sep=self.delimiter,
+                header=None,
+                names=names,
+                dtype=str,
+                skip_blank_lines=False,
+                keep_default_na=False,
+                na_values=[""],
+                on_bad_lines="skip",
+                engine="c",
+            )
+        frame.columns = range(width)
+        return frame
+
+    def _line(self, index: int) -> str:
+        start = self.line_starts[index]
+        end = self.line_starts[index + 1] if index + 1 < len(self.line_starts) else len(self.text)
+        return self.text[start:end].rstrip("\r\n")
+
+
+def _read_text(data: bytes, file_name: str) -> Workbook:
+    text, _encoding = decode_text(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    starts = [0]
+    pos = 0
+    for _ in range(HEAD_LINES + 1):
+        nxt = text.find("\n", pos)
+        if nxt < 0:
+            break
+        pos = nxt + 1
+        starts.append(pos)
+    head_lines = [text[starts[i] : starts[i + 1]].rstrip("\n") for i in range(len(starts) - 1)]
+    if len(starts) - 1 < HEAD_LINES and pos < len(text):
+        head_lines.append(text[pos:])
+        starts.append(len(text) + 1)
+    delimiter = sniff_delimiter(head_lines)
+    head = [list(next(csv.reader([ln], delimiter=delimiter), [])) for ln in head_lines]
+    stem = file_name.rsplit("/", 1)[-1]
+    grid = Grid(sheet=stem, head=head, body=_TextSheet(text, delimiter, starts).body)
+    return Workbook(sheets={stem: grid}, kind="text")
+
+
+# HTML tables saved as .xls ----------------------------------------------------------------
+
+
+class _TableParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[str]]] = []
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self._depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._depth += 1
+            self.tables.append([])
+        elif tag == "tr" and self._depth:
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+        elif tag == "br" and self._cell is not None:
+            self._cell.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.tables[-1].append(self._row)
+            self._row = None
+        elif tag == "table":
+            self._depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+class _RowsSheet:
+    def __init__(self, rows: list[list[object]]):
+        self.rows = rows
+
+    def body(self, header_index: int) -> pd.DataFrame:
+        width = len(self.rows[header_index])
+        rows = [(r + [None] * width)[:width] for r in self.rows[header_index + 1 :]]
+        frame = pd.DataFrame(rows, columns=range(width), dtype=object)
+        return frame.replace({"": None})
+
+
+def _read_html(data: bytes, file_name: str) -> Workbook:
+    text, _ = decode_text(data)
+    parser = _TableParser()
+    parser.feed(text)
+    tables = [t for t in parser.tables if len(t) >= 2]
+    if not tables:
+        raise IngestError(
+            f"{file_name} is a web page saved with a spreadsheet name and holds no table of "
+            "data; export the report as Excel or CSV instead."
+        )
+    sheets = {}
+    for i, rows in enumerate(tables, start=1):
+        name = f"Table {i}"
+        sheets[name] = Grid(sheet=name, head=rows[:HEAD_LINES], body=_RowsSheet(rows).body)
+    return Workbook(sheets=sheets, kind="html")

@@ -1,0 +1,378 @@
+"""The one module that talks to DuckDB: uploads, referrals, activities, aliases, mappings."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from analytics.filters import Filters
+from analytics.ingest import IngestContext, Prepared
+from analytics.schema import ACTIVITY_COLUMNS, REFERRAL_COLUMNS
+
+DEFAULT_DB = Path("data/referrals.duckdb")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE SEQUENCE IF NOT EXISTS upload_ids START 1;
+CREATE TABLE IF NOT EXISTS uploads (
+    upload_id INTEGER PRIMARY KEY,
+    kind VARCHAR NOT NULL,
+    file_name VARCHAR NOT NULL,
+    file_hash VARCHAR NOT NULL,
+    sheet VARCHAR,
+    uploaded_at TIMESTAMP NOT NULL,
+    rows_loaded INTEGER NOT NULL,
+    rows_rejected INTEGER NOT NULL,
+    referrals INTEGER,
+    period_start DATE,
+    period_end DATE,
+    clinics VARCHAR,
+    mapping VARCHAR,
+    quality VARCHAR
+);
+CREATE TABLE IF NOT EXISTS referrals (
+    referral_date DATE NOT NULL,
+    source_name VARCHAR,
+    source VARCHAR NOT NULL,
+    source_type VARCHAR NOT NULL,
+    organization VARCHAR,
+    npi VARCHAR,
+    npi_valid BOOLEAN,
+    clinic VARCHAR,
+    payer VARCHAR,
+    patient_key VARCHAR,
+    case_id VARCHAR,
+    eval_date DATE,
+    arrived BOOLEAN,
+    visits DOUBLE,
+    charges DOUBLE,
+    payments DOUBLE,
+    discharge_date DATE,
+    count INTEGER NOT NULL DEFAULT 1,
+    upload_id INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS activities (
+    activity_date DATE NOT NULL,
+    partner_name VARCHAR,
+    partner VARCHAR NOT NULL,
+    activity_type VARCHAR,
+    cost DOUBLE,
+    staff VARCHAR,
+    notes VARCHAR,
+    upload_id INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS source_aliases (
+    key VARCHAR, npi VARCHAR, source VARCHAR NOT NULL, source_type VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS column_mappings (
+    signature VARCHAR PRIMARY KEY, kind VARCHAR, mapping VARCHAR, saved_at TIMESTAMP
+);
+"""
+
+_DATE_COLUMNS = ("referral_date", "eval_date", "discharge_date", "activity_date")
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What writing one prepared file did."""
+
+    status: str  # "loaded" | "duplicate"
+    upload_id: int | None
+    replaced_rows: int = 0
+
+
+class Store:
+    """One practice's DuckDB file. Thread-safe: one connection, a cursor per call."""
+
+    def __init__(self, path: str | os.PathLike | None = None):
+        self.path = Path(path or os.environ.get("REFERRALS_DB") or DEFAULT_DB)
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        ext_dir = Path(os.environ.get("DUCKDB_EXTENSION_DIRECTORY", ".duckdb_extensions"))
+        self._con = duckdb.connect(
+            str(self.path), config={"extension_directory": str(ext_dir.resolve())}
+        )
+        self._write_lock = threading.Lock()
+        with self._write_lock:
+            cur = self._con.cursor()
+            cur.execute(SCHEMA)
+            if not cur.execute("SELECT 1 FROM meta WHERE key = 'salt'").fetchall():
+                cur.execute("INSERT INTO meta VALUES ('salt', ?)", [secrets.token_hex(16)])
+                cur.execute("INSERT INTO meta VALUES ('version', '0')")
+
+    def close(self) -> None:
+        """Release the file so another process can open it."""
+        self._con.close()
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        return self._con.cursor()
+
+    def _query(self, sql: str, params: list | None = None) -> list[tuple]:
+        return self._cursor().execute(sql, params or []).fetchall()
+
+    def _frame(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        return self._cursor().execute(sql, params or []).df()
+
+    # What the ingest needs ------------------------------------------------------------------
+
+    def ingest_context(self) -> IngestContext:
+        """Salt, saved mappings and known aliases for preparing the next upload."""
+        salt = bytes.fromhex(self._query("SELECT value FROM meta WHERE key = 'salt'")[0][0])
+        saved = {
+            sig: json.loads(mapping)
+            for sig, mapping in self._query("SELECT signature, mapping FROM column_mappings")
+        }
+        aliases = self._frame("SELECT key, npi, source, source_type FROM source_aliases")
+        return IngestContext(salt=salt, saved_mappings=saved, aliases=aliases)
+
+    def version(self) -> int:
+        """A counter bumped by every write: cached frames keyed by it go stale on change."""
+        return int(self._query("SELECT value FROM meta WHERE key = 'version'")[0][0])
+
+    def save_mapping(self, signature: str, kind: str, mapping: dict[str, str]) -> None:
+        """Remember a confirmed mapping for this header layout."""
+        with self._write_lock:
+            self._cursor().execute(
+                "INSERT OR REPLACE INTO column_mappings VALUES (?, ?, ?, ?)",
+                [signature, kind, json.dumps(mapping, sort_keys=True), datetime.now()],
+            )
+
+    # Writing --------------------------------------------------------------------------------
+
+    def find_upload(self, file_hash: str, kind: str) -> int | None:
+        """The upload that already holds these exact bytes, if any."""
+        rows = self._query(
+            "SELECT upload_id FROM uploads WHERE file_hash = ? AND kind = ?", [file_hash, kind]
+        )
+        return rows[0][0] if rows else None
+
+    def save(
+        self, prepared: Prepared, *, replace: bool = False, remember_mapping: bool = False
+    ) -> SaveResult:
+        """Write one prepared file in one transaction; the same bytes twice are a no-op."""
+        with self._write_lock:
+            existing = self.find_upload(prepared.file_hash, prepared.kind)
+            if existing is not None:
+                return SaveResult("duplicate", existing)
+            cur = self._cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                replaced = self._replace_period(cur, prepared) if replace else 0
+                upload_id = self._insert(cur, prepared)
+                if remember_mapping:
+                    cur.execute(
+                        "INSERT OR REPLACE INTO column_mappings VALUES (?, ?, ?, ?)",
+                        [
+                            prepared.signature,
+                            prepared.kind,
+                            json.dumps(prepared.mapping, sort_keys=True),
+                            datetime.now(),
+                        ],
+                    )
+                _bump_version(cur)
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+        return SaveResult("loaded", upload_id, replaced)
+
+    def _insert(self, cur: duckdb.DuckDBPyConnection, prepared: Prepared) -> int:
+        upload_id = cur.execute("SELECT nextval('upload_ids')").fetchall()[0][0]
+        start, end = prepared.period
+        referrals = int(prepared.frame["count"].sum()) if prepared.kind == "referrals" else None
+        cur.execute(
+            "INSERT INTO uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                upload_id,
+                prepared.kind,
+                prepared.file_name,
+                prepared.file_hash,
+                prepared.sheet,
+                datetime.now(),
+                prepared.rows_loaded,
+                prepared.rows_rejected,
+                referrals,
+                start,
+                end,
+                json.dumps(list(prepared.clinics)),
+                json.dumps(prepared.mapping, sort_keys=True),
+                json.dumps(prepared.quality, default=str),
+            ],
+        )
+        incoming = prepared.frame.assign(upload_id=upload_id)
+        table, columns = (
+            ("referrals", REFERRAL_COLUMNS)
+            if prepared.kind == "referrals"
+            else ("activities", ACTIVITY_COLUMNS)
+        )
+        cur.register("incoming", incoming)
+        try:
+            cols = ", ".join(columns)
+            cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming")
+        finally:
+            cur.unregister("incoming")
+        if not prepared.aliases.empty:
+            cur.register("new_aliases", prepared.aliases)
+            try:
+                cur.execute(
+                    """
+                    INSERT INTO source_aliases
+                    SELECT DISTINCT n.key, n.npi, n.source, n.source_type FROM new_aliases n
+                    WHERE NOT EXISTS (
+                        SELECT 1 FROM source_aliases a
+                        WHERE a.key IS NOT DISTINCT FROM n.key
+                          AND a.npi IS NOT DISTINCT FROM n.npi)
+                    """
+                )
+            finally:
+                cur.unregister("new_aliases")
+        return upload_id
+
+    def _replace_period(self, cur: duckdb.DuckDBPyConnection, prepared: Prepared) -> int:
+        """Remove what a corrected export supersedes: its period, for the clinics it covers."""
+        start, end = prepared.period
+        if prepared.kind == "referrals":
+            table, date_col = "referrals", "referral_date"
+            clinics = list(prepared.clinics)
+            where = f"{date_col} BETWEEN ? AND ? AND list_contains(?, clinic)"
+            params: list = [start, end, clinics]
+        else:
+            table, date_col = "activities", "activity_date"
+            where, params = f"{date_col} BETWEEN ? AND ?", [start, end]
+        removed = cur.execute(f"SELECT count(*) FROM {table} WHERE {where}", params).fetchall()[0][
+            0
+        ]
+        cur.execute(f"DELETE FROM {table} WHERE {where}", params)
+        # Uploads with nothing left are gone from the history too.
+        cur.execute(
+            f"""DELETE FROM uploads WHERE kind = ? AND upload_id NOT IN
+                (SELECT DISTINCT upload_id FROM {table})""",
+            [prepared.kind],
+        )
+        return int(removed)
+
+    def delete_upload(self, upload_id: int) -> int:
+        """Remove one upload and every row it brought; returns the rows removed."""
+        with self._write_lock:
+            cur = self._cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                removed = 0
+                for table in ("referrals", "activities"):
+                    removed += cur.execute(
+                        f"SELECT count(*) FROM {table} WHERE upload_id = ?", [upload_id]
+                    ).fetchall()[0][0]
+                    cur.execute(f"DELETE FROM {table} WHERE upload_id = ?", [upload_id])
+                cur.execute("DELETE FROM uploads WHERE upload_id = ?", [upload_id])
+                _bump_version(cur)
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+        return int(removed)
+
+    # Reading --------------------------------------------------------------------------------
+
+    def is_empty(self) -> bool:
+        """True when no referral has been loaded yet."""
+        return not self._query("SELECT 1 FROM referrals LIMIT 1")
+
+    def uploads(self) -> pd.DataFrame:
+        """The upload history, newest first."""
+        return self._frame(
+            """SELECT upload_id, kind, file_name, sheet, uploaded_at, rows_loaded, rows_rejected,
+                      referrals, period_start, period_end, clinics, mapping, quality
+               FROM uploads ORDER BY upload_id DESC"""
+        )
+
+    def clinics(self) -> list[str]:
+        """Every clinic with referrals, sorted."""
+        return [r[0] for r in self._query("SELECT DISTINCT clinic FROM referrals ORDER BY 1")]
+
+    def date_bounds(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+        """First and last referral dates in the store."""
+        lo, hi = self._query("SELECT min(referral_date), max(referral_date) FROM referrals")[0]
+        return lo, hi
+
+    def referrals(self, filters: Filters | None = None) -> pd.DataFrame:
+        """Canonical referral rows for the filters (all history when no period is set)."""
+        where, params = referral_where(filters or Filters())
+        cols = ", ".join(REFERRAL_COLUMNS)
+        frame = self._frame(f"SELECT {cols} FROM referrals {where}", params)
+        return _canonical(frame, REFERRAL_COLUMNS)
+
+    def activities(self, filters: Filters | None = None) -> pd.DataFrame:
+        """Outreach activities in the filter's period."""
+        filters = filters or Filters()
+        clauses, params = [], []
+        if filters.start:
+            clauses.append("activity_date >= ?")
+            params.append(filters.start)
+        if filters.end:
+            clauses.append("activity_date <= ?")
+            params.append(filters.end)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        cols = ", ".join(ACTIVITY_COLUMNS)
+        return _canonical(
+            self._frame(f"SELECT {cols} FROM activities {where}", params), ACTIVITY_COLUMNS
+        )
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table, for status lines and tests."""
+        out = {}
+        for table in ("uploads", "referrals", "activities", "source_aliases", "column_mappings"):
+            out[table] = self._query(f"SELECT count(*) FROM {table}")[0][0]
+        return out
+
+
+def referral_where(filters: Filters) -> tuple[str, list]:
+    """The WHERE clause and parameters for a Filters value (pure: tested without a store)."""
+    clauses: list[str] = []
+    params: list = []
+    if filters.start:
+        clauses.append("referral_date >= ?")
+        params.append(filters.start)
+    if filters.end:
+        clauses.append("referral_date <= ?")
+        params.append(filters.end)
+    if filters.clinics:
+        clauses.append("list_contains(?, clinic)")
+        params.append(list(filters.clinics))
+    if filters.source_types:
+        clauses.append("list_contains(?, source_type)")
+        params.append(list(filters.source_types))
+    return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
+
+
+def _bump_version(cur: duckdb.DuckDBPyConnection) -> None:
+    cur.execute(
+        "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS VARCHAR) WHERE key = 'version'"
+    )
+
+
+def _canonical(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Give store frames the dtypes of the canonical schema, whatever DuckDB returned."""
+    for col in columns:
+        if col not in frame:
+            continue
+        if col in _DATE_COLUMNS:
+            frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
+        elif col == "arrived":
+            frame[col] = frame[col].astype("boolean")
+        elif col == "npi_valid":
+            frame[col] = frame[col].fillna(False).astype(bool)
+        elif col in ("count", "upload_id"):
+            frame[col] = frame[col].astype("int64")
+        elif col in ("visits", "charges", "payments", "cost"):
+            frame[col] = frame[col].astype("float64")
+        else:
+            frame[col] = frame[col].astype("str")
+    return frame

@@ -1,0 +1,108 @@
+"""What the Upload page shows about a file: its mapping as a table, its data-quality report."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from analytics.ingest import Prepared
+from analytics.schema import FIELDS_BY_KIND
+
+NOT_MAPPED = "(not in this file)"
+
+
+def mapping_table(prepared: Prepared) -> pd.DataFrame:
+    """One row per canonical field with the column it is read from, for st.data_editor."""
+    rows = [
+        {
+            "Field": f.label,
+            "Column in your file": prepared.mapping.get(f.name, NOT_MAPPED),
+            "Required": "yes" if f.required else "",
+        }
+        for f in FIELDS_BY_KIND[prepared.kind]
+    ]
+    return pd.DataFrame(rows)
+
+
+def mapping_from_table(table: pd.DataFrame, kind: str) -> dict[str, str]:
+    """Turn the edited table back into FIELD=COLUMN choices ("" = not mapped)."""
+    by_label = {f.label: f.name for f in FIELDS_BY_KIND[kind]}
+    out = {}
+    for label, column in zip(table["Field"], table["Column in your file"], strict=True):
+        name = by_label[label]
+        out[name] = "" if column in (None, NOT_MAPPED) else str(column)
+    return out
+
+
+def quality_report(prepared: Prepared) -> pd.DataFrame:
+    """The data-quality report as (Check, Value) rows, in the owner's words."""
+    q = prepared.quality
+    start, end = prepared.period
+    lines = [
+        ("Rows loaded", f"{prepared.rows_loaded:,}"),
+        ("Rows rejected", f"{prepared.rows_rejected:,}"),
+        ("Dates covered", f"{start:%b %-d, %Y} – {end:%b %-d, %Y}" if start else "none"),
+        ("Title rows above the table", str(q.get("title_rows", 0))),
+        ("Totals and footer rows skipped", f"{q.get('footer_rows', 0):,}"),
+        ("Blank rows skipped", f"{q.get('blank_rows', 0):,}"),
+        ("Date format", q.get("date_convention", "")),
+    ]
+    if prepared.kind == "referrals":
+        share = q.get("unknown_source_share")
+        lines += [
+            ("Referrals", f"{q.get('referrals', 0):,}"),
+            ("Distinct referral sources", f"{q.get('sources', 0):,}"),
+            (
+                "Referrals with no known source",
+                f"{q.get('unknown_source_referrals', 0):,}"
+                + (f" ({share:.1%})" if share is not None else ""),
+            ),
+            ("Rows with no clinic (Unassigned)", f"{q.get('unassigned_clinic_rows', 0):,}"),
+            ("NPIs that fail the check digit", f"{q.get('invalid_npis', 0):,}"),
+            ("Evaluation dated before the referral", f"{q.get('eval_before_referral', 0):,}"),
+        ]
+    else:
+        lines += [
+            ("Activities", f"{q.get('activities', 0):,}"),
+            ("Total cost", f"${q.get('total_cost', 0):,.2f}"),
+        ]
+    return pd.DataFrame(lines, columns=["Check", "Value"])
+
+
+def rejections_table(prepared: Prepared) -> pd.DataFrame:
+    """Rejected rows by spreadsheet row number, with the reason."""
+    return pd.DataFrame(
+        [{"Row": r.row, "Reason": r.reason} for r in prepared.rejections],
+        columns=["Row", "Reason"],
+    )
+
+
+def history_table(uploads: pd.DataFrame) -> pd.DataFrame:
+    """The upload history as the page lists it."""
+    if uploads.empty:
+        return pd.DataFrame(columns=["ID", "File", "Kind", "Loaded", "Rows", "Rejected", "Period"])
+    period = [
+        f"{s:%Y-%m-%d} – {e:%Y-%m-%d}" if pd.notna(s) else ""
+        for s, e in zip(uploads["period_start"], uploads["period_end"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "ID": uploads["upload_id"],
+            "File": uploads["file_name"],
+            "Kind": uploads["kind"],
+            "Loaded": pd.to_datetime(uploads["uploaded_at"]).dt.strftime("%Y-%m-%d %H:%M"),
+            "Rows": uploads["rows_loaded"],
+            "Rejected": uploads["rows_rejected"],
+            "Clinics": [", ".join(json.loads(c or "[]")) for c in uploads["clinics"]],
+            "Period": period,
+        }
+    )
+
+
+def upload_labels(uploads: pd.DataFrame) -> dict[int, str]:
+    """Upload id -> "#id file name", for choosing one to delete."""
+    return {
+        int(i): f"#{i} {name}"
+        for i, name in zip(uploads["upload_id"], uploads["file_name"], strict=True)
+    }

@@ -1,0 +1,125 @@
+"""Upload: drop exports, check the mapping and data quality, save, manage the history."""
+
+import streamlit as st
+
+from analytics import upload_report
+from analytics.app_state import get_store, prepared_upload
+from analytics.errors import IngestError
+from analytics.ingest import file_hash, list_sheets
+
+st.title("Upload exports")
+st.caption(
+    "Drop last month's referral export from your EMR (Excel or CSV), or your outreach log. "
+    "Patient names and record numbers are replaced by anonymous keys before anything is saved."
+)
+
+store = get_store()
+kind_label = st.radio(
+    "What are you uploading?",
+    ("Referral export", "Outreach / marketing log"),
+    horizontal=True,
+    key="upload_kind",
+)
+kind = "referrals" if kind_label == "Referral export" else "activities"
+files = st.file_uploader(
+    "Drop one or several files",
+    type=["xlsx", "xlsm", "xls", "ods", "csv", "txt", "tsv"],
+    accept_multiple_files=True,
+    key="upload_files",
+)
+
+for upload in files or []:
+    data = upload.getvalue()
+    digest = file_hash(data)
+    st.subheader(upload.name, divider="gray")
+    try:
+        sheets = list_sheets(data, upload.name)
+    except IngestError as exc:
+        st.error(str(exc))
+        continue
+    sheet = None
+    if len(sheets) > 1:
+        sheet = st.selectbox(
+            "Sheet", sheets, key=f"sheet_{digest}", help="The sheet that holds the referrals."
+        )
+    overrides = st.session_state.get(f"overrides_{digest}", {})
+    try:
+        with st.spinner(f"Reading {upload.name} ({len(data) / 1e6:.1f} MB)…"):
+            prepared = prepared_upload(data, digest, upload.name, kind, sheet, overrides)
+    except IngestError as exc:
+        st.error(str(exc))
+        continue
+
+    existing = store.find_upload(digest, kind)
+    if existing is not None:
+        st.info(f"This exact file is already in the store (upload #{existing}); nothing to do.")
+        continue
+
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.markdown("**Columns** — check what each field is read from; change it if wrong.")
+        origin = {
+            "saved": "Using the mapping you confirmed for this layout before.",
+            "edited": "Using your changes.",
+            "detected": "Detected from the column names and values.",
+        }[prepared.mapping_origin]
+        st.caption(origin)
+        options = [upload_report.NOT_MAPPED, *prepared.headers]
+        edited = st.data_editor(
+            upload_report.mapping_table(prepared),
+            key=f"mapping_{digest}_{prepared.mapping_origin}",
+            hide_index=True,
+            disabled=["Field", "Required"],
+            column_config={
+                "Column in your file": st.column_config.SelectboxColumn(
+                    options=options, required=True
+                )
+            },
+            width="stretch",
+        )
+        chosen = upload_report.mapping_from_table(edited, kind)
+        changed = chosen != {f: prepared.mapping.get(f, "") for f in chosen}
+        if changed and st.button("Apply column changes", key=f"apply_{digest}"):
+            st.session_state[f"overrides_{digest}"] = chosen
+            st.rerun()
+        with st.expander("First rows of the file"):
+            st.dataframe(prepared.preview, hide_index=True)
+    with right:
+        st.markdown("**Data quality**")
+        st.dataframe(upload_report.quality_report(prepared), hide_index=True, width="stretch")
+        if prepared.rows_rejected:
+            st.warning(
+                f"{prepared.rows_rejected:,} rows will not be loaded; the rest will. "
+                "Fix them in the export and upload it again with “Replace” to bring them in."
+            )
+            st.dataframe(upload_report.rejections_table(prepared), hide_index=True, height=180)
+    replace = st.checkbox(
+        "Replace what the store has for this period and clinic (a corrected export)",
+        key=f"replace_{digest}",
+    )
+    if st.button(f"Save {prepared.rows_loaded:,} rows", type="primary", key=f"save_{digest}"):
+        try:
+            result = store.save(prepared, replace=replace, remember_mapping=True)
+        except IngestError as exc:
+            st.error(str(exc))
+        else:
+            if result.status == "duplicate":
+                st.info("This exact file is already in the store; nothing changed.")
+            else:
+                note = f", replacing {result.replaced_rows:,} rows" if replace else ""
+                st.success(f"Saved {prepared.rows_loaded:,} rows from {upload.name}{note}.")
+
+st.subheader("Upload history", divider="gray")
+history = store.uploads()
+if history.empty:
+    st.info("Nothing uploaded yet. Drop an export above to start.")
+else:
+    st.dataframe(upload_report.history_table(history), hide_index=True, width="stretch")
+    with st.expander("Delete an upload"):
+        labels = upload_report.upload_labels(history)
+        target = st.selectbox("Upload", list(labels), format_func=labels.get, key="delete_target")
+        confirm = st.checkbox("Yes, remove this upload and every row it brought", key="delete_ok")
+        if st.button("Delete upload", disabled=not confirm, key="delete_go"):
+            removed = store.delete_upload(int(target))
+            st.success(f"Removed upload #{target} and its {removed:,} rows.")
+            st.rerun()

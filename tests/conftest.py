@@ -1,0 +1,105 @@
+"""Shared fixtures: small export files built in code, and a fresh store per test."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from analytics.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DIR = ROOT / "sample_data"
+
+# A WebPT-like report: title rows, types under "Referral Source", names under "Referral Contact".
+WEBPT_HEADER = [
+    "Referral Received Date",
+    "Patient Name",
+    "Case ID",
+    "Referral Source",
+    "Referral Contact",
+    "Referring NPI",
+    "Primary Treatment Clinic",
+    "Insurance",
+    "Referred by Physician",
+    "Initial Evaluation Date",
+    "Visits",
+    "Total Payments",
+]
+WEBPT_ROWS = [
+    [datetime(2025, 3, 3), "Alice Patientson", "C-1", "Physician", "Smith, John MD",
+     1234567893.0, "Northside", "Medicare", "Yes", datetime(2025, 3, 6), 8, 880.0],
+    [datetime(2025, 3, 4), "Bob Patientson", "C-2", "Physician", "Dr. John Smith",
+     None, "Northside", "Aetna", "Yes", None, None, None],
+    [datetime(2025, 3, 10), "Carol Patientson", "C-3", "Self Referral", None,
+     None, "(Unassigned)", "Self Pay", "No", datetime(2025, 3, 12), 5, 500.0],
+    [datetime(2025, 3, 20), "Dan Patientson", "C-4", "Chiropractor", "Lee, Ann DC",
+     None, "Northside", "Blue Cross", "No", datetime(2025, 3, 25), 6, 612.5],
+]
+
+
+def xlsx_bytes(rows: list[list[object]], sheet: str = "Referrals", extra: dict | None = None) -> bytes:
+    """An .xlsx workbook with the given rows on one sheet (and optional extra sheets)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet
+    for row in rows:
+        ws.append(row)
+    for name, extra_rows in (extra or {}).items():
+        other = wb.create_sheet(name)
+        for row in extra_rows:
+            other.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def webpt_rows() -> list[list[object]]:
+    """The WebPT-like report with its title block and footer."""
+    return [
+        ["Referrals Report"],
+        ["Date Range: 03/01/2025 - 03/31/2025"],
+        [],
+        WEBPT_HEADER,
+        *WEBPT_ROWS,
+        [],
+        ["Grand Total", None, None, None, None, None, None, None, None, None, 19, 1992.5],
+        ["Count: 4"],
+    ]
+
+
+@pytest.fixture
+def webpt_xlsx() -> bytes:
+    return xlsx_bytes(webpt_rows())
+
+
+HAND_LOG_CSV = (
+    "Date Referred,Patient,Referred By,Referral Type,Location,Evaluated? (Y/N),# Visits,"
+    "Amount Collected\r\n"
+    '3/7/2025,Eve Patientson,"Smith, John MD",Physician,Lakeside,Y,10,"$1,234.50"\r\n'
+    "3/9/2025,Frank Patientson,Google,Internet,Lakeside,N,,\r\n"
+    ",,,,,,,\r\n"
+    '3/14/2025,Gina Patientson,Dr. José Núñez DC,Chiropractor,Lakeside,Y,4,"(120.00)"\r\n'
+    "2/30/2025,Hal Patientson,JOHN SMITH M.D.,Physician,Lakeside,Y,3,$300\r\n"
+    ",Ida Patientson,Friend,Patient Referral,Lakeside,Y,2,$200\r\n"
+    "Total,,,,,,14,\r\n"
+)
+
+
+@pytest.fixture
+def hand_log_cp1252() -> bytes:
+    return HAND_LOG_CSV.encode("cp1252")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store(tmp_path / "test.duckdb")
+    yield s
+    s.close()
+
+
+def first_of(d: date) -> date:
+    return d.replace(day=1)
