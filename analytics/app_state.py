@@ -11,6 +11,7 @@ import streamlit as st
 from analytics.filters import Filters
 from analytics.ingest import Prepared, prepare
 from analytics.store import DEFAULT_DB, Store
+from analytics.summary import metrics_summary
 
 
 def store_path() -> str:
@@ -82,3 +83,16 @@ def prepared_upload(
         store.version(),
         data,
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _summary(path: str, filters: Filters, version: int) -> dict:
+    store = _open_store(path)
+    history = store.referrals(Filters(end=filters.end, clinics=filters.clinics))
+    frame = store.referrals(filters)
+    return metrics_summary(frame, filters, history=history)
+
+
+def summary(filters: Filters) -> dict:
+    """Every headline metric for the filters (the same object `metrics --json` prints)."""
+    return _summary(store_path(), filters, get_store().version())

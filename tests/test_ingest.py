@@ -79,7 +79,8 @@ def test_csv_dialects(delimiter, encoding, newline):
         ["2025-01-06", "Maria Okafor, M.D.", "", "Riverside"],
         ["2025-01-07", "Núñez, José DC", "", "Riverside"],
     ]
-    text = newline.join(delimiter.join(cells) for cells in lines) + newline
+    quoted = [[f'"{c}"' if delimiter in c else c for c in cells] for cells in lines]
+    text = newline.join(delimiter.join(cells) for cells in quoted) + newline
     p = run(text.encode(encoding), "export.csv")
     assert p.rows_loaded == 3
     assert p.frame["source"].nunique() == 2
@@ -89,13 +90,13 @@ def test_csv_dialects(delimiter, encoding, newline):
 
 def test_html_table_saved_as_xls():
     html = (
-        "<html><body><h2>Referral Report</h2><table>"
-        "<tr><th>Referral Date</th><th>Referring Provider</th><th>Payer</th></tr>"
-        "<tr><td>01/05/2025</td><td>Smith, John MD</td><td>Aetna</td></tr>"
-        "<tr><td>01/09/2025</td><td>Dr. John Smith</td><td>Medicare</td></tr>"
-        "<tr><td>Total</td><td>2</td><td></td></tr>"
-        "</table></body></html>"
-    ).encode()
+        b"<html><body><h2>Referral Report</h2><table>"
+        b"<tr><th>Referral Date</th><th>Referring Provider</th><th>Payer</th></tr>"
+        b"<tr><td>01/05/2025</td><td>Smith, John MD</td><td>Aetna</td></tr>"
+        b"<tr><td>01/09/2025</td><td>Dr. John Smith</td><td>Medicare</td></tr>"
+        b"<tr><td>Total</td><td>2</td><td></td></tr>"
+        b"</table></body></html>"
+    )
     p = run(html, "report.xls")
     assert p.rows_loaded == 2
     assert p.frame["source"].nunique() == 1

@@ -91,7 +91,7 @@ def test_patient_names_never_reach_the_store(tmp_path, webpt_xlsx):
     load(store, HAND_LOG_CSV.encode("cp1252"), "log.csv")
     for table in ("referrals", "uploads", "source_aliases"):
         cells = store._frame(f"SELECT * FROM {table}").astype(str).to_numpy().ravel()
-        assert not any("Patientson" in c for c in cells), table
+        assert not any("Patientson" in str(c) for c in cells), table
     store._cursor().execute("CHECKPOINT")
     store.close()
     raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())

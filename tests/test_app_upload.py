@@ -1,0 +1,78 @@
+"""AppTest of the Upload page: a real upload, the mapping and quality report, save, delete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analytics.app_state import _open_store
+from tests.conftest import HAND_LOG_CSV, ROOT
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def app(tmp_path: Path, monkeypatch) -> AppTest:
+    monkeypatch.setenv("REFERRALS_DB", str(tmp_path / "app.duckdb"))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/upload.py")
+    at.run()
+    assert not at.exception
+    return at
+
+
+def frame_with(at: AppTest, column: str):
+    """The first table on the page that has this column."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [e.value for e in at.error] + [s.value for s in at.success] + [i.value for i in at.info]
+    parts += [w.value for w in at.warning]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_upload_save_and_delete(app: AppTest, tmp_path: Path, webpt_xlsx: bytes):
+    app.file_uploader(key="upload_files").upload("northside.xlsx", webpt_xlsx, XLSX)
+    app.run()
+    assert not app.exception
+    quality = frame_with(app, "Check")
+    report = dict(zip(quality["Check"], quality["Value"], strict=True))
+    assert report["Rows loaded"] == "4"
+    assert report["Title rows above the table"] == "3"
+    assert report["Totals and footer rows skipped"] == "2"
+    save = next(b for b in app.button if b.label.startswith("Save 4 rows"))
+    save.click()
+    app.run()
+    assert not app.exception
+    assert "Saved 4 rows from northside.xlsx" in texts(app)
+    history = frame_with(app, "Period")
+    assert list(history["File"]) == ["northside.xlsx"]
+
+    # Deleting it empties the store again.
+    app.checkbox(key="delete_ok").check()
+    app.run()
+    app.button(key="delete_go").click()
+    app.run()
+    assert not app.exception
+    assert "Removed upload" in texts(app) or "Nothing uploaded yet" in texts(app)
+    # The app holds the store file open; read it through the app's own cached handle.
+    assert _open_store(str(tmp_path / "app.duckdb")).counts()["referrals"] == 0
+
+
+def test_rejections_and_bad_files_get_sentences(app: AppTest):
+    app.file_uploader(key="upload_files").upload("log.csv", HAND_LOG_CSV.encode("cp1252"), "text/csv")
+    app.run()
+    assert not app.exception
+    assert "2 rows will not be loaded" in texts(app)
+    rejected = frame_with(app, "Reason")
+    assert list(rejected["Row"]) == [6, 7]
+
+    app.file_uploader(key="upload_files").upload("scan.xlsx", b"%PDF-1.5 nope", XLSX)
+    app.run()
+    assert not app.exception
+    assert any("is a PDF" in e.value for e in app.error)
