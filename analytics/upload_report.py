@@ -6,10 +6,18 @@ import json
 
 import pandas as pd
 
+from analytics import values
 from analytics.ingest import Prepared
 from analytics.schema import FIELDS_BY_KIND
 
 NOT_MAPPED = "(not in this file)"
+DATE_CONVENTIONS = {
+    values.DAY_FIRST: "day first (14/03/2025)",
+    values.MONTH_FIRST: "month first (3/14/2025)",
+    values.MONTH_FIRST_ASSUMED: "month first, as US exports are (no day above 12 to tell)",
+    values.MONTH_FIRST_CONFLICTING: "month first (some cells read only day first: check them)",
+    values.NO_SLASH_DATES: "dates or ISO text (2025-03-14), no day/month question",
+}
 
 
 def mapping_table(prepared: Prepared) -> pd.DataFrame:
@@ -46,7 +54,7 @@ def quality_report(prepared: Prepared) -> pd.DataFrame:
         ("Title rows above the table", str(q.get("title_rows", 0))),
         ("Totals and footer rows skipped", f"{q.get('footer_rows', 0):,}"),
         ("Blank rows skipped", f"{q.get('blank_rows', 0):,}"),
-        ("Date format", q.get("date_convention", "")),
+        ("Date format", DATE_CONVENTIONS.get(q.get("date_convention", ""), "")),
     ]
     if prepared.kind == "referrals":
         share = q.get("unknown_source_share")

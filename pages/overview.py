@@ -50,6 +50,7 @@ row2[1].metric(
     f"{conc['hhi']:,.0f}" if conc["hhi"] is not None else "n/a",
     delta=conc["hhi_band"],
     delta_color="off",
+    delta_arrow="off",
     help="Herfindahl-Hirschman index of partner shares, 0 to 10,000: above 1,800 "
     "means a few partners hold most of your referrals.",
 )

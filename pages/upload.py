@@ -86,7 +86,7 @@ for upload in files or []:
             st.dataframe(prepared.preview, hide_index=True)
     with right:
         st.markdown("**Data quality**")
-        st.dataframe(upload_report.quality_report(prepared), hide_index=True, width="stretch")
+        st.table(upload_report.quality_report(prepared), hide_index=True, border="horizontal")
         if prepared.rows_rejected:
             st.warning(
                 f"{prepared.rows_rejected:,} rows will not be loaded; the rest will. "

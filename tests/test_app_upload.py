@@ -40,7 +40,7 @@ def test_upload_save_and_delete(app: AppTest, tmp_path: Path, webpt_xlsx: bytes)
     app.file_uploader(key="upload_files").upload("northside.xlsx", webpt_xlsx, XLSX)
     app.run()
     assert not app.exception
-    quality = frame_with(app, "Check")
+    quality = app.table[0].value
     report = dict(zip(quality["Check"], quality["Value"], strict=True))
     assert report["Rows loaded"] == "4"
     assert report["Title rows above the table"] == "3"

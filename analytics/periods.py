@@ -1,0 +1,433 @@
+"""Period basics: bounds, revenue basis, partner keys, and the small tables every metric reads.
+
+Two seams let a SQL engine take over the heavy lifting later:
+- `source_table`: one row per (source, source_type) of the period with sums. Whatever can
+  produce it (pandas here, DuckDB later) feeds `tables_from_sources`, and every period
+  metric is computed from the resulting small `PeriodTables`.
+- `Encoded`: referral rows as integer arrays (partner key, source type, day, count). It may
+  hold one row per referral or one per (partner, type, day): the history metrics (alerts,
+  partner trends) only sum `count`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from analytics.filters import Filters
+from analytics.schema import PARTNER_TYPES, PHYSICIAN_TYPES, SOURCE_TYPES, UNKNOWN_SOURCE
+
+__all__ = [
+    "SOURCE_TABLE_COLUMNS",
+    "TYPE_NAMES",
+    "Encoded",
+    "PeriodTables",
+    "arrived_flags",
+    "conversion_rate",
+    "day_bounds",
+    "dominant_type_codes",
+    "encode",
+    "in_period",
+    "partner_key",
+    "partner_table",
+    "period_bounds",
+    "period_tables",
+    "pinned_filters",
+    "revenue_basis",
+    "row_revenue",
+    "source_table",
+    "source_table_of",
+    "source_types",
+    "tables_from_sources",
+    "tables_of",
+    "to_day",
+]
+
+SOURCE_TABLE_COLUMNS: tuple[str, ...] = (
+    "source",
+    "source_type",
+    "referrals",
+    "payments",
+    "charges",
+    "arrived",
+    "known",
+    "visits",
+    "visit_referrals",
+    "first_referral",
+    "last_referral",
+)
+_TYPE_INDEX = {t: i for i, t in enumerate(SOURCE_TYPES)}
+UNKNOWN_TYPE = _TYPE_INDEX["unknown"]
+TYPE_NAMES = np.array(SOURCE_TYPES, dtype=object)
+IS_PARTNER_TYPE = np.array([t in PARTNER_TYPES for t in SOURCE_TYPES])
+IS_PHYSICIAN_TYPE = np.array([t in PHYSICIAN_TYPES for t in SOURCE_TYPES])
+
+
+def _timestamp(value: object) -> pd.Timestamp | None:
+    if value is None or pd.isna(value):
+        return None
+    return pd.Timestamp(value).normalize()
+
+
+def to_day(value: pd.Timestamp) -> int:
+    """Days since 1970-01-01 of a date (the integer day every array in this package uses)."""
+    return int(np.datetime64(pd.Timestamp(value).date(), "D").astype("int64"))
+
+
+def period_bounds(frame: pd.DataFrame, filters: Filters) -> tuple[pd.Timestamp | None, ...]:
+    """(start, end) of the period: the filter dates, else the frame's first and last dates."""
+    dates = frame["referral_date"]
+    start = _timestamp(filters.start) or _timestamp(dates.min() if len(dates) else None)
+    end = _timestamp(filters.end) or _timestamp(dates.max() if len(dates) else None)
+    return start, end
+
+
+def revenue_basis(frame: pd.DataFrame) -> str:
+    """ "payments" when any payment is recorded, else "charges" when any charge is, else "none"."""
+    if frame["payments"].notna().any():
+        return "payments"
+    if frame["charges"].notna().any():
+        return "charges"
+    return "none"
+
+
+def row_revenue(frame: pd.DataFrame, basis: str) -> pd.Series:
+    """Revenue of each row on the given basis (missing amounts count as 0)."""
+    if basis == "none":
+        return pd.Series(0.0, index=frame.index)
+    return frame[basis].fillna(0.0)
+
+
+def arrived_flags(frame: pd.DataFrame) -> pd.Series:
+    """True where the patient was evaluated (eval_date present or flag true); NA where unknown."""
+    return frame["eval_date"].notna() | frame["arrived"].astype("boolean")
+
+
+@dataclass(frozen=True, eq=False)
+class Encoded:
+    """Referral rows as arrays, the level's partner key and normalised type already applied.
+
+    `names[key]` is the row's partner key (organization roll-up applied at that level);
+    `type` indexes SOURCE_TYPES (unrecognised or missing types, and partner types without a
+    name, are "unknown"); `day` counts days since 1970-01-01. Money and visits are NaN where
+    missing; `arrived` and `known` are referral counts; `eval_days` is days from referral to
+    evaluation (NaN where unknown or negative, a typing error).
+    """
+
+    names: np.ndarray
+    key: np.ndarray
+    type: np.ndarray
+    partner: np.ndarray
+    day: np.ndarray
+    count: np.ndarray
+    payments: np.ndarray
+    charges: np.ndarray
+    arrived: np.ndarray
+    known: np.ndarray
+    visits: np.ndarray
+    eval_days: np.ndarray
+
+    @property
+    def partners(self) -> int:
+        """Number of key codes (not all of them need be partners)."""
+        return len(self.names)
+
+    def last_day(self) -> int | None:
+        return int(self.day.max()) if len(self.day) else None
+
+    def first_day(self) -> int | None:
+        return int(self.day.min()) if len(self.day) else None
+
+    def take(self, rows: np.ndarray) -> Encoded:
+        """The same encoding restricted to some rows (a boolean mask)."""
+        if rows.all():
+            return self
+        arrays = {f: getattr(self, f)[rows] for f in _ROW_FIELDS}
+        return replace(self, **arrays)
+
+
+_ROW_FIELDS = (
+    "key",
+    "type",
+    "partner",
+    "day",
+    "count",
+    "payments",
+    "charges",
+    "arrived",
+    "known",
+    "visits",
+    "eval_days",
+)
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes (missing = -1) and the distinct values, as an object array."""
+    codes, uniques = pd.factorize(values)
+    return codes.astype("int64"), np.asarray(uniques, dtype=object)
+
+
+_NS_PER_DAY = 86_400_000_000_000
+
+
+def _days(dates: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Days since 1970-01-01 of midnight datetimes, and where the date is missing."""
+    values = dates.to_numpy(dtype="datetime64[ns]")
+    missing = np.isnat(values)
+    return values.view("int64") // _NS_PER_DAY, missing
+
+
+def encode(frame: pd.DataFrame, level: str = "partner") -> Encoded:
+    """Encode a referral frame once; every metric then works on integer and float arrays."""
+    source_codes, source_names = _codes(frame["source"])
+    type_codes, type_values = _codes(frame["source_type"])
+    # Position -1 (a missing value) reads the appended last entry of each lookup.
+    type_lookup = np.array(
+        [_TYPE_INDEX.get(t, UNKNOWN_TYPE) for t in type_values] + [UNKNOWN_TYPE], dtype="int8"
+    )
+    types = type_lookup[type_codes]
+    nameless = np.append(source_names == UNKNOWN_SOURCE, True)[source_codes]
+    types = np.where(IS_PARTNER_TYPE[types] & nameless, UNKNOWN_TYPE, types).astype("int8")
+    partner = IS_PARTNER_TYPE[types]
+    names = np.append(source_names, UNKNOWN_SOURCE)
+    key = np.where(source_codes < 0, len(source_names), source_codes)
+    if level == "organization":
+        org_codes, org_names = _codes(frame["organization"])
+        rolls_up = partner & (org_codes >= 0)
+        key = np.where(rolls_up, len(names) + org_codes, key)
+        names = np.concatenate([names, org_names])
+    # One code per distinct name ("Unknown" typed out, an organization named like a source).
+    merged, distinct = pd.factorize(names)
+    day, _ = _days(frame["referral_date"])
+    count = frame["count"].to_numpy(dtype="int64")
+    arrived = arrived_flags(frame)
+    eval_day, no_eval = _days(frame["eval_date"])
+    eval_days = (eval_day - day).astype("float64")
+    eval_days[no_eval | (eval_days < 0)] = np.nan
+    return Encoded(
+        names=np.asarray(distinct, dtype=object),
+        key=merged.astype("int64")[key],
+        type=types,
+        partner=partner,
+        day=day,
+        count=count,
+        payments=frame["payments"].to_numpy(dtype="float64"),
+        charges=frame["charges"].to_numpy(dtype="float64"),
+        arrived=count * arrived.fillna(False).to_numpy(dtype=bool),
+        known=count * arrived.notna().to_numpy(),
+        visits=frame["visits"].to_numpy(dtype="float64"),
+        eval_days=eval_days,
+    )
+
+
+def source_types(frame: pd.DataFrame) -> pd.Series:
+    """Each row's normalised source_type (unrecognised, missing or nameless partner: unknown)."""
+    return pd.Series(TYPE_NAMES[encode(frame).type], index=frame.index, dtype="str")
+
+
+def partner_key(frame: pd.DataFrame, level: str) -> pd.Series:
+    """The name each row is counted under: its source, or at level "organization" the partner's
+    organization (a partner without one stays itself)."""
+    encoded = encode(frame, level)
+    return pd.Series(encoded.names[encoded.key], index=frame.index, dtype="str")
+
+
+def _sum_by(groups: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    return np.bincount(groups, weights=values, minlength=size)
+
+
+def _money_by(groups: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Sum per group; NaN where the group has no recorded amount (like SQL SUM)."""
+    present = ~np.isnan(values)
+    sums = _sum_by(groups, np.where(present, values, 0.0), size)
+    return np.where(_sum_by(groups, present.astype("float64"), size) > 0, sums, np.nan)
+
+
+def _days_to_dates(days: np.ndarray) -> np.ndarray:
+    return days.astype("datetime64[D]").astype("datetime64[ns]")
+
+
+def day_bounds(encoded: Encoded, filters: Filters) -> tuple[int | None, int | None]:
+    """(start, end) days of the period: the filter dates, else the data's first and last days."""
+    start = to_day(pd.Timestamp(filters.start)) if filters.start else encoded.first_day()
+    end = to_day(pd.Timestamp(filters.end)) if filters.end else encoded.last_day()
+    return start, end
+
+
+def in_period(encoded: Encoded, start: int | None, end: int | None) -> Encoded:
+    """The rows from day `start` to day `end` (inclusive); all rows when none fall outside."""
+    if start is None or end is None:
+        return encoded
+    return encoded.take((encoded.day >= start) & (encoded.day <= end))
+
+
+def source_table_of(encoded: Encoded) -> pd.DataFrame:
+    """One row per (source, source_type) of the encoded rows: counts, money and dates."""
+    width = len(SOURCE_TYPES)
+    size = encoded.partners * width
+    cell = encoded.key * width + encoded.type
+    count = encoded.count
+    present = np.flatnonzero(np.bincount(cell, minlength=size))
+    first = np.full(size, np.iinfo("int64").max)
+    last = np.full(size, np.iinfo("int64").min)
+    np.minimum.at(first, cell, encoded.day)
+    np.maximum.at(last, cell, encoded.day)
+    visit_referrals = count * ~np.isnan(encoded.visits)
+    return pd.DataFrame(
+        {
+            "source": pd.Series(encoded.names[present // width], dtype="str"),
+            "source_type": pd.Series(TYPE_NAMES[present % width], dtype="str"),
+            "referrals": _sum_by(cell, count, size)[present].astype("int64"),
+            "payments": _money_by(cell, encoded.payments, size)[present],
+            "charges": _money_by(cell, encoded.charges, size)[present],
+            "arrived": _sum_by(cell, encoded.arrived, size)[present].astype("int64"),
+            "known": _sum_by(cell, encoded.known, size)[present].astype("int64"),
+            "visits": _money_by(cell, encoded.visits, size)[present],
+            "visit_referrals": _sum_by(cell, visit_referrals, size)[present].astype("int64"),
+            "first_referral": _days_to_dates(first[present]),
+            "last_referral": _days_to_dates(last[present]),
+        }
+    )
+
+
+def source_table(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """One row per (source, source_type) of the period (columns SOURCE_TABLE_COLUMNS)."""
+    encoded = encode(frame, filters.level)
+    return source_table_of(in_period(encoded, *day_bounds(encoded, filters)))
+
+
+@dataclass(frozen=True, eq=False)
+class PeriodTables:
+    """The small tables and totals of one period that every period metric is computed from."""
+
+    filters: Filters
+    start: pd.Timestamp | None
+    end: pd.Timestamp | None
+    sources: pd.DataFrame
+    partners: pd.DataFrame
+    types: pd.DataFrame
+    referrals: int
+    revenue: float | None
+    revenue_basis: str
+    arrived: int
+    known: int
+
+
+def tables_from_sources(
+    sources: pd.DataFrame,
+    filters: Filters,
+    start: pd.Timestamp | None,
+    end: pd.Timestamp | None,
+) -> PeriodTables:
+    """Build the period's tables from a source table (from pandas or from SQL)."""
+    if sources["payments"].notna().any():
+        basis = "payments"
+    elif sources["charges"].notna().any():
+        basis = "charges"
+    else:
+        basis = "none"
+    sources = sources.assign(revenue=row_revenue(sources, basis))
+    referrals = int(sources["referrals"].sum())
+    types = (
+        sources.groupby("source_type")[["referrals", "revenue"]]
+        .sum()
+        .reindex(list(SOURCE_TYPES), fill_value=0)
+    )
+    types["referrals"] = types["referrals"].astype("int64")
+    types.index.name = "source_type"
+    return PeriodTables(
+        filters=filters,
+        start=start,
+        end=end,
+        sources=sources,
+        partners=partner_table(sources, referrals),
+        types=types,
+        referrals=referrals,
+        revenue=None if basis == "none" else float(sources["revenue"].sum()),
+        revenue_basis=basis,
+        arrived=int(sources["arrived"].sum()),
+        known=int(sources["known"].sum()),
+    )
+
+
+def partner_table(sources: pd.DataFrame, total_referrals: int) -> pd.DataFrame:
+    """One row per partner, ranked by referrals (ties: revenue, then name), with its share."""
+    rows = sources[sources["source_type"].isin(PARTNER_TYPES)]
+    is_physician = rows["source_type"].isin(PHYSICIAN_TYPES)
+    rows = rows.assign(
+        physician_referrals=rows["referrals"].where(is_physician, 0),
+        physician_revenue=rows["revenue"].where(is_physician, 0.0),
+    )
+    summed = [
+        "referrals",
+        "revenue",
+        "payments",
+        "charges",
+        "arrived",
+        "known",
+        "visits",
+        "visit_referrals",
+        "physician_referrals",
+        "physician_revenue",
+    ]
+    grouped = rows.groupby("source", sort=False)
+    table = grouped[summed].sum(min_count=1)
+    table["first_referral"] = grouped["first_referral"].min()
+    table["last_referral"] = grouped["last_referral"].max()
+    # A partner whose rows carry two types is shown under the type of most of its referrals.
+    dominant = rows.sort_values("referrals", ascending=False, kind="stable")
+    table["type"] = dominant.drop_duplicates("source").set_index("source")["source_type"]
+    table = table.reset_index().rename(columns={"source": "partner"})
+    for column in ("referrals", "arrived", "known", "visit_referrals", "physician_referrals"):
+        table[column] = table[column].fillna(0).astype("int64")
+    table["revenue"] = table["revenue"].fillna(0.0)
+    table["physician_revenue"] = table["physician_revenue"].fillna(0.0)
+    table["share"] = table["referrals"] / total_referrals if total_referrals else np.nan
+    table = table.sort_values(
+        ["referrals", "revenue", "partner"], ascending=[False, False, True], kind="stable"
+    ).reset_index(drop=True)
+    first = ["partner", "type", "referrals", "share", "revenue"]
+    return table[first + [c for c in table.columns if c not in first]]
+
+
+def _timestamp_of(day: int | None) -> pd.Timestamp | None:
+    return None if day is None else pd.Timestamp(np.datetime64(day, "D"))
+
+
+def tables_of(encoded: Encoded, filters: Filters) -> PeriodTables:
+    """The period's tables from encoded rows (rows outside the period are left out)."""
+    start, end = day_bounds(encoded, filters)
+    sources = source_table_of(in_period(encoded, start, end))
+    return tables_from_sources(sources, filters, _timestamp_of(start), _timestamp_of(end))
+
+
+def period_tables(frame: pd.DataFrame, filters: Filters) -> PeriodTables:
+    """Aggregate a period's referral frame once into the tables every period metric reads."""
+    return tables_of(encode(frame, filters.level), filters)
+
+
+def pinned_filters(tables: PeriodTables) -> Filters:
+    """The filters with the period's actual start and end, so history metrics end where it does."""
+    return tables.filters.with_period(
+        tables.start.date() if tables.start is not None else None,
+        tables.end.date() if tables.end is not None else None,
+    )
+
+
+def conversion_rate(tables: PeriodTables) -> float | None:
+    """Arrived / referrals over referrals whose outcome is known; None when none is known."""
+    return tables.arrived / tables.known if tables.known else None
+
+
+def dominant_type_codes(encoded: Encoded, mask: np.ndarray | None = None) -> np.ndarray:
+    """Per key code: the type (index into SOURCE_TYPES) of most of its referrals under mask."""
+    width = len(SOURCE_TYPES)
+    keep = slice(None) if mask is None else mask
+    counts = np.bincount(
+        encoded.key[keep] * width + encoded.type[keep],
+        weights=encoded.count[keep],
+        minlength=encoded.partners * width,
+    ).reshape(encoded.partners, width)
+    return counts.argmax(axis=1)

@@ -1,0 +1,393 @@
+"""Cell value parsing: one table of hand-written cases per parser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics import values
+
+NaT = pd.NaT
+
+
+def one(parse, value):
+    """Parse a single cell through the column parser (as it would arrive in a column)."""
+    return parse(pd.Series([value], dtype=object)).iloc[0]
+
+
+# --- dates -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("2025-01-05", "2025-01-05"),
+        ("2025-01-05 00:00:00", "2025-01-05"),
+        ("2025-01-05T10:00", "2025-01-05"),
+        ("2025-01-05T10:00:00.000Z", "2025-01-05"),
+        ("2025/01/05", "2025-01-05"),
+        ("1/5/2025", "2025-01-05"),
+        ("01/05/2025", "2025-01-05"),
+        ("1/5/25", "2025-01-05"),
+        ("01-05-2025", "2025-01-05"),
+        ("1/5/2025 3:45 PM", "2025-01-05"),
+        ("Jan 5, 2025", "2025-01-05"),
+        ("January 5, 2025", "2025-01-05"),
+        ("Sept 5, 2025", "2025-09-05"),
+        ("5 Jan 2025", "2025-01-05"),
+        ("05-Jan-2025", "2025-01-05"),
+        ("05-Jan-25", "2025-01-05"),
+        ("Sunday, January 5, 2025", "2025-01-05"),
+        ("  1/5/2025  ", "2025-01-05"),
+        ("Apr 2025", "2025-04-01"),
+        ("April 2025", "2025-04-01"),
+        ("Apr-25", "2025-04-01"),
+        ("2025-04", "2025-04-01"),
+        ("04/2025", "2025-04-01"),
+        ("4/2025", "2025-04-01"),
+        ("20250105", "2025-01-05"),
+        # Excel serials, 1900 system: 45658 is 2025-01-01; a time of day is dropped.
+        (45658, "2025-01-01"),
+        (45658.75, "2025-01-01"),
+        ("45658", "2025-01-01"),
+        (np.int64(45658), "2025-01-01"),
+        (dt.datetime(2025, 1, 5, 10, 30), "2025-01-05"),
+        (dt.date(2025, 1, 5), "2025-01-05"),
+        (pd.Timestamp("2025-01-05 23:59"), "2025-01-05"),
+        (pd.Timestamp("2025-01-05 09:00", tz="US/Eastern"), "2025-01-05"),
+        (np.datetime64("2025-01-05"), "2025-01-05"),
+        ("1990-01-01", "1990-01-01"),
+        ("2100-12-31", "2100-12-31"),
+        # Impossible, out of range or not a date at all.
+        ("2/30/2025", NaT),
+        ("13/13/2025", NaT),
+        ("2025-02-29", NaT),
+        ("2024-02-29", "2024-02-29"),
+        ("1989-12-31", NaT),
+        ("2101-01-01", NaT),
+        ("0205", NaT),
+        (205, NaT),
+        (2025, NaT),
+        (dt.datetime(205, 1, 1), NaT),
+        (1234567893.0, NaT),
+        ("Smith, John MD", NaT),
+        ("N/A", NaT),
+        ("", NaT),
+        (None, NaT),
+        (math.nan, NaT),
+        (True, NaT),
+        (dt.time(10, 0), NaT),
+    ],
+)
+def test_parse_dates_cells(cell, expected):
+    got = one(values.parse_dates, cell)
+    assert (got is NaT and expected is NaT) or got == pd.Timestamp(expected)
+
+
+@pytest.mark.parametrize(
+    ("column", "expected", "convention"),
+    [
+        # One cell with a first part > 12 makes the whole column day-first.
+        (["03/04/2025", "25/04/2025"], ["2025-04-03", "2025-04-25"], values.DAY_FIRST),
+        (["15/01/2025", "01/02/2025"], ["2025-01-15", "2025-02-01"], values.DAY_FIRST),
+        # A second part > 12 confirms month-first.
+        (["03/04/2025", "04/25/2025"], ["2025-03-04", "2025-04-25"], values.MONTH_FIRST),
+        # Nothing decides: US exports, month-first.
+        (["03/04/2025", "01/02/2025"], ["2025-03-04", "2025-01-02"], values.MONTH_FIRST_ASSUMED),
+        # Both positions > 12: month-first, the day-first cell is unreadable.
+        (["25/04/2025", "04/25/2025"], [None, "2025-04-25"], values.MONTH_FIRST_CONFLICTING),
+        # An impossible cell is a typo, not evidence: the column stays day-first.
+        (["03/04/2025", "25/04/2025", "13/13/2025"], ["2025-04-03", "2025-04-25", None],
+         values.DAY_FIRST),
+        (["2025-01-05", "Jan 6, 2025"], ["2025-01-05", "2025-01-06"], values.NO_SLASH_DATES),
+        # Month labels ("04/2025") are never day/month evidence.
+        (["04/2025", "13/2025"], ["2025-04-01", None], values.NO_SLASH_DATES),
+    ],
+)  # fmt: skip
+def test_parse_dates_column_convention(column, expected, convention):
+    dates, chosen = values.parse_dates_report(pd.Series(column, dtype="str"))
+    assert chosen == convention
+    assert dates.tolist() == [pd.Timestamp(e) if e else NaT for e in expected]
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        pd.Series(["1/5/2025", None, "2025-01-06"], dtype="str", index=[10, 11, 12], name="d"),
+        pd.Series(["1/5/2025", None, "2025-01-06"], dtype=object, index=[10, 11, 12], name="d"),
+        pd.Series([45662.0, np.nan, 45663.0], index=[10, 11, 12], name="d"),
+        pd.Series(pd.to_datetime(["2025-01-05 08:00", None, "2025-01-06 00:00"]),
+                  index=[10, 11, 12], name="d"),
+    ],
+)  # fmt: skip
+def test_parse_dates_keeps_shape_and_dtype(column):
+    dates = values.parse_dates(column)
+    assert dates.dtype == "datetime64[ns]"
+    assert dates.index.tolist() == [10, 11, 12] and dates.name == "d"
+    assert dates.tolist() == [pd.Timestamp("2025-01-05"), NaT, pd.Timestamp("2025-01-06")]
+
+
+def test_parse_dates_empty_column():
+    dates, convention = values.parse_dates_report(pd.Series([], dtype="str"))
+    assert dates.dtype == "datetime64[ns]" and dates.empty
+    assert convention == values.NO_SLASH_DATES
+
+
+# --- money and counts ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("$1,234.50", 1234.5),
+        ("1234.50", 1234.5),
+        ("1,234", 1234.0),
+        ("$ 1,234", 1234.0),
+        ("$1,234,567.89", 1234567.89),
+        ("(120.00)", -120.0),
+        ("($120.00)", -120.0),
+        ("$(120.00)", -120.0),
+        ("-$5", -5.0),
+        ("$-5", -5.0),
+        ("-5", -5.0),
+        ("120.00-", -120.0),
+        ("+5", 5.0),
+        (".5", 0.5),
+        ("5.", 5.0),
+        ("USD 10", 10.0),
+        ("10 USD", 10.0),
+        ("0", 0.0),
+        (12, 12.0),
+        (3.5, 3.5),
+        (-7.25, -7.25),
+        (np.float32(2.5), 2.5),
+        ("", math.nan),
+        ("   ", math.nan),
+        ("-", math.nan),
+        ("N/A", math.nan),
+        ("n/a", math.nan),
+        (None, math.nan),
+        (math.nan, math.nan),
+        (math.inf, math.nan),
+        ("1 234,50", math.nan),
+        ("1,23", math.nan),
+        ("(120.00", math.nan),
+        ("abc", math.nan),
+        ("$", math.nan),
+        (True, math.nan),
+    ],
+)
+def test_parse_money(cell, expected):
+    got = one(values.parse_money, cell)
+    assert (math.isnan(got) and math.isnan(expected)) or got == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("12", 12.0),
+        (12.0, 12.0),
+        (12, 12.0),
+        ("1,204", 1204.0),
+        (" 7 ", 7.0),
+        ("0", 0.0),
+        ("", math.nan),
+        (None, math.nan),
+        ("-3", math.nan),
+        (-3, math.nan),
+        ("(3)", math.nan),
+        ("many", math.nan),
+    ],
+)
+def test_parse_counts(cell, expected):
+    got = one(values.parse_counts, cell)
+    assert (math.isnan(got) and math.isnan(expected)) or got == expected
+
+
+def test_money_and_counts_keep_shape():
+    column = pd.Series(["$5", None, "(2)"], index=[7, 8, 9], name="Paid", dtype="str")
+    money = values.parse_money(column)
+    assert money.dtype == "float64" and money.index.tolist() == [7, 8, 9] and money.name == "Paid"
+    assert money.fillna(0).tolist() == [5.0, 0.0, -2.0]
+    assert values.parse_counts(column).isna().tolist() == [False, True, True]
+
+
+# --- flags -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("Y", True),
+        ("y", True),
+        ("Yes", True),
+        (" YES ", True),
+        ("True", True),
+        ("T", True),
+        ("1", True),
+        ("X", True),
+        ("x", True),
+        ("Converted", True),
+        ("Arrived", True),
+        ("evaluated", True),
+        ("N", False),
+        ("No", False),
+        ("FALSE", False),
+        ("f", False),
+        ("0", False),
+        ("Not converted", False),
+        ("Not  Converted", False),
+        ("No show", False),
+        ("No-Show", False),
+        ("Cancelled", False),
+        ("canceled", False),
+        (True, True),
+        (False, False),
+        (np.bool_(True), True),
+        (1, True),
+        (0, False),
+        (1.0, True),
+        (0.0, False),
+        (2, pd.NA),
+        ("Maybe", pd.NA),
+        ("Scheduled", pd.NA),
+        ("", pd.NA),
+        (None, pd.NA),
+        (math.nan, pd.NA),
+    ],
+)
+def test_parse_flags(cell, expected):
+    got = one(values.parse_flags, cell)
+    assert got is expected or got == expected
+    assert (got is pd.NA) == (expected is pd.NA)
+
+
+def test_parse_flags_dtype_and_bool_columns():
+    flags = values.parse_flags(pd.Series([True, False, None], dtype="boolean", index=[3, 4, 5]))
+    assert flags.dtype == "boolean" and flags.index.tolist() == [3, 4, 5]
+    assert flags.tolist() == [True, False, pd.NA]
+    assert values.parse_flags(pd.Series([1, 0, 1])).tolist() == [True, False, True]
+
+
+# --- NPIs ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("npi", "valid"),
+    [
+        ("1234567893", True),
+        ("1245319599", True),
+        ("1679576722", True),
+        ("1003000126", True),
+        ("1234567890", False),  # check digit should be 3
+        ("1234567839", False),  # two digits swapped
+        (" 1234567893 ", True),
+        ("123456789", False),
+        ("12345678930", False),
+        ("123456789X", False),
+        ("", False),
+        ("１２３４５６７８９３", False),  # full-width digits are not ASCII digits
+    ],
+)
+def test_npi_is_valid(npi, valid):
+    assert values.npi_is_valid(npi) is valid
+
+
+@pytest.mark.parametrize(
+    ("cell", "text", "valid"),
+    [
+        ("1234567893", "1234567893", True),
+        (1234567893.0, "1234567893", True),
+        (1234567893, "1234567893", True),
+        ("1234567893.0", "1234567893", True),
+        ("123 456 7893", "1234567893", True),
+        ("123-456-7893", "1234567893", True),
+        ("  1234567893 ", "1234567893", True),
+        ("1234567890", "1234567890", False),
+        (1234567890.0, "1234567890", False),
+        ("123-456-7890", "123-456-7890", False),  # invalid: the raw trimmed text
+        ("  NPI  pending ", "NPI pending", False),
+        (12345.5, "12345.5", False),
+        ("", None, False),
+        (None, None, False),
+        (math.nan, None, False),
+    ],
+)
+def test_normalize_npi(cell, text, valid):
+    npi, ok = values.normalize_npi(pd.Series([cell], dtype=object))
+    assert (npi.iloc[0] if npi.notna().iloc[0] else None) == text
+    assert bool(ok.iloc[0]) is valid
+
+
+def test_normalize_npi_shapes():
+    column = pd.Series([1234567893.0, np.nan, 1234567890.0], index=[4, 5, 6], name="NPI")
+    npi, ok = values.normalize_npi(column)
+    assert npi.dtype == "str" and ok.dtype == bool
+    assert npi.index.tolist() == [4, 5, 6] and ok.index.tolist() == [4, 5, 6]
+    assert ok.tolist() == [True, False, False]
+
+
+# --- text ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("  Smith,   John  MD ", "Smith, John MD"),
+        ("Smith,\u00a0John", "Smith, John"),  # Excel's non-breaking space
+        ("Line\nbreak\tand tab", "Line break and tab"),
+        (12.0, "12"),
+        (12.5, "12.5"),
+        (1234, "1234"),
+        (1234567893.0, "1234567893"),
+        (np.int64(42), "42"),
+        (-3.0, "-3"),
+        ("007", "007"),  # text keeps its zeros; Excel ints already lost theirs
+        (True, "True"),
+        (dt.date(2025, 1, 5), "2025-01-05"),
+        ("", None),
+        ("   ", None),
+        (None, None),
+        (math.nan, None),
+    ],
+)
+def test_clean_text(cell, expected):
+    got = values.clean_text(pd.Series([cell], dtype=object))
+    assert got.dtype == "str"
+    assert (got.iloc[0] if got.notna().iloc[0] else None) == expected
+
+
+def test_clean_text_str_column_keeps_index():
+    column = pd.Series([" a ", None, "b  c"], index=["x", "y", "z"], dtype="str", name="n")
+    got = values.clean_text(column)
+    assert got.index.tolist() == ["x", "y", "z"] and got.name == "n"
+    assert got.isna().tolist() == [False, True, False]
+    assert got.dropna().tolist() == ["a", "b c"]
+
+
+# --- detection -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("column", "dates", "money"),
+    [
+        (["1/5/2025", "2/6/2025", "", None, "Jan 7, 2025"], 1.0, 0.0),
+        (["1/5/2025", "soon", "2/6/2025", "later"], 0.5, 0.0),
+        (["$1,234.50", "(12.00)", "", "N/A", "7"], 0.0, 0.75),
+        (["Smith, John MD", "Google"], 0.0, 0.0),
+        (["", None, "  "], 0.0, 0.0),
+    ],
+)
+def test_looks_like(column, dates, money):
+    column = pd.Series(column, dtype=object)
+    assert values.looks_like_dates(column) == pytest.approx(dates)
+    assert values.looks_like_money(column) == pytest.approx(money)
+
+
+def test_looks_like_samples_big_columns():
+    column = pd.Series(["1/5/2025"] * 3000 + ["x"] * 3000, dtype="str")
+    assert 0.4 < values.looks_like_dates(column) < 0.6
