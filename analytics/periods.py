@@ -1,12 +1,12 @@
-"""Period basics: bounds, revenue basis, partner keys, and the small tables every metric reads.
+"""The period's building blocks: rows encoded once, and the small tables metrics read.
 
 Two seams let a SQL engine take over the heavy lifting later:
-- `source_table`: one row per (source, source_type) of the period with sums. Whatever can
-  produce it (pandas here, DuckDB later) feeds `tables_from_sources`, and every period
-  metric is computed from the resulting small `PeriodTables`.
-- `Encoded`: referral rows as integer arrays (partner key, source type, day, count). It may
-  hold one row per referral or one per (partner, type, day): the history metrics (alerts,
-  partner trends) only sum `count`.
+- `Encoded`: referral rows as arrays (partner key and type codes, day, count, money,
+  outcomes). Rows may be single referrals or sums per (source, type, day): every metric but
+  the median days to evaluation only sums them.
+- `source_table_of`: one row per (source, source_type) with sums. Whatever produces that
+  table (pandas here, DuckDB later) feeds `tables_from_sources`, and every period metric is
+  computed from the resulting small `PeriodTables`.
 """
 
 from __future__ import annotations
@@ -32,11 +32,9 @@ __all__ = [
     "in_period",
     "partner_key",
     "partner_table",
-    "period_bounds",
     "period_tables",
-    "pinned_filters",
     "revenue_basis",
-    "row_revenue",
+    "revenue_of",
     "source_table",
     "source_table_of",
     "source_types",
@@ -65,39 +63,25 @@ IS_PARTNER_TYPE = np.array([t in PARTNER_TYPES for t in SOURCE_TYPES])
 IS_PHYSICIAN_TYPE = np.array([t in PHYSICIAN_TYPES for t in SOURCE_TYPES])
 
 
-def _timestamp(value: object) -> pd.Timestamp | None:
-    if value is None or pd.isna(value):
-        return None
-    return pd.Timestamp(value).normalize()
-
-
 def to_day(value: pd.Timestamp) -> int:
     """Days since 1970-01-01 of a date (the integer day every array in this package uses)."""
     return int(np.datetime64(pd.Timestamp(value).date(), "D").astype("int64"))
 
 
-def period_bounds(frame: pd.DataFrame, filters: Filters) -> tuple[pd.Timestamp | None, ...]:
-    """(start, end) of the period: the filter dates, else the frame's first and last dates."""
-    dates = frame["referral_date"]
-    start = _timestamp(filters.start) or _timestamp(dates.min() if len(dates) else None)
-    end = _timestamp(filters.end) or _timestamp(dates.max() if len(dates) else None)
-    return start, end
-
-
-def revenue_basis(frame: pd.DataFrame) -> str:
+def revenue_basis(payments: np.ndarray, charges: np.ndarray) -> str:
     """ "payments" when any payment is recorded, else "charges" when any charge is, else "none"."""
-    if frame["payments"].notna().any():
+    if (~np.isnan(payments)).any():
         return "payments"
-    if frame["charges"].notna().any():
+    if (~np.isnan(charges)).any():
         return "charges"
     return "none"
 
 
-def row_revenue(frame: pd.DataFrame, basis: str) -> pd.Series:
-    """Revenue of each row on the given basis (missing amounts count as 0)."""
+def revenue_of(payments: np.ndarray, charges: np.ndarray, basis: str) -> np.ndarray:
+    """Revenue of each row on a basis (a missing amount counts as 0)."""
     if basis == "none":
-        return pd.Series(0.0, index=frame.index)
-    return frame[basis].fillna(0.0)
+        return np.zeros(len(payments))
+    return np.nan_to_num(payments if basis == "payments" else charges)
 
 
 def arrived_flags(frame: pd.DataFrame) -> pd.Series:
@@ -322,13 +306,10 @@ def tables_from_sources(
     end: pd.Timestamp | None,
 ) -> PeriodTables:
     """Build the period's tables from a source table (from pandas or from SQL)."""
-    if sources["payments"].notna().any():
-        basis = "payments"
-    elif sources["charges"].notna().any():
-        basis = "charges"
-    else:
-        basis = "none"
-    sources = sources.assign(revenue=row_revenue(sources, basis))
+    payments = sources["payments"].to_numpy(dtype="float64")
+    charges = sources["charges"].to_numpy(dtype="float64")
+    basis = revenue_basis(payments, charges)
+    sources = sources.assign(revenue=revenue_of(payments, charges, basis))
     referrals = int(sources["referrals"].sum())
     types = (
         sources.groupby("source_type")[["referrals", "revenue"]]
@@ -406,14 +387,6 @@ def tables_of(encoded: Encoded, filters: Filters) -> PeriodTables:
 def period_tables(frame: pd.DataFrame, filters: Filters) -> PeriodTables:
     """Aggregate a period's referral frame once into the tables every period metric reads."""
     return tables_of(encode(frame, filters.level), filters)
-
-
-def pinned_filters(tables: PeriodTables) -> Filters:
-    """The filters with the period's actual start and end, so history metrics end where it does."""
-    return tables.filters.with_period(
-        tables.start.date() if tables.start is not None else None,
-        tables.end.date() if tables.end is not None else None,
-    )
 
 
 def conversion_rate(tables: PeriodTables) -> float | None:

@@ -506,12 +506,13 @@ class Resolution:
 
 
 class _Combo(NamedTuple):
-    """One distinct (name, NPI, type label) combination of the input and its weight."""
+    """A distinct (name, NPI) of the input (with its type label when it has no usable name)."""
 
     name: _Name | None
     npi: str | None
-    label_type: str | None  # recognised, informative (never "unknown")
+    label_type: str | None  # nameless combinations: the recognised, informative label
     label_text: str | None
+    label_votes: dict[str, int]  # rows per recognised type label, for the type majority
     weight: int
 
 
@@ -522,37 +523,56 @@ def _codes(values: pd.Series | None, length: int) -> tuple[np.ndarray, np.ndarra
     return codes.astype(np.int64), np.asarray(uniques, dtype=object)
 
 
+def _with_missing(per_unique: list) -> list:
+    # Code -1 (missing) + 1 is position 0.
+    return [None, *per_unique]
+
+
 def _combos(
     names: pd.Series, npis: pd.Series | None, labels: pd.Series | None
 ) -> tuple[np.ndarray, list[_Combo]]:
-    """Row -> combination codes and the distinct combinations, parsed once each."""
+    """Row -> combination codes and the distinct combinations, each name parsed once."""
     n = len(names)
     name_codes, name_uniques = _codes(names, n)
     npi_codes, npi_uniques = _codes(npis, n)
     label_codes, label_uniques = _codes(labels, n)
+    name_text = clean_text(pd.Series(name_uniques, dtype=object)).tolist()
+    parsed = _with_missing([_parse_name(t) if isinstance(t, str) else None for t in name_text])
+    label_text = _with_missing(clean_text(pd.Series(label_uniques, dtype=object)).tolist())
+    label_text = [t if isinstance(t, str) else None for t in label_text]
+    label_type = [None if t is None else type_from_label(t) for t in label_text]
+    label_type = [t if t in _TYPE_RANK and t != "unknown" else None for t in label_type]
+    # The label is part of the identity only where the name cannot be: "Google" as the type
+    # and no contact. Elsewhere it only votes for the type, so it need not split combinations.
+    nameless = np.array([p is None or not _has_name(p) for p in parsed])
+    kept_label = np.where(nameless[name_codes + 1], label_codes, -1)
     b, c = len(npi_uniques) + 1, len(label_uniques) + 1
-    joint = ((name_codes + 1) * b + (npi_codes + 1)) * c + (label_codes + 1)
+    joint = ((name_codes + 1) * b + (npi_codes + 1)) * c + (kept_label + 1)
     row_codes, joint_uniques = pd.factorize(joint)
-    weights = np.bincount(row_codes, minlength=len(joint_uniques))
+    size = len(joint_uniques)
+    weights = np.bincount(row_codes, minlength=size)
+    type_codes = np.array([_TYPE_RANK[t] if t else -1 for t in label_type], dtype=np.int64)
+    slots = len(SOURCE_TYPES) + 1
+    votes = np.bincount(
+        row_codes * slots + type_codes[label_codes + 1] + 1, minlength=size * slots
+    ).reshape(size, slots)[:, 1:]
+    label_votes: list[dict[str, int]] = [{} for _ in range(size)]
+    for combo, type_at in zip(*np.nonzero(votes), strict=True):
+        label_votes[combo][SOURCE_TYPES[type_at]] = int(votes[combo, type_at])
     rest, label_at = np.divmod(joint_uniques, c)
     name_at, npi_at = np.divmod(rest, b)
-    # Position 0 of each list stands for "missing" (code -1 + 1).
-    name_text = clean_text(pd.Series(name_uniques, dtype=object)).tolist()
-    parsed = [None, *(_parse_name(t) if isinstance(t, str) else None for t in name_text)]
-    npi_text = [None, *(str(x) for x in npi_uniques)]
-    label_text = [
-        t if isinstance(t, str) else None
-        for t in [None, *clean_text(pd.Series(label_uniques, dtype=object)).tolist()]
-    ]
-    label_type = [None if t is None else type_from_label(t) for t in label_text]
-    label_type = [None if t == "unknown" else t for t in label_type]
-    combos = [
-        _Combo(parsed[a], npi_text[p], label_type[li], label_text[li], w)
-        for a, p, li, w in zip(
-            name_at.tolist(), npi_at.tolist(), label_at.tolist(), weights.tolist(), strict=True
+    npi_text = _with_missing([str(x) for x in npi_uniques])
+    return row_codes, [
+        _Combo(parsed[a], npi_text[p], label_type[li], label_text[li], v, w)
+        for a, p, li, v, w in zip(
+            name_at.tolist(),
+            npi_at.tolist(),
+            label_at.tolist(),
+            label_votes,
+            weights.tolist(),
+            strict=True,
         )
     ]
-    return row_codes, combos
 
 
 def _is_channel(name: _Name) -> bool:
@@ -560,10 +580,15 @@ def _is_channel(name: _Name) -> bool:
     return name.kind == "label" and name.source_type in CHANNEL_TYPES
 
 
+def _has_name(name: _Name) -> bool:
+    """A person, an organisation or a channel: not blank, not a partner type label."""
+    return name.kind in {"person", "other"} or _is_channel(name)
+
+
 def _combo_key(combo: _Combo) -> str | None:
     """Name key of a combination; a channel label stands in for a missing name."""
     name = combo.name
-    if name is not None and (name.kind in {"person", "other"} or _is_channel(name)):
+    if name is not None and _has_name(name):
         return name.key
     # "Google" or "Self Referral" as the type and no contact: the channel is the source.
     if combo.label_type in CHANNEL_TYPES and combo.label_text:
@@ -769,10 +794,11 @@ def _evidence_type(members: list[_Combo]) -> str | None:
     named: Counter[str] = Counter()
     for combo in members:
         name = combo.name
-        # A channel named as the contact outranks the type column: "Google" is marketing.
-        label = name.source_type if name is not None and _is_channel(name) else combo.label_type
-        if label:
-            labels[label] += combo.weight
+        if name is not None and _is_channel(name):
+            # A channel named as the contact outranks the type column: "Google" is marketing.
+            labels[name.source_type] += combo.weight
+        else:
+            labels.update(combo.label_votes)
         if name is not None and name.source_type not in (None, "unknown"):
             named[name.source_type] += combo.weight
     label, from_names = _majority(labels), _majority(named)

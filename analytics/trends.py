@@ -17,6 +17,8 @@ from analytics.periods import (
     day_bounds,
     dominant_type_codes,
     encode,
+    revenue_basis,
+    revenue_of,
     tables_of,
 )
 from analytics.schema import SOURCE_TYPES
@@ -87,12 +89,8 @@ def monthly_series_of(encoded: Encoded, filters: Filters) -> pd.DataFrame:
     month_of_day = np.repeat(np.arange(months), np.diff(starts))
     month = month_of_day[rows.day - starts[0]]
     in_period = rows.day >= start
-    if (~np.isnan(rows.payments[in_period])).any():
-        revenue = np.nan_to_num(rows.payments)
-    elif (~np.isnan(rows.charges[in_period])).any():
-        revenue = np.nan_to_num(rows.charges)
-    else:
-        revenue = np.zeros(len(rows.day))
+    basis = revenue_basis(rows.payments[in_period], rows.charges[in_period])
+    revenue = revenue_of(rows.payments, rows.charges, basis)
     value = revenue if filters.basis == "revenue" else rows.count.astype("float64")
     width = encoded.partners
     cells = month[rows.partner] * width + rows.key[rows.partner]

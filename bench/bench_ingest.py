@@ -34,9 +34,9 @@ def _step(kind: str, path: str) -> dict:
     started = time.perf_counter()
     rows = None
     if kind == "calamine":
-        rows = len(pd.read_excel(path, engine="calamine", header=3))
+        rows = len(pd.read_excel(path, engine="calamine", header=None))
     elif kind == "openpyxl":
-        rows = len(pd.read_excel(path, engine="openpyxl", header=3))
+        rows = len(pd.read_excel(path, engine="openpyxl", header=None))
     elif kind == "pyarrow_csv":
         rows = len(pd.read_csv(path, engine="pyarrow", dtype=str))
     elif kind in ("ingest", "ingest_prepare"):

@@ -53,9 +53,16 @@ def streamlit_server(db: Path) -> Iterator[str]:
     log = open(db.parent / "streamlit.log", "w")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-            "--server.headless=true", "--server.address=127.0.0.1", f"--server.port={port}",
-            "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "dashboard.py"),
+            "--server.headless=true",
+            "--server.address=127.0.0.1",
+            f"--server.port={port}",
+            "--browser.gatherUsageStats=false",
+            "--server.fileWatcherType=none",
         ],
         cwd=ROOT,
         env=env,
@@ -73,7 +80,9 @@ def streamlit_server(db: Path) -> Iterator[str]:
             except OSError:
                 time.sleep(0.3)
         else:
-            raise RuntimeError(f"Streamlit did not start: {(db.parent / 'streamlit.log').read_text()}")
+            raise RuntimeError(
+                f"Streamlit did not start: {(db.parent / 'streamlit.log').read_text()}"
+            )
         yield url
     finally:
         proc.terminate()

@@ -30,18 +30,68 @@ WEBPT_HEADER = [
     "Total Payments",
 ]
 WEBPT_ROWS = [
-    [datetime(2025, 3, 3), "Alice Patientson", "C-1", "Physician", "Smith, John MD",
-     1234567893.0, "Northside", "Medicare", "Yes", datetime(2025, 3, 6), 8, 880.0],
-    [datetime(2025, 3, 4), "Bob Patientson", "C-2", "Physician", "Dr. John Smith",
-     None, "Northside", "Aetna", "Yes", None, None, None],
-    [datetime(2025, 3, 10), "Carol Patientson", "C-3", "Self Referral", None,
-     None, "(Unassigned)", "Self Pay", "No", datetime(2025, 3, 12), 5, 500.0],
-    [datetime(2025, 3, 20), "Dan Patientson", "C-4", "Chiropractor", "Lee, Ann DC",
-     None, "Northside", "Blue Cross", "No", datetime(2025, 3, 25), 6, 612.5],
+    [
+        datetime(2025, 3, 3),
+        "Alice Patientson",
+        "C-1",
+        "Physician",
+        "Smith, John MD",
+        1234567893.0,
+        "Northside",
+        "Medicare",
+        "Yes",
+        datetime(2025, 3, 6),
+        8,
+        880.0,
+    ],
+    [
+        datetime(2025, 3, 4),
+        "Bob Patientson",
+        "C-2",
+        "Physician",
+        "Dr. John Smith",
+        None,
+        "Northside",
+        "Aetna",
+        "Yes",
+        None,
+        None,
+        None,
+    ],
+    [
+        datetime(2025, 3, 10),
+        "Carol Patientson",
+        "C-3",
+        "Self Referral",
+        None,
+        None,
+        "(Unassigned)",
+        "Self Pay",
+        "No",
+        datetime(2025, 3, 12),
+        5,
+        500.0,
+    ],
+    [
+        datetime(2025, 3, 20),
+        "Dan Patientson",
+        "C-4",
+        "Chiropractor",
+        "Lee, Ann DC",
+        None,
+        "Northside",
+        "Blue Cross",
+        "No",
+        datetime(2025, 3, 25),
+        6,
+        612.5,
+    ],
 ]
 
 
-def xlsx_bytes(rows: list[list[object]], sheet: str = "Referrals", extra: dict | None = None) -> bytes:
+def xlsx_bytes(
+    rows: list[list[object]], sheet: str = "Referrals", extra: dict | None = None
+) -> bytes:
     """An .xlsx workbook with the given rows on one sheet (and optional extra sheets)."""
     wb = openpyxl.Workbook()
     ws = wb.active

@@ -31,7 +31,9 @@ def frame_with(at: AppTest, column: str):
 
 def texts(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    parts += [e.value for e in at.error] + [s.value for s in at.success] + [i.value for i in at.info]
+    parts += (
+        [e.value for e in at.error] + [s.value for s in at.success] + [i.value for i in at.info]
+    )
     parts += [w.value for w in at.warning]
     return "\n".join(str(p) for p in parts)
 
@@ -65,7 +67,9 @@ def test_upload_save_and_delete(app: AppTest, tmp_path: Path, webpt_xlsx: bytes)
 
 
 def test_rejections_and_bad_files_get_sentences(app: AppTest):
-    app.file_uploader(key="upload_files").upload("log.csv", HAND_LOG_CSV.encode("cp1252"), "text/csv")
+    app.file_uploader(key="upload_files").upload(
+        "log.csv", HAND_LOG_CSV.encode("cp1252"), "text/csv"
+    )
     app.run()
     assert not app.exception
     assert "2 rows will not be loaded" in texts(app)

@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import ARTIFACTS, ROOT, browser_page, chromium_or_skip, streamlit_server, wait_idle
+from tests.browser import (
+    ARTIFACTS,
+    ROOT,
+    browser_page,
+    chromium_or_skip,
+    streamlit_server,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 SAMPLE = ROOT / "sample_data" / "riverside_case_export.csv"
@@ -19,7 +26,10 @@ SAMPLE = ROOT / "sample_data" / "riverside_case_export.csv"
 def expected_referrals(db: Path) -> int:
     proc = subprocess.run(
         [sys.executable, "-m", "analytics", "metrics", "--db", str(db), "--json"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(proc.stdout)["referrals"]
 
@@ -36,7 +46,9 @@ def test_upload_then_overview_in_a_real_browser(tmp_path: Path):
 
         page.goto(f"{url}/upload")
         wait_idle(page)
-        page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(SAMPLE))
+        page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
+            str(SAMPLE)
+        )
         page.get_by_text("Data quality").wait_for(timeout=60_000)
         wait_idle(page)
         page.screenshot(path=str(ARTIFACTS / "02-upload-mapping.png"), full_page=True)

@@ -27,8 +27,15 @@ def test_ingest_json_then_duplicate(tmp_path: Path):
     first = cli("ingest", str(log), "--db", str(db), "--json")
     assert first.returncode == 0, first.stderr
     result = json.loads(first.stdout)
-    assert set(result) >= {"file", "status", "rows_loaded", "rows_rejected", "rejections",
-                           "period", "mapping"}
+    assert set(result) >= {
+        "file",
+        "status",
+        "rows_loaded",
+        "rows_rejected",
+        "rejections",
+        "period",
+        "mapping",
+    }
     assert result["status"] == "loaded"
     assert result["rows_loaded"] == 3 and result["rows_rejected"] == 2
     assert result["rejections"][0]["row"] == 6
@@ -58,8 +65,19 @@ def test_map_option_and_clinic(tmp_path: Path):
     db = tmp_path / "m.duckdb"
     f = tmp_path / "odd.csv"
     f.write_text("Seen,Doc\n2025-01-05,Smith John MD\n")
-    proc = cli("ingest", str(f), "--db", str(db), "--map", "referral_date=Seen",
-               "--map", "source_name=Doc", "--clinic", "Westside", "--json")
+    proc = cli(
+        "ingest",
+        str(f),
+        "--db",
+        str(db),
+        "--map",
+        "referral_date=Seen",
+        "--map",
+        "source_name=Doc",
+        "--clinic",
+        "Westside",
+        "--json",
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["mapping"] == {"referral_date": "Seen", "source_name": "Doc"}
     bad = cli("ingest", str(f), "--db", str(db), "--map", "referral_date")

@@ -112,7 +112,9 @@ CASES = [
         id="1800-is-moderate",
     ),
     pytest.param(
-        counts(("A", "physician", 3), ("B", "physician", 3), ("C", "physician", 1), ("S", "self", 3)),
+        counts(
+            ("A", "physician", 3), ("B", "physician", 3), ("C", "physician", 1), ("S", "self", 3)
+        ),
         # 3 + 3 of 7 partner referrals is 86% -> 2 partners.
         dict(hhi=1900, hhi_band="high", cr3=0.7, partners_for_80pct=2),
         id="1900-is-high",
@@ -183,10 +185,25 @@ def test_revenue_basis_falls_back_to_charges():
 def test_organization_level_rolls_partners_up():
     frame = make_frame(
         [
-            {"referral_date": D, "source": "Dr A", "source_type": "physician", "organization": "Ortho"},
-            {"referral_date": D, "source": "Dr B", "source_type": "physician", "organization": "Ortho"},
+            {
+                "referral_date": D,
+                "source": "Dr A",
+                "source_type": "physician",
+                "organization": "Ortho",
+            },
+            {
+                "referral_date": D,
+                "source": "Dr B",
+                "source_type": "physician",
+                "organization": "Ortho",
+            },
             {"referral_date": D, "source": "Dr C", "source_type": "physician"},
-            {"referral_date": D, "source": "Mom", "source_type": "patient", "organization": "Ortho"},
+            {
+                "referral_date": D,
+                "source": "Mom",
+                "source_type": "patient",
+                "organization": "Ortho",
+            },
         ]
     )
     # Partner level: three partners of 25% -> 1875. Organization: Ortho 50% + Dr C 25%.

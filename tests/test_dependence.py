@@ -29,7 +29,9 @@ D = "2025-06-02"
     ],
 )
 def test_physician_share(rows, share):
-    assert physician_dependence(make_frame(rows), Filters())["physician_share"] == pytest.approx(share)
+    assert physician_dependence(make_frame(rows), Filters())["physician_share"] == pytest.approx(
+        share
+    )
 
 
 @pytest.mark.parametrize(

@@ -49,9 +49,16 @@ def test_hand_log_cp1252_rejects_bad_dates_with_spreadsheet_rows(hand_log_cp1252
     p = run(hand_log_cp1252, "log.csv")
     f = p.frame
     assert p.rows_loaded == 3
-    assert [(r.row, r.reason.split(" ")[0]) for r in p.rejections] == [(6, "'2/30/2025'"), (7, "no")]
+    assert [(r.row, r.reason.split(" ")[0]) for r in p.rejections] == [
+        (6, "'2/30/2025'"),
+        (7, "no"),
+    ]
     assert p.quality["footer_rows"] == 1 and p.quality["blank_rows"] == 1
-    assert list(f["referral_date"].dt.date) == [date(2025, 3, 7), date(2025, 3, 9), date(2025, 3, 14)]
+    assert list(f["referral_date"].dt.date) == [
+        date(2025, 3, 7),
+        date(2025, 3, 9),
+        date(2025, 3, 14),
+    ]
     assert f.loc[2, "source_name"] == "Dr. José Núñez DC"  # Windows-1252 decoded
     assert f.loc[2, "source_type"] == "chiropractor"
     assert f.loc[1, "source_type"] == "marketing"
@@ -129,7 +136,11 @@ def test_monthly_summary_rows_carry_counts():
     assert p.mapping["payments"] == "Revenue"
     assert p.rows_loaded == 3  # the zero row is not a referral; the total is a footer
     assert f["count"].sum() == 15
-    assert list(f["referral_date"].dt.date) == [date(2025, 4, 1), date(2025, 4, 1), date(2025, 5, 1)]
+    assert list(f["referral_date"].dt.date) == [
+        date(2025, 4, 1),
+        date(2025, 4, 1),
+        date(2025, 5, 1),
+    ]
     assert f.loc[0, "source"] == f.loc[2, "source"]
 
 
@@ -174,7 +185,9 @@ def test_saved_mapping_is_reused_for_the_same_layout():
         (b"%PDF-1.7 binary", "report.pdf", "is a PDF"),
         (b"\x00\x01\x02\x03garbage\x00" * 50, "data.csv", "not a spreadsheet"),
         (
-            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64 + "EncryptedPackage".encode("utf-16-le"),
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+            + b"\x00" * 64
+            + "EncryptedPackage".encode("utf-16-le"),
             "locked.xlsx",
             "password-protected",
         ),
@@ -229,8 +242,22 @@ def test_invalid_npi_kept_raw_and_flagged():
 def test_activities_log():
     rows = [
         ["Date", "Referral Partner", "Activity", "Cost", "Staff", "Notes"],
-        [pd.Timestamp("2025-02-03").to_pydatetime(), "Dr. Okafor", "Lunch & Learn", "$250.00", "Kim", ""],
-        [pd.Timestamp("2025-02-10").to_pydatetime(), "Summit Gym", "Holiday Gift", 75, "Kim", "tin"],
+        [
+            pd.Timestamp("2025-02-03").to_pydatetime(),
+            "Dr. Okafor",
+            "Lunch & Learn",
+            "$250.00",
+            "Kim",
+            "",
+        ],
+        [
+            pd.Timestamp("2025-02-10").to_pydatetime(),
+            "Summit Gym",
+            "Holiday Gift",
+            75,
+            "Kim",
+            "tin",
+        ],
         [pd.Timestamp("2025-02-12").to_pydatetime(), "Lee, Ann DO", "Phone Call", None, "Raj", ""],
         [None, None, None, None, None, None],
     ]

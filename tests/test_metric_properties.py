@@ -45,7 +45,10 @@ SETTINGS = settings(max_examples=75, deadline=None)
 def partner_frame(rows, names=NAMES):
     # One type per partner, as sources have in the store.
     return make_frame(
-        [(DATES[d], names[p], PARTNER_TYPE_LIST[p % len(PARTNER_TYPE_LIST)], n) for p, _, n, d in rows]
+        [
+            (DATES[d], names[p], PARTNER_TYPE_LIST[p % len(PARTNER_TYPE_LIST)], n)
+            for p, _, n, d in rows
+        ]
     )
 
 

@@ -50,7 +50,12 @@ CASES = [
     ),
     pytest.param(
         # A partner type without a name, a missing type and a type nobody knows: unknown.
-        [(D, None, "physician", 1), (D, "X", None, 1), (D, "Y", "astrologer", 1), (D, "Dr", "physician", 1)],
+        [
+            (D, None, "physician", 1),
+            (D, "X", None, 1),
+            (D, "Y", "astrologer", 1),
+            (D, "Dr", "physician", 1),
+        ],
         zeros(physician=0.25, unknown=0.75),
         0.25,
         0.0,

@@ -63,10 +63,18 @@ def test_failed_write_leaves_the_store_exactly_as_it_was(store, webpt_xlsx, monk
 
 def test_replace_swaps_a_corrected_export_for_its_period_and_clinic(store):
     header = ["Referral Date", "Referring Provider", "Location"]
-    march = [header, ["2025-03-03", "Smith John MD", "North"], ["2025-03-09", "Lee Ann DO", "North"]]
+    march = [
+        header,
+        ["2025-03-03", "Smith John MD", "North"],
+        ["2025-03-09", "Lee Ann DO", "North"],
+    ]
     other_clinic = [header, ["2025-03-04", "Smith John MD", "South"]]
-    corrected = [header, ["2025-03-03", "Smith John MD", "North"], ["2025-03-10", "Lee Ann DO", "North"],
-                 ["2025-03-11", "Roe Kim DC", "North"]]
+    corrected = [
+        header,
+        ["2025-03-03", "Smith John MD", "North"],
+        ["2025-03-10", "Lee Ann DO", "North"],
+        ["2025-03-11", "Roe Kim DC", "North"],
+    ]
     load(store, xlsx_bytes(march), "march.xlsx")
     load(store, xlsx_bytes(other_clinic), "south.xlsx")
     _, result = load(store, xlsx_bytes(corrected), "march_fixed.xlsx", replace=True)
@@ -139,3 +147,27 @@ def test_filters_select_rows(store, webpt_xlsx):
     f = store.referrals()
     assert str(f["referral_date"].dtype) == "datetime64[ns]"
     assert str(f["arrived"].dtype) == "boolean"
+
+
+def test_no_sample_patient_name_or_mrn_in_the_store_file(tmp_path):
+    from analytics.cli import SAMPLE_DIR, SAMPLE_FILES, ingest_file
+    from sample_data.generate import patient_mrns, patient_names
+
+    store = Store(tmp_path / "sample.duckdb")
+    for name, kind in SAMPLE_FILES:
+        ingest_file(store, SAMPLE_DIR / name, kind=kind)
+    texts = set()
+    for table in ("referrals", "activities", "uploads", "source_aliases", "column_mappings"):
+        for col in store._frame(f"SELECT * FROM {table}").columns:
+            values = store._frame(f'SELECT DISTINCT CAST("{col}" AS VARCHAR) v FROM {table}')["v"]
+            texts.update(str(v) for v in values)
+    names, mrns = patient_names(), patient_mrns()
+    assert len(names) > 1000 and len(mrns) > 1000
+    assert not texts & set(names)
+    assert not texts & set(mrns)
+    surnames = {n.split(",")[0] for n in names if "," in n}
+    assert not any(s in t for t in texts for s in list(surnames)[:50])
+    store._cursor().execute("CHECKPOINT")
+    store.close()
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
+    assert not [n for n in names if n.encode() in raw]

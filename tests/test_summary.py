@@ -6,7 +6,6 @@ import json
 from datetime import date
 
 import pandas as pd
-import pytest
 
 from analytics.concentration import concentration
 from analytics.filters import Filters
@@ -49,10 +48,22 @@ D = "2025-02-03"
 def practice() -> pd.DataFrame:
     return make_frame(
         [
-            {"referral_date": D, "source": "Dr A", "source_type": "physician", "count": 5,
-             "payments": 1000.0, "arrived": True},
-            {"referral_date": D, "source": "Lee DC", "source_type": "chiropractor", "count": 3,
-             "payments": 333.333, "arrived": False},
+            {
+                "referral_date": D,
+                "source": "Dr A",
+                "source_type": "physician",
+                "count": 5,
+                "payments": 1000.0,
+                "arrived": True,
+            },
+            {
+                "referral_date": D,
+                "source": "Lee DC",
+                "source_type": "chiropractor",
+                "count": 3,
+                "payments": 333.333,
+                "arrived": False,
+            },
             {"referral_date": "2025-02-20", "source": "Mom", "source_type": "patient", "count": 2},
         ]
     )
@@ -175,10 +186,7 @@ def test_summary_agrees_with_the_metric_functions():
 
 def test_history_feeds_the_alerts():
     history = make_frame(
-        [
-            (f"2024-{m:02d}-15", "Dr Gone", "physician", 3)
-            for m in range(1, 13)
-        ]
+        [(f"2024-{m:02d}-15", "Dr Gone", "physician", 3) for m in range(1, 13)]
         + [("2025-03-01", "Mom", "patient", 1)]
     )
     period = history[history["referral_date"] >= "2025-01-01"]

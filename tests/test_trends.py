@@ -1,4 +1,4 @@
-"""Trends and alerts: monthly series, trailing HHI, new partners, period change, declining, dormant."""
+"""Trends and alerts: monthly series, trailing HHI, new partners, change, declining, dormant."""
 
 from __future__ import annotations
 
@@ -75,7 +75,9 @@ def test_monthly_series_on_revenue_basis(quarter_history):
 
 
 def test_a_period_starting_mid_month_counts_only_its_own_days(quarter_history):
-    series = monthly_series(quarter_history, Filters(start=date(2025, 1, 10), end=date(2025, 1, 31)))
+    series = monthly_series(
+        quarter_history, Filters(start=date(2025, 1, 10), end=date(2025, 1, 31))
+    )
     assert series["referrals"].tolist() == [2]  # the 5 January rows fall before the start
     assert series["hhi"].tolist() == pytest.approx([0.0])  # only patients left
     # The trailing window still takes whole months.
@@ -90,8 +92,18 @@ def test_monthly_series_of_nothing_has_the_columns():
 def test_new_partners_first_referral_ever_in_the_period(quarter_history):
     table = new_partners(quarter_history, Q1)
     assert table.to_dict("records") == [
-        {"partner": "B", "type": "chiropractor", "first_referral": pd.Timestamp("2025-03-02"), "referrals": 1},
-        {"partner": "C", "type": "health_wellness", "first_referral": pd.Timestamp("2025-03-30"), "referrals": 1},
+        {
+            "partner": "B",
+            "type": "chiropractor",
+            "first_referral": pd.Timestamp("2025-03-02"),
+            "referrals": 1,
+        },
+        {
+            "partner": "C",
+            "type": "health_wellness",
+            "first_referral": pd.Timestamp("2025-03-30"),
+            "referrals": 1,
+        },
     ]
 
 
@@ -180,9 +192,11 @@ def test_steady_poisson_partners_are_rarely_flagged():
     ("rows", "flagged"),
     [
         pytest.param(
-            # Only 150 days before the last 90: too little history to judge.
-            monthly_rows("Dr New", 10, "2024-11-03", "2025-03-03", day=3)
-            + [("2025-05-15", "Dr New", "physician", 1)],
+            # First referral December 3: 120 days before the last 90, too few to judge.
+            [
+                *monthly_rows("Dr New", 10, "2024-11-03", "2025-03-03", day=3),
+                ("2025-05-15", "Dr New", "physician", 1),
+            ],
             False,
             id="under-180-days",
         ),
@@ -194,12 +208,18 @@ def test_steady_poisson_partners_are_rarely_flagged():
         ),
         pytest.param(
             # 1,000 a 90 days down to 750: certain, but a 25% drop is under 30%.
-            [("2024-04-02", "Dr Big", "physician", 4056), ("2025-05-01", "Dr Big", "physician", 750)],
+            [
+                ("2024-04-02", "Dr Big", "physician", 4056),
+                ("2025-05-01", "Dr Big", "physician", 750),
+            ],
             False,
             id="drop-under-30pct",
         ),
         pytest.param(
-            [("2024-04-02", "Dr Big", "physician", 4056), ("2025-05-01", "Dr Big", "physician", 690)],
+            [
+                ("2024-04-02", "Dr Big", "physician", 4056),
+                ("2025-05-01", "Dr Big", "physician", 690),
+            ],
             True,
             id="drop-over-30pct",
         ),
@@ -238,7 +258,10 @@ def test_dormant_partners():
     table = dormant(make_frame(rows), ALERTS)
     assert table["name"].tolist() == ["Dr Quiet", "Dr Edge"]
     assert table["monthly_avg"].tolist() == pytest.approx([2.0, 7 / 6])
-    assert table["last_referral"].tolist() == [pd.Timestamp("2025-04-15"), pd.Timestamp("2025-05-01")]
+    assert table["last_referral"].tolist() == [
+        pd.Timestamp("2025-04-15"),
+        pd.Timestamp("2025-05-01"),
+    ]
     # Base shares: 12 and 7 of 12 + 5 + 6 + 7 + 30 = 60.
     assert table["base_share"].tolist() == pytest.approx([12 / 60, 7 / 60])
 

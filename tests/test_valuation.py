@@ -147,7 +147,11 @@ def test_dormant_key_referrers(gone, others, status, value):
     ("rows", "status", "value"),
     [
         pytest.param(
-            [("2025-01-05", "Dr A", "physician", 9), ("2025-02-05", "U", "unknown", 1), ("2025-03-05", "Dr A", "physician", 10)],
+            [
+                ("2025-01-05", "Dr A", "physician", 9),
+                ("2025-02-05", "U", "unknown", 1),
+                ("2025-03-05", "Dr A", "physician", 10),
+            ],
             "ok",
             {"months_present": 3, "months_in_period": 3, "unknown_share": 0.05},
             id="complete",
@@ -159,13 +163,21 @@ def test_dormant_key_referrers(gone, others, status, value):
             id="missing-month",
         ),
         pytest.param(
-            [("2025-01-05", "Dr A", "physician", 9), ("2025-02-05", "U", "unknown", 1), ("2025-03-05", None, "physician", 1)],
+            [
+                ("2025-01-05", "Dr A", "physician", 9),
+                ("2025-02-05", "U", "unknown", 1),
+                ("2025-03-05", None, "physician", 1),
+            ],
             "watch",  # unknown 2 of 11 = 18%: a nameless physician is unknown too
             {"months_present": 3, "months_in_period": 3, "unknown_share": 2 / 11},
             id="unknown-share",
         ),
         pytest.param(
-            [("2025-01-05", "Dr A", "physician", 1), ("2025-02-05", "U", "unknown", 1), ("2025-03-05", "U", "unknown", 2)],
+            [
+                ("2025-01-05", "Dr A", "physician", 1),
+                ("2025-02-05", "U", "unknown", 1),
+                ("2025-03-05", "U", "unknown", 2),
+            ],
             "risk",
             {"months_present": 3, "months_in_period": 3, "unknown_share": 0.75},
             id="mostly-unknown",
