@@ -104,7 +104,7 @@ def declining(history: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     return declining_of(encoded, day_bounds(encoded, filters)[1])
 
 
-def quiet_windows(end: int) -> tuple[int, int]:
+def _quiet_windows(end: int) -> tuple[int, int]:
     """(base_start, quiet_start) days: the 6 months before the last 60 days, and those 60 days."""
     quiet_start = end - QUIET_DAYS + 1
     base_start = pd.Timestamp(np.datetime64(quiet_start, "D")) - pd.DateOffset(
@@ -117,7 +117,7 @@ def dormant_of(encoded: Encoded, end: int | None) -> pd.DataFrame:
     """`dormant` from encoded history ending on day `end` (see `dormant`)."""
     if end is None or not len(encoded.day):
         return _empty(DORMANT_COLUMNS)
-    base_start, quiet_start = quiet_windows(end)
+    base_start, quiet_start = _quiet_windows(end)
     in_base = (encoded.day >= base_start) & (encoded.day < quiet_start)
     base_total = int(encoded.count[in_base].sum())
     size = encoded.partners

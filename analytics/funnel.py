@@ -104,7 +104,9 @@ def funnel(frame: pd.DataFrame, filters: Filters) -> dict:
     return funnel_of(tables, None if np.isnan(median) else float(median))
 
 
-def funnel_table_of(encoded: Encoded, tables: PeriodTables, by: str = "source_type"):
+def funnel_table_of(
+    encoded: Encoded, tables: PeriodTables, by: str = "source_type"
+) -> pd.DataFrame:
     """`funnel_table` from the period's encoded rows and tables."""
     if by not in FUNNEL_BY:
         raise ValueError(f"by must be one of {', '.join(FUNNEL_BY)}, not {by!r}.")

@@ -39,7 +39,7 @@ any_rows = st.lists(
     min_size=1,
     max_size=30,
 )
-SETTINGS = settings(max_examples=75, deadline=None)
+SETTINGS = settings(max_examples=50, deadline=None)
 
 
 def partner_frame(rows, names=NAMES):
