@@ -8,6 +8,9 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pandas.core.util.hashing import hash_array
 
 from analytics import mapping as mapping_mod
 from analytics import sources, values
@@ -228,16 +231,34 @@ def _date_problems(
     return keep, rejected, {"blank_rows": blank, "footer_rows": footer}
 
 
+# Two hex characters for each byte value, looked up 16 bytes a row at a time.
+_HEX_PAIRS = np.array([f"{i:02x}".encode() for i in range(256)], dtype="S2").view(np.uint16)
+
+
 def hash_identifiers(raw: pd.Series, salt: bytes) -> pd.Series:
-    """Salted hashes of patient identifiers; the raw values go no further than this."""
-    folded = raw.str.casefold()
-    codes, uniques = pd.factorize(folded, use_na_sentinel=True)
-    hashed = np.array(
-        [hashlib.blake2b(u.encode(), key=salt, digest_size=12).hexdigest() for u in uniques],
-        dtype=object,
-    )
-    out = np.where(codes >= 0, hashed[np.maximum(codes, 0)] if len(hashed) else None, None)
-    return pd.Series(out, index=raw.index, dtype="str")
+    """Salted hashes of patient identifiers; the raw values go no further than this.
+
+    Keyed SipHash (pandas' vectorised hash) under two halves of the store's random salt gives
+    a 128-bit pseudonym: the same patient gets the same key within one store and an unrelated
+    key in another, and a key cannot be turned back into the name without the salt.
+    """
+    if isinstance(raw.dtype, pd.StringDtype):
+        # Text straight from a CSV: trim and fold in Arrow, no per-value Python.
+        text = pa.array(raw.array, type=pa.string())
+    else:
+        text = pa.array(values.clean_text(raw).to_numpy(dtype=object), type=pa.string())
+    text = pc.utf8_trim_whitespace(text)
+    if pc.any(pc.match_substring_regex(text, r"\s\s|[\t\n\r]")).as_py():
+        text = pc.replace_substring_regex(text, r"\s+", " ")
+    folded = pc.utf8_lower(text)
+    missing = pc.fill_null(pc.equal(pc.utf8_length(folded), 0), True)
+    objects = folded.fill_null("").to_numpy(zero_copy_only=False)
+    key = salt.hex()
+    parts = [hash_array(objects, hash_key=key[i : i + 16], categorize=False) for i in (0, 16)]
+    digest = np.stack([p.astype(">u8") for p in parts], axis=1).view(np.uint8)
+    hexed = pa.array(_HEX_PAIRS[digest].view("S32").ravel(), type=pa.binary(32))
+    out = pd.Series(hexed.cast(pa.string()), index=raw.index, dtype="str")
+    return out.mask(missing.to_numpy(zero_copy_only=False))
 
 
 def _referrals(
@@ -274,11 +295,16 @@ def _referrals(
         keep &= ~zero
     rejected.sort(key=lambda r: r.row)
 
-    body = body[keep.to_numpy()]
+    everything = bool(keep.all())  # the usual case: skip copying a million rows
+    body = body if everything else body[keep.to_numpy()]
     idx = body.index
-    dates = dates[keep]
-    names = names[keep] if names is not None else pd.Series(pd.NA, index=idx, dtype="str")
-    labels = labels[keep] if labels is not None else None
+    if not everything:
+        dates = dates[keep]
+        names = names[keep] if names is not None else None
+        labels = labels[keep] if labels is not None else None
+        counts = counts[keep] if counts is not None else None
+    if names is None:
+        names = pd.Series(pd.NA, index=idx, dtype="str")
     if "physician_flag" in found:
         flag = values.parse_flags(body[found["physician_flag"]])
         physician_label = pd.Series("Physician", index=idx, dtype="str").where(flag.fillna(False))
@@ -299,11 +325,12 @@ def _referrals(
     if clinics is None:
         clinics = pd.Series(clinic or UNASSIGNED_CLINIC, index=idx, dtype="str")
     else:
-        unassigned = clinics.isna() | clinics.str.casefold().isin(UNASSIGNED)
+        placeholders = [c for c in clinics.dropna().unique() if c.casefold() in UNASSIGNED]
+        unassigned = clinics.isna() | clinics.isin(placeholders)
         clinics = clinics.mask(unassigned, clinic or UNASSIGNED_CLINIC)
 
     if "patient" in found:
-        patient_key = hash_identifiers(values.clean_text(body[found["patient"]]), context.salt)
+        patient_key = hash_identifiers(body[found["patient"]], context.salt)
     else:
         patient_key = pd.Series(pd.NA, index=idx, dtype="str")
 
@@ -336,7 +363,7 @@ def _referrals(
             "charges": _numbers(body, found, "charges", values.parse_money),
             "payments": _numbers(body, found, "payments", values.parse_money),
             "discharge_date": _dates(body, found, "discharge_date"),
-            "count": (counts[keep].round().astype("int64") if counts is not None else 1),
+            "count": (counts.round().astype("int64") if counts is not None else 1),
         },
         index=idx,
     ).reset_index(drop=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from analytics.filters import Filters
 from analytics.ingest import IngestContext, Prepared
@@ -207,7 +208,10 @@ class Store:
                 json.dumps(prepared.quality, default=str),
             ],
         )
-        incoming = prepared.frame.assign(upload_id=upload_id)
+        # Arrow hands DuckDB the columns without a per-value conversion.
+        incoming = pa.Table.from_pandas(
+            prepared.frame.assign(upload_id=upload_id), preserve_index=False
+        )
         table, columns = (
             ("referrals", REFERRAL_COLUMNS)
             if prepared.kind == "referrals"

@@ -346,8 +346,24 @@ def _money_from_text(text: pa.Array) -> np.ndarray:
     return out
 
 
+def _plain_numbers(values: pd.Series) -> pd.Series | None:
+    """Fast path for a CSV column of plain numbers ("1503.34"): one Arrow cast, no uniques."""
+    if not isinstance(values.dtype, pd.StringDtype) or len(values) < 10_000:
+        return None
+    try:
+        cast = pc.cast(pa.array(values.array, type=pa.string()), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    numbers = cast.to_numpy(zero_copy_only=False).copy()
+    numbers[~np.isfinite(numbers)] = np.nan
+    return pd.Series(numbers, index=values.index, name=values.name, dtype=np.float64)
+
+
 def parse_money(values: pd.Series) -> pd.Series:
     """Parse amounts like "$1,234.50", "(120.00)", "-$5" to float64; NaN if blank/unreadable."""
+    plain = _plain_numbers(values)
+    if plain is not None:
+        return plain
     u = _uniques(values)
     amounts = np.full(u.size, np.nan)
     amounts[u.text_at] = _money_from_text(u.text)
@@ -420,8 +436,29 @@ def _unique_text(u: _Uniques) -> np.ndarray:
     return out
 
 
+_ODD_SPACES = ("  ", "\t", "\n", "\r", "\u00a0")
+
+
+def _clean_arrow_text(values: pd.Series) -> pd.Series:
+    """clean_text for a long column already held as Arrow text (CSV): no per-value Python."""
+    text = pc.utf8_trim_whitespace(pa.array(values.array, type=pa.string()))
+    # Non-breaking spaces and runs of blanks are rare: fold only when some cell has them.
+    if any(pc.any(pc.match_substring(text, odd)).as_py() for odd in _ODD_SPACES):
+        text = pc.utf8_trim_whitespace(pc.replace_substring_regex(text, r"[\s\x{a0}]+", " "))
+    text = pc.if_else(pc.equal(pc.utf8_length(text), 0), pa.scalar(None, pa.string()), text)
+    return pd.Series(
+        pd.arrays.ArrowStringArray(
+            pa.chunked_array([text]) if isinstance(text, pa.Array) else text
+        ),
+        index=values.index,
+        name=values.name,
+    ).astype("str")
+
+
 def clean_text(values: pd.Series) -> pd.Series:
     """Values as trimmed "str" text with whitespace runs folded; integral floats lose ".0"."""
+    if isinstance(values.dtype, pd.StringDtype) and len(values) >= 10_000:
+        return _clean_arrow_text(values)
     u = _uniques(values)
     text = _unique_text(u)
     return _text_rows(u.codes, text, values)
