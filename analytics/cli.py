@@ -6,13 +6,16 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from analytics.errors import IngestError
 from analytics.filters import Filters
 from analytics.ingest import prepare
+from analytics.periods import tables_from_sources
 from analytics.store import Store
+from analytics.summary import metrics_summary
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 SAMPLE_FILES = (
@@ -215,8 +218,7 @@ def _sample(args: argparse.Namespace) -> int:
 
 
 def _metrics(args: argparse.Namespace) -> int:
-    from analytics.summary import metrics_summary
-
+    store = Store(args.db)
     filters = Filters(
         start=args.start,
         end=args.end,
@@ -224,9 +226,16 @@ def _metrics(args: argparse.Namespace) -> int:
         basis=args.basis,
         level=args.level,
     )
-    store = Store(args.db)
-    history = store.referrals(Filters(end=args.end, clinics=tuple(args.clinic)))
-    frame = store.referrals(filters)
-    summary = metrics_summary(frame, filters, history=history, activities=store.activities(filters))
-    print(json.dumps(summary, indent=2, default=str))
+    print(json.dumps(store_metrics(store, filters), indent=2, default=str))
     return 0
+
+
+def store_metrics(store: Store, filters: Filters) -> dict:
+    """metrics --json for a store: period sums in DuckDB, history-based alerts in pandas."""
+    sources, start, end = store.period_sources(filters)
+    tables = tables_from_sources(sources, filters, start, end)
+    # Alerts and trends look back before the period: everything up to its end, loaded once.
+    history = store.referrals(replace(filters, start=None))
+    return metrics_summary(
+        None, filters, history=history, tables=tables, activities=store.activities(filters)
+    )

@@ -16,7 +16,13 @@ import pyarrow as pa
 
 from analytics.filters import Filters
 from analytics.ingest import IngestContext, Prepared
-from analytics.schema import ACTIVITY_COLUMNS, REFERRAL_COLUMNS
+from analytics.schema import (
+    ACTIVITY_COLUMNS,
+    PARTNER_TYPES,
+    REFERRAL_COLUMNS,
+    SOURCE_TYPES,
+    UNKNOWN_SOURCE,
+)
 
 DEFAULT_DB = Path("data/referrals.duckdb")
 
@@ -329,6 +335,33 @@ class Store:
             self._frame(f"SELECT {cols} FROM activities {where}", params), ACTIVITY_COLUMNS
         )
 
+    def period_sources(
+        self, filters: Filters
+    ) -> tuple[pd.DataFrame, pd.Timestamp | None, pd.Timestamp | None]:
+        """The period's per-(source, type) sums, aggregated in DuckDB, and its first/last days.
+
+        The columns are periods.SOURCE_TABLE_COLUMNS with the same cleaning rules as
+        periods.encode (unknown types, nameless partners, organization roll-up), so metrics
+        built from it equal those built from the rows in pandas.
+        """
+        where, params = referral_where(filters)
+        sql, before, after = source_table_sql(where, filters.level)
+        frame = self._frame(sql, before + params + after)
+        for col in ("first_referral", "last_referral"):
+            frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
+        for col in ("referrals", "arrived", "known", "visit_referrals"):
+            frame[col] = frame[col].astype("int64")
+        for col in ("payments", "charges", "visits"):
+            frame[col] = frame[col].astype("float64")
+        frame["source"] = frame["source"].astype("str")
+        frame["source_type"] = frame["source_type"].astype("str")
+        lo, hi = self._query(
+            f"SELECT min(referral_date), max(referral_date) FROM referrals {where}", params
+        )[0]
+        start = pd.Timestamp(filters.start) if filters.start else (pd.Timestamp(lo) if lo else None)
+        end = pd.Timestamp(filters.end) if filters.end else (pd.Timestamp(hi) if hi else None)
+        return frame, start, end
+
     def counts(self) -> dict[str, int]:
         """Rows per table, for status lines and tests."""
         out = {}
@@ -354,6 +387,47 @@ def referral_where(filters: Filters) -> tuple[str, list]:
         clauses.append("list_contains(?, source_type)")
         params.append(list(filters.source_types))
     return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
+
+
+def source_table_sql(where: str, level: str) -> tuple[str, list, list]:
+    """GROUP BY (partner key, cleaned type) with the sums periods.source_table_of makes.
+
+    Returns the SQL and the parameters that go before and after the WHERE clause's own.
+    """
+    partner_types = sorted(PARTNER_TYPES)
+    sql = f"""
+        WITH rows AS (
+            SELECT
+                coalesce(source, ?) AS name,
+                CASE
+                    WHEN NOT list_contains(?, source_type) OR source_type IS NULL THEN 'unknown'
+                    WHEN list_contains(?, source_type) AND coalesce(source, ?) = ?
+                        THEN 'unknown'
+                    ELSE source_type
+                END AS kind,
+                organization, count, payments, charges, visits, referral_date,
+                (eval_date IS NOT NULL OR arrived) AS came
+            FROM referrals {where}
+        )
+        SELECT
+            CASE WHEN ? = 'organization' AND list_contains(?, kind) AND organization IS NOT NULL
+                 THEN organization ELSE name END AS source,
+            kind AS source_type,
+            sum(count) AS referrals,
+            sum(payments) AS payments,
+            sum(charges) AS charges,
+            sum(CASE WHEN came THEN count ELSE 0 END) AS arrived,
+            sum(CASE WHEN came IS NOT NULL THEN count ELSE 0 END) AS known,
+            sum(visits) AS visits,
+            sum(CASE WHEN visits IS NOT NULL THEN count ELSE 0 END) AS visit_referrals,
+            min(referral_date) AS first_referral,
+            max(referral_date) AS last_referral
+        FROM rows
+        GROUP BY ALL
+        ORDER BY source, source_type
+    """
+    head = [UNKNOWN_SOURCE, list(SOURCE_TYPES), partner_types, UNKNOWN_SOURCE, UNKNOWN_SOURCE]
+    return sql, head, [level, partner_types]
 
 
 def _bump_version(cur: duckdb.DuckDBPyConnection) -> None:

@@ -11,7 +11,7 @@ from analytics.concentration import concentration_of
 from analytics.dependence import physician_dependence_of
 from analytics.filters import Filters
 from analytics.mix import mix_of, partner_share_of, patient_share_of
-from analytics.periods import conversion_rate, encode, tables_of, to_day
+from analytics.periods import PeriodTables, conversion_rate, encode, tables_of, to_day
 from analytics.valuation import valuation_checks_of
 
 __all__ = ["SUMMARY_KEYS", "metrics_summary"]
@@ -108,19 +108,26 @@ def metrics_summary(
     activities: pd.DataFrame | None = None,
     *,
     history: pd.DataFrame | None = None,
+    tables: PeriodTables | None = None,
 ) -> dict:
     """Every headline metric of the period as one JSON-serialisable dict (DESIGN.md keys).
 
     `frame` is the period's referrals; `history` all referrals under the same clinic and
     source-type filters (for alerts and the partners trend; defaults to the period itself).
     `activities` is reserved for partner ROI, which is [] until that module lands.
+    `tables`, when given, are the period's tables already built elsewhere (from the store's
+    SQL aggregation); `frame` is then not read and may be None.
     """
-    period_encoded = encode(frame, filters.level)
-    tables = tables_of(period_encoded, filters)
-    if history is None or history is frame:
+    period_encoded = None
+    if tables is None:
+        period_encoded = encode(frame, filters.level)
+        tables = tables_of(period_encoded, filters)
+    if history is not None and history is not frame:
+        encoded = encode(history, filters.level)
+    elif period_encoded is not None:
         encoded = period_encoded
     else:
-        encoded = encode(history, filters.level)
+        raise ValueError("metrics_summary needs the history when the tables are given.")
     end = to_day(tables.end) if tables.end is not None else None
     dormant_table = dormant_of(encoded, end)
     concentration = concentration_of(tables)

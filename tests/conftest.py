@@ -153,3 +153,15 @@ def store(tmp_path: Path) -> Store:
 
 def first_of(d: date) -> date:
     return d.replace(day=1)
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory) -> Store:
+    """The bundled sample practice loaded once for the whole test session (read-only use)."""
+    from analytics.cli import SAMPLE_FILES, ingest_file
+
+    store = Store(tmp_path_factory.mktemp("sample") / "sample.duckdb")
+    for name, kind in SAMPLE_FILES:
+        ingest_file(store, SAMPLE_DIR / name, kind=kind)
+    yield store
+    store.close()
