@@ -126,7 +126,15 @@ class Store:
         return self._cursor().execute(sql, params or []).fetchall()
 
     def _frame(self, sql: str, params: list | None = None) -> pd.DataFrame:
-        return self._cursor().execute(sql, params or []).df()
+        # Through Arrow: ten times faster than .df() for a million rows of text columns.
+        table = self._cursor().sql(sql, params=params or None).to_arrow_table()
+        columns = []
+        for field, column in zip(table.schema, table.columns, strict=True):
+            if pa.types.is_date(field.type) or pa.types.is_timestamp(field.type):
+                column = column.cast(pa.timestamp("ns"))
+            columns.append(column)
+        table = pa.Table.from_arrays(columns, names=table.column_names)
+        return table.to_pandas(types_mapper=_pandas_type)
 
     # What the ingest needs ------------------------------------------------------------------
 
@@ -215,8 +223,8 @@ class Store:
             ],
         )
         # Arrow hands DuckDB the columns without a per-value conversion.
-        incoming = pa.Table.from_pandas(
-            prepared.frame.assign(upload_id=upload_id), preserve_index=False
+        incoming = _for_duckdb(
+            pa.Table.from_pandas(prepared.frame.assign(upload_id=upload_id), preserve_index=False)
         )
         table, columns = (
             ("referrals", REFERRAL_COLUMNS)
@@ -428,6 +436,26 @@ def source_table_sql(where: str, level: str) -> tuple[str, list, list]:
     """
     head = [UNKNOWN_SOURCE, list(SOURCE_TYPES), partner_types, UNKNOWN_SOURCE, UNKNOWN_SOURCE]
     return sql, head, [level, partner_types]
+
+
+def _for_duckdb(table: pa.Table) -> pa.Table:
+    """Plain strings and day dates: the types of the tables, so the insert converts nothing."""
+    columns = []
+    for field, column in zip(table.schema, table.columns, strict=True):
+        if pa.types.is_large_string(field.type):
+            column = column.cast(pa.string())
+        elif pa.types.is_timestamp(field.type) and field.name in _DATE_COLUMNS:
+            column = column.cast(pa.date32())
+        columns.append(column)
+    return pa.Table.from_arrays(columns, names=table.column_names)
+
+
+def _pandas_type(arrow_type: pa.DataType) -> object:
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return pd.StringDtype("pyarrow", na_value=float("nan"))
+    if pa.types.is_boolean(arrow_type):
+        return pd.BooleanDtype()
+    return None
 
 
 def _bump_version(cur: duckdb.DuckDBPyConnection) -> None:
