@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -100,12 +101,19 @@ def prepare(
     overrides: dict[str, str] | None = None,
     sheet: str | None = None,
     today: date | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> Prepared:
-    """Read one export and return its canonical rows, or raise IngestError with one sentence."""
+    """Read one export and return its canonical rows, or raise IngestError with one sentence.
+
+    `progress(fraction, what)` is called as the stages pass, for a progress bar.
+    """
+    step = progress or (lambda fraction, what: None)
     if kind not in ("referrals", "activities"):
         raise IngestError(f"Unknown kind '{kind}'; use referrals or activities.")
+    step(0.05, "Opening the file")
     book = read_workbook(data, file_name)
     grid = _choose_sheet(book.sheets, sheet, kind, file_name)
+    step(0.15, "Reading the rows")
     header_index = find_header(grid.head, kind)
     headers = mapping_mod.unique_headers(grid.head[header_index] if grid.head else [])
     body = grid.body(header_index)
@@ -129,6 +137,7 @@ def prepare(
         found = mapping_mod.apply_overrides(found, overrides, headers, kind)
         origin = "edited"
     mapping_mod.check_required(found, headers, kind, file_name)
+    step(0.45, "Checking dates, amounts and referrers")
 
     first_row = header_index + 2  # spreadsheet row number of body row 0
     today = today or date.today()
@@ -138,6 +147,7 @@ def prepare(
         )
     else:
         frame, rejected, quality, aliases = _activities(body, found, context, first_row, today)
+    step(0.95, "Preparing the report")
     if frame.empty:
         reasons = {r.reason for r in rejected[:5]}
         raise IngestError(

@@ -44,8 +44,7 @@ for upload in files or []:
         )
     overrides = st.session_state.get(f"overrides_{digest}", {})
     try:
-        with st.spinner(f"Reading {upload.name} ({len(data) / 1e6:.1f} MB)…"):
-            prepared = prepared_upload(data, digest, upload.name, kind, sheet, overrides)
+        prepared = prepared_upload(data, digest, upload.name, kind, sheet, overrides)
     except IngestError as exc:
         st.error(str(exc))
         continue
@@ -99,7 +98,8 @@ for upload in files or []:
     )
     if st.button(f"Save {prepared.rows_loaded:,} rows", type="primary", key=f"save_{digest}"):
         try:
-            result = store.save(prepared, replace=replace, remember_mapping=True)
+            with st.spinner(f"Saving {prepared.rows_loaded:,} rows…", show_time=True):
+                result = store.save(prepared, replace=replace, remember_mapping=True)
         except IngestError as exc:
             st.error(str(exc))
         else:
