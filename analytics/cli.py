@@ -14,7 +14,7 @@ from analytics.errors import IngestError
 from analytics.filters import Filters
 from analytics.ingest import prepare
 from analytics.periods import tables_from_sources
-from analytics.store import Store
+from analytics.store import METRIC_COLUMNS, Store
 from analytics.summary import metrics_summary
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
@@ -235,7 +235,7 @@ def store_metrics(store: Store, filters: Filters) -> dict:
     sources, start, end = store.period_sources(filters)
     tables = tables_from_sources(sources, filters, start, end)
     # Alerts and trends look back before the period: everything up to its end, loaded once.
-    history = store.referrals(replace(filters, start=None))
+    history = store.referrals(replace(filters, start=None), columns=METRIC_COLUMNS)
     return metrics_summary(
         None, filters, history=history, tables=tables, activities=store.activities(filters)
     )

@@ -84,6 +84,21 @@ CREATE TABLE IF NOT EXISTS column_mappings (
 );
 """
 
+# What the metric functions read of a referral row.
+METRIC_COLUMNS: tuple[str, ...] = (
+    "referral_date",
+    "source",
+    "source_type",
+    "organization",
+    "clinic",
+    "eval_date",
+    "arrived",
+    "visits",
+    "charges",
+    "payments",
+    "count",
+)
+
 _DATE_COLUMNS = ("referral_date", "eval_date", "discharge_date", "activity_date")
 
 
@@ -320,12 +335,21 @@ class Store:
         lo, hi = self._query("SELECT min(referral_date), max(referral_date) FROM referrals")[0]
         return lo, hi
 
-    def referrals(self, filters: Filters | None = None) -> pd.DataFrame:
-        """Canonical referral rows for the filters (all history when no period is set)."""
+    def referrals(
+        self, filters: Filters | None = None, columns: tuple[str, ...] = REFERRAL_COLUMNS
+    ) -> pd.DataFrame:
+        """Canonical referral rows for the filters (all history when no period is set).
+
+        `columns` narrows what is read (METRIC_COLUMNS is all the metrics need): patient keys
+        and case IDs are most of a large store's bytes.
+        """
+        unknown = set(columns) - set(REFERRAL_COLUMNS)
+        if unknown:
+            raise ValueError(f"Not referral columns: {', '.join(sorted(unknown))}.")
         where, params = referral_where(filters or Filters())
-        cols = ", ".join(REFERRAL_COLUMNS)
+        cols = ", ".join(columns)
         frame = self._frame(f"SELECT {cols} FROM referrals {where}", params)
-        return _canonical(frame, REFERRAL_COLUMNS)
+        return _canonical(frame, columns)
 
     def activities(self, filters: Filters | None = None) -> pd.DataFrame:
         """Outreach activities in the filter's period."""
