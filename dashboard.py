@@ -1,41 +1,99 @@
 """The app frame: page config, the shared sidebar filters, and the page router."""
 
+from pathlib import Path
+
 import streamlit as st
 
-from analytics.app_state import get_store
-from analytics.filters import PRESETS, Filters, preset_period
+from analytics import app_state
+from analytics.filters import Filters, preset_period
+from analytics.formatting import day
 
 st.set_page_config(page_title="Referral Power", page_icon=":material/hub:", layout="wide")
 
-store = get_store()
-first, last = store.date_bounds()
+PERIODS = ("Last month", "Last quarter", "Trailing 12 months", "Year to date", "All data")
+LEVELS = {"partner": "Each referrer", "organization": "Practice group"}
+
 with st.sidebar:
     st.markdown("### Referral Power")
-    preset = st.selectbox("Period", (*PRESETS, "Custom"), index=3, key="period_preset")
+    stores = app_state.store_choices()
+    if len(stores) > 1:
+        st.selectbox(
+            "Practice",
+            stores,
+            index=stores.index(app_state.store_path()),
+            format_func=lambda p: Path(p).stem.replace("_", " ").title(),
+            key="store_path",
+            persist_state="session",
+            help="One store per practice: the .duckdb files in the data folder.",
+        )
+    store = app_state.get_store()
+    first, last = store.date_bounds()
+    preset = st.selectbox(
+        "Period", (*PERIODS, "Custom"), index=2, key="period_preset", persist_state="session"
+    )
     if preset == "Custom" and first is not None:
         picked = st.date_input(
-            "Dates", value=(first, last), min_value=first, max_value=last, key="period_custom"
+            "Dates",
+            value=(first, last),
+            min_value=first,
+            max_value=last,
+            key=f"period_custom_{Path(app_state.store_path()).stem}",
+            persist_state="session",
+            format="MM/DD/YYYY",
         )
-        start, end = (
-            (picked if len(picked) == 2 else (picked[0], picked[0])) if picked else (None, None)
-        )
+        start, end = (picked[0], picked[-1]) if picked else (None, None)
     else:
-        start, end = preset_period(preset, last)
-        if start:
-            st.caption(f"{start:%b %-d, %Y} – {end:%b %-d, %Y}")
-    clinics = st.multiselect("Clinics", store.clinics(), key="clinics", placeholder="All clinics")
+        start, end = preset_period("All data" if preset == "Custom" else preset, last)
+    if first is not None:
+        st.caption(f"{day(start or first)} – {day(end or last)} · data through {day(last)}")
+    clinics = store.clinics()
+    # A clinic chosen in another practice's store is not offered here: drop it quietly.
+    if any(c not in clinics for c in st.session_state.get("clinics", [])):
+        st.session_state["clinics"] = [c for c in st.session_state["clinics"] if c in clinics]
+    chosen = st.multiselect(
+        "Clinics", clinics, key="clinics", placeholder="All clinics", persist_state="session"
+    )
     basis = st.radio(
         "Measure concentration by",
         ("referrals", "revenue"),
+        format_func=str.capitalize,
         horizontal=True,
         key="basis",
+        persist_state="session",
         help="Shares of referrals, or of the revenue those referrals brought in.",
     )
+    level = st.radio(
+        "Count partners as",
+        tuple(LEVELS),
+        format_func=LEVELS.get,
+        horizontal=True,
+        key="level",
+        persist_state="session",
+        help="Each doctor on their own, or rolled up into their practice group or health "
+        "system (an orthopaedic group is then one partner).",
+    )
 
-st.session_state["filters"] = Filters(start=start, end=end, clinics=tuple(clinics), basis=basis)
+st.session_state["filters"] = Filters(
+    start=start, end=end, clinics=tuple(chosen), basis=basis, level=level
+)
 
-pages = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page("pages/upload.py", title="Upload", icon=":material/upload_file:"),
-]
+pages = {
+    "Dashboard": [
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page(
+            "pages/concentration.py", title="Sources & concentration", icon=":material/donut_small:"
+        ),
+        st.Page("pages/dependence.py", title="Physician dependence", icon=":material/stethoscope:"),
+        st.Page("pages/trends.py", title="Trends & alerts", icon=":material/trending_down:"),
+        st.Page("pages/partner.py", title="Partner view", icon=":material/person_search:"),
+    ],
+    "Relationships": [
+        st.Page("pages/roi.py", title="Partner ROI", icon=":material/payments:"),
+        st.Page("pages/engagement.py", title="Engagement", icon=":material/handshake:"),
+    ],
+    "Data": [
+        st.Page("pages/upload.py", title="Upload", icon=":material/upload_file:"),
+        st.Page("pages/partners.py", title="Partners", icon=":material/group:"),
+    ],
+}
 st.navigation(pages).run()

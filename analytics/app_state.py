@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
-from analytics import charts, page_data
+from analytics import alerts_view, charts, dependence_view, identity, page_data
 from analytics.filters import Filters
 from analytics.ingest import Prepared, prepare
 from analytics.partner_view import PartnerView, partner_names_of, partner_view_of
@@ -33,6 +36,18 @@ def _open_store(path: str) -> Store:
 def get_store() -> Store:
     """One cached handle per store file, shared by every session (a cursor per query)."""
     return _open_store(store_path())
+
+
+def run_in_frame() -> None:
+    """Called first by every page: make sure dashboard.py (sidebar, router) runs around it.
+
+    While a pages/ folder exists, Streamlit runs the first request of a server process in its
+    legacy folder mode until some run calls st.navigation; a deep link (/trends) as that first
+    request would run the page alone, without the sidebar filters. Leave that mode and rerun.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def current_filters() -> Filters:
@@ -138,8 +153,8 @@ def _page(kind: str, path: str, filters: Filters, version: int):
     builders = {
         "overview": page_data.overview_page,
         "concentration": page_data.concentration_page,
-        "dependence": page_data.dependence_page,
-        "trends": page_data.trends_page,
+        "dependence": dependence_view.dependence_page,
+        "trends": alerts_view.trends_page,
     }
     return builders[kind](encoded, filters)
 
@@ -154,12 +169,12 @@ def concentration(filters: Filters) -> page_data.ConcentrationPage:
     return _page("concentration", store_path(), filters, get_store().version())
 
 
-def dependence(filters: Filters) -> page_data.DependencePage:
+def dependence(filters: Filters) -> dependence_view.DependencePage:
     """The physician dependence page's data for the filters."""
     return _page("dependence", store_path(), filters, get_store().version())
 
 
-def trends(filters: Filters) -> page_data.TrendsPage:
+def trends(filters: Filters) -> alerts_view.TrendsPage:
     """The trends and alerts page's data for the filters."""
     return _page("trends", store_path(), filters, get_store().version())
 
@@ -199,6 +214,7 @@ def stress(filters: Filters, partners: tuple[str, ...]) -> dict:
 
 # Rendering shared by the pages -------------------------------------------------------------
 
+SHORT_TABLE_ROWS = 15
 PLOTLY_CONFIG = {
     "displaylogo": False,
     "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
@@ -227,6 +243,25 @@ def _column_config(frame: pd.DataFrame) -> dict:
         elif kind == "count":
             config[name] = st.column_config.NumberColumn(name, format="%,d")
     return config
+
+
+def show_tiles(kpis, per_row: int = 4) -> None:
+    """Headline tiles (analytics.kpis.Kpi), `per_row` to a row; on a narrow screen a row
+    wraps instead of cutting its labels short."""
+    for row in (kpis[i : i + per_row] for i in range(0, len(kpis), per_row)):
+        with st.container(horizontal=True, gap="small"):
+            for kpi in row:
+                st.metric(
+                    kpi.label,
+                    kpi.text,
+                    delta=kpi.delta,
+                    delta_color=kpi.delta_color,
+                    delta_description=kpi.note,
+                    delta_arrow=kpi.delta_arrow,
+                    help=kpi.help or None,
+                    border=True,
+                    width="stretch",
+                )
 
 
 def _downloads(name: str, data: pd.DataFrame, fig=None) -> None:
@@ -261,8 +296,28 @@ def _downloads(name: str, data: pd.DataFrame, fig=None) -> None:
         row.caption(charts.PNG_MISSING)
 
 
-def show_chart(fig, name: str, data: pd.DataFrame, *, select: bool = False) -> str | None:
-    """A figure with its CSV and PNG downloads; with `select`, the partner a click picked."""
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _figure(name: str, path: str, filters: Filters, version: int, vary: str, _build):
+    # Shared, not copied: building a plotly figure costs more than the page's numbers do.
+    return _build()
+
+
+def show_chart(
+    fig: go.Figure | Callable[[], go.Figure],
+    name: str,
+    data: pd.DataFrame,
+    *,
+    select: bool = False,
+    vary: str = "",
+) -> str | None:
+    """A figure with its CSV and PNG downloads; with `select`, the partner a click picked.
+
+    Pass a builder (`lambda: charts.x(...)`) rather than a figure to build it once per
+    filters and store version (and `vary`, for anything else it depends on): building a
+    plotly figure costs more than the page's numbers do.
+    """
+    if callable(fig):
+        fig = _figure(name, store_path(), current_filters(), get_store().version(), vary, fig)
     event = st.plotly_chart(
         fig,
         theme=None,
@@ -276,9 +331,12 @@ def show_chart(fig, name: str, data: pd.DataFrame, *, select: bool = False) -> s
 
 
 def show_table(
-    frame: pd.DataFrame, name: str, *, select: bool = False, height: int | str = "auto"
+    frame: pd.DataFrame, name: str, *, select: bool = False, height: int | str | None = None
 ) -> str | None:
-    """A sortable table with its CSV download; with `select`, the partner of a clicked row."""
+    """A sortable table with its CSV download; with `select`, the partner of a clicked row.
+    Short tables show every row; long ones scroll."""
+    if height is None:
+        height = "content" if len(frame) <= SHORT_TABLE_ROWS else "auto"
     event = st.dataframe(
         frame,
         hide_index=True,
@@ -312,3 +370,256 @@ def stop_when_empty(referrals: int | None = None) -> None:
     if referrals is not None and not referrals:
         st.info(page_data.EMPTY_PERIOD, icon=":material/filter_alt:")
         st.stop()
+
+
+# Partner ROI and engagement (analytics.outreach_pages) ------------------------------------
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _activity_log(path: str, version: int) -> pd.DataFrame:
+    # Every date: contacts before the period still tell how long ago a partner was called.
+    return _open_store(path).activities()
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _outreach_page(kind: str, path: str, filters: Filters, version: int, setting: float):
+    from analytics import outreach_pages
+
+    history, encoded = _history_and_encoded(path, filters, version)
+    log = _activity_log(path, version)
+    if kind == "roi":
+        return outreach_pages.roi_page(encoded, history, log, filters, margin=setting)
+    return outreach_pages.engagement_page(encoded, history, log, filters, int(setting))
+
+
+def roi(filters: Filters, margin: float = 1.0):
+    """The Partner ROI page's data (an outreach_pages.RoiPage), revenue read on `margin`."""
+    return _outreach_page("roi", store_path(), filters, get_store().version(), float(margin))
+
+
+def engagement(filters: Filters, overdue_days: int):
+    """The Engagement page's data (an outreach_pages.EngagementPage)."""
+    return _outreach_page(
+        "engagement", store_path(), filters, get_store().version(), float(overdue_days)
+    )
+
+
+def show_outreach_table(
+    frame: pd.DataFrame, name: str, *, select: bool = False, height: int | str | None = None
+) -> str | None:
+    """`show_table` for the ROI and engagement tables (money, ROI and day columns formatted)."""
+    from analytics import outreach_pages
+
+    formats = {
+        "money": {"format": "dollar", "step": 1},
+        "percent": {"format": "percent", "step": 0.001},
+        "decimal": {"format": "%.1f"},
+        "count": {"format": "%,d"},
+    }
+    config = {}
+    for column, kind in outreach_pages.column_kinds(frame).items():
+        if kind == "date":
+            config[column] = st.column_config.DateColumn(column, format="MMM D, YYYY")
+        elif kind in formats:
+            config[column] = st.column_config.NumberColumn(column, **formats[kind])
+    if height is None:
+        height = "content" if len(frame) <= SHORT_TABLE_ROWS else "auto"
+    event = st.dataframe(
+        frame,
+        hide_index=True,
+        column_config=config,
+        width="stretch",
+        height=height,
+        key=f"table_{name}",
+        on_select="rerun" if select else "ignore",
+        selection_mode="single-row",
+    )
+    _downloads(name, frame)
+    if not select:
+        return None
+    rows = event.selection.rows if event else []
+    return str(frame["Partner"].iloc[rows[0]]) if rows else None
+
+
+# Partners page: referrer identity -----------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _identity_view(path: str, version: int) -> identity.IdentityView:
+    return identity.identity_view(_open_store(path))
+
+
+def identity_view() -> identity.IdentityView:
+    """Suggested merges, outreach names, partners and decisions (until the store changes)."""
+    return _identity_view(store_path(), get_store().version())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _concentration_now(path: str, filters: Filters, version: int) -> dict:
+    return identity.concentration_now(_open_store(path), filters)
+
+
+def concentration_now(filters: Filters) -> dict:
+    """Partners, largest share and HHI for the filters, with every decision applied."""
+    return _concentration_now(store_path(), filters, get_store().version())
+
+
+# Valuation readiness, reports and consultant mode (analytics.valuation_page, report,
+# practices) -------------------------------------------------------------------------------
+
+
+def _encodings(path: str, filters: Filters, version: int):
+    from analytics.scorecard import Encodings
+
+    scope = _scope(filters)
+    return Encodings(
+        _encoded(path, scope, "partner", version), _encoded(path, scope, "organization", version)
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _valuation(path: str, filters: Filters, version: int):
+    from analytics.valuation_page import valuation_page
+
+    return valuation_page(_encodings(path, filters, version), filters)
+
+
+def valuation(filters: Filters):
+    """The Valuation readiness page's data (a valuation_page.ValuationPage)."""
+    return _valuation(store_path(), filters, get_store().version())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _stress_scenarios(path: str, filters: Filters, version: int, scenarios, margin):
+    from analytics.valuation_page import stress_page
+
+    return stress_page(_encodings(path, filters, version), filters, scenarios, margin)
+
+
+def stress_scenarios(filters: Filters, scenarios: tuple, margin: float | None):
+    """Two or three stress-test scenarios side by side (a valuation_page.StressPage)."""
+    return _stress_scenarios(store_path(), filters, get_store().version(), scenarios, margin)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _report_content(
+    path: str, filters: Filters, version: int, practice_name, logo, scenarios, margin
+):
+    from analytics.report import report_content
+
+    return report_content(
+        _history(path, _scope(filters), version),
+        _activity_log(path, version),
+        filters,
+        uploads=_open_store(path).uploads(),
+        store=path,
+        practice_name=practice_name,
+        logo=logo,
+        scenarios=list(scenarios) if scenarios else None,
+        margin=margin,
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _report_images(path: str, filters: Filters, version: int, *content_key):
+    # One set of chart images for the PDF and the deck of the same report.
+    from analytics.report.images import report_images
+
+    return report_images(_report_content(path, filters, version, *content_key))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _report(
+    path: str,
+    filters: Filters,
+    version: int,
+    kind: str,
+    practice_name: str | None,
+    logo: bytes | None,
+    scenarios,
+    margin,
+) -> bytes:
+    from analytics.report import ReportError, render
+
+    key = (practice_name, logo, scenarios, margin)
+    content = _report_content(path, filters, version, *key)
+    if kind == "xlsx":
+        return render(content, kind)
+    if not charts.png_available():
+        raise ReportError("The PDF and the deck need Chromium on the server for their charts.")
+    return render(content, kind, _report_images(path, filters, version, *key))
+
+
+def report_file(
+    filters: Filters,
+    kind: str,
+    practice_name: str | None,
+    logo: bytes | None,
+    scenarios: tuple = (),
+    margin: float | None = None,
+) -> bytes:
+    """The workbook ("xlsx"), PDF ("pdf") or deck ("pptx") of the filters' period, with the
+    page's stress-test scenarios (the default three when none)."""
+    return _report(
+        store_path(),
+        filters,
+        get_store().version(),
+        kind,
+        practice_name,
+        logo,
+        tuple(scenarios),
+        margin,
+    )
+
+
+def csv_download(name: str, frame: pd.DataFrame) -> None:
+    """A CSV download of a table shown another way (text cells defused, as everywhere)."""
+    _downloads(name, frame)
+
+
+def presentation_mode() -> bool:
+    """True while the consultant presents: upload and settings controls are hidden."""
+    return bool(st.session_state.get("presentation_mode", False))
+
+
+def practice_profile():
+    """The open practice's name and logo for reports (a practices.Profile)."""
+    from analytics.practices import load_profile
+
+    return load_profile(store_path())
+
+
+def open_practice(path: str) -> None:
+    """Switch this session to another practice's store (use as a button's on_click)."""
+    st.session_state["store_path"] = str(path)
+
+
+def create_practice(name: str) -> str:
+    """A new empty store for a client practice, next to the current one; its path."""
+    from analytics.practices import create_practice as create
+
+    return str(create(Path(store_path()).parent, name))
+
+
+def rename_practice(path: str, name: str) -> str:
+    """Rename a practice (its store file moves with the name); the new path. The cached
+    handle is closed first: a session still reading that store must reopen it."""
+    from analytics.practices import PracticeError
+    from analytics.practices import rename_practice as rename
+
+    default = Path(os.environ.get("REFERRALS_DB") or DEFAULT_DB)
+    if Path(path).resolve() == default.resolve():
+        raise PracticeError(
+            f"{default.name} is the store the app opens first; rename the other practices, "
+            "or start the app with REFERRALS_DB set to another file."
+        )
+    _open_store(path).close()
+    _open_store.clear(path)
+    return str(rename(Path(path), name))
+
+
+def save_practice_logo(path: str, logo: bytes) -> None:
+    """Keep a practice's logo next to its store, for its reports."""
+    from analytics.practices import save_profile
+
+    save_profile(Path(path), logo=logo)

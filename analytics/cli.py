@@ -12,6 +12,7 @@ from pathlib import Path
 
 from analytics.errors import IngestError
 from analytics.filters import Filters
+from analytics.identity_cli import add_identity_command
 from analytics.ingest import prepare
 from analytics.periods import tables_from_sources
 from analytics.store import METRIC_COLUMNS, Store
@@ -81,6 +82,27 @@ def _parser() -> argparse.ArgumentParser:
         "--if-empty", action="store_true", help="only when the store has no referrals yet"
     )
     sample.set_defaults(run=_sample)
+    add_identity_command(sub)
+
+    report = sub.add_parser("report", help="write the workbook, PDF report or slide deck")
+    report.add_argument("--db")
+    report.add_argument(
+        "--out", required=True, metavar="FILE", help="FILE.xlsx, FILE.pdf or FILE.pptx"
+    )
+    report.add_argument("--start", type=_date)
+    report.add_argument("--end", type=_date)
+    report.add_argument("--clinic", action="append", default=[])
+    report.add_argument("--basis", choices=("referrals", "revenue"), default="referrals")
+    report.add_argument("--level", choices=("partner", "organization"), default="partner")
+    report.add_argument("--practice", metavar="NAME", help="the practice's name on the report")
+    report.add_argument("--logo", metavar="PNG", help="the practice's logo (PNG or JPEG)")
+    report.add_argument(
+        "--margin",
+        type=_percent,
+        metavar="PCT",
+        help="contribution margin for the stress test, in percent (e.g. 40)",
+    )
+    report.set_defaults(run=_report)
     return parser
 
 
@@ -237,5 +259,50 @@ def store_metrics(store: Store, filters: Filters) -> dict:
     # Alerts and trends look back before the period: everything up to its end, loaded once.
     history = store.referrals(replace(filters, start=None), columns=METRIC_COLUMNS)
     return metrics_summary(
-        None, filters, history=history, tables=tables, activities=store.activities(filters)
+        None,
+        filters,
+        history=history,
+        tables=tables,
+        activities=store.activities(replace(filters, start=None)),
     )
+
+
+def _percent(text: str) -> float:
+    try:
+        value = float(text.rstrip("%"))
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 100:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a percentage from 1 to 100, like 40")
+    return value / 100
+
+
+def _report(args: argparse.Namespace) -> int:
+    # Imported here: reportlab, python-pptx and kaleido are not needed by the other commands.
+    from analytics.report import ReportError, build_report
+
+    try:
+        filters = Filters(
+            start=args.start,
+            end=args.end,
+            clinics=tuple(args.clinic),
+            basis=args.basis,
+            level=args.level,
+        )
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    try:
+        out = build_report(
+            Store(args.db),
+            filters,
+            args.out,
+            practice_name=args.practice,
+            logo=args.logo,
+            margin=args.margin,
+        )
+    except ReportError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(f"{out}: written")
+    return 0

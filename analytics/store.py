@@ -1,4 +1,5 @@
-"""The one module that talks to DuckDB: uploads, referrals, activities, aliases, mappings."""
+"""The one module that talks to DuckDB: uploads, referrals, activities, aliases, mappings,
+and the owner's identity decisions (applied to every read, never to the stored rows)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 import os
 import secrets
 import threading
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +17,8 @@ import pandas as pd
 import pyarrow as pa
 
 from analytics.filters import Filters
+from analytics.identity_decisions import ACTIONS, DECISION_COLUMNS, replay
+from analytics.identity_names import outreach_matches, partial_names
 from analytics.ingest import IngestContext, Prepared
 from analytics.schema import (
     ACTIVITY_COLUMNS,
@@ -82,7 +86,82 @@ CREATE TABLE IF NOT EXISTS source_aliases (
 CREATE TABLE IF NOT EXISTS column_mappings (
     signature VARCHAR PRIMARY KEY, kind VARCHAR, mapping VARCHAR, saved_at TIMESTAMP
 );
+CREATE SEQUENCE IF NOT EXISTS decision_ids START 1;
+CREATE TABLE IF NOT EXISTS source_decisions (
+    decision_id INTEGER PRIMARY KEY,
+    action VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    canonical VARCHAR,
+    source_type VARCHAR,
+    organization VARCHAR,
+    decided_at TIMESTAMP NOT NULL,
+    note VARCHAR
+);
+CREATE TABLE IF NOT EXISTS rejected_suggestions (
+    a VARCHAR NOT NULL, b VARCHAR NOT NULL, decided_at TIMESTAMP NOT NULL, PRIMARY KEY (a, b)
+);
+CREATE TABLE IF NOT EXISTS source_map (
+    source VARCHAR PRIMARY KEY, canonical VARCHAR NOT NULL, source_type VARCHAR,
+    organization VARCHAR
+);
+CREATE TABLE IF NOT EXISTS spelling_map (spelling VARCHAR PRIMARY KEY, source VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS organization_votes (
+    source VARCHAR, source_name VARCHAR, organization VARCHAR, referrals BIGINT
+);
 """
+
+# Referrals as every read sees them: the owner's decisions applied (a spelling moved, a source
+# merged, renamed or retyped), and each partner's organisation the one the owner set, else the
+# one most of its referrals name (organization_votes: the referrals per source, spelling and
+# organisation, counted on every write). The stored source_name and source stay untouched.
+_RESOLVE_JOINS = """
+    LEFT JOIN spelling_map sp ON sp.spelling = x.source_name
+    LEFT JOIN source_map m ON m.source = coalesce(sp.source, x.source)
+"""
+_RESOLVED_SOURCE = "coalesce(m.canonical, sp.source, x.source)"
+
+
+def resolved_referrals(decisions: bool = True) -> str:
+    """The referrals relation every read selects from (a parenthesised subquery).
+
+    Without decisions in the store the joins are left out: the same rows, read faster.
+    """
+    joins, source = (_RESOLVE_JOINS, _RESOLVED_SOURCE) if decisions else ("", "x.source")
+    decided_type = "m.source_type" if decisions else "NULL"
+    decided_organization = "m.organization" if decisions else "NULL"
+    return f"""(
+    WITH usual_organization AS (
+        SELECT resolved_source, first(organization ORDER BY n DESC, organization) AS usual
+        FROM (
+            SELECT {source} AS resolved_source, x.organization, sum(x.referrals) AS n
+            FROM organization_votes x {joins}
+            GROUP BY ALL
+        )
+        GROUP BY resolved_source
+    )
+    SELECT
+        x.referral_date, x.source_name, {source} AS source,
+        coalesce({decided_type}, x.source_type) AS source_type,
+        CASE WHEN {decided_organization} = '' THEN NULL
+             ELSE coalesce({decided_organization}, u.usual) END AS organization,
+        x.npi, x.npi_valid, x.clinic, x.payer, x.patient_key, x.case_id, x.eval_date,
+        x.arrived, x.visits, x.charges, x.payments, x.discharge_date, x.count, x.upload_id,
+        x.source AS ingest_source
+    FROM main.referrals x {joins}
+    LEFT JOIN usual_organization u ON u.resolved_source = {source}
+)"""
+
+
+RESOLVED_REFERRALS = resolved_referrals()
+_UNDECIDED_REFERRALS = resolved_referrals(decisions=False)
+_RESOLVED_ACTIVITIES = """(
+    SELECT a.activity_date, a.partner_name,
+        coalesce(m.canonical, sp.source, a.partner) AS partner,
+        a.activity_type, a.cost, a.staff, a.notes, a.upload_id
+    FROM main.activities a
+    LEFT JOIN spelling_map sp ON sp.spelling = a.partner_name
+    LEFT JOIN source_map m ON m.source = coalesce(sp.source, a.partner)
+)"""
 
 # What the metric functions read of a referral row.
 METRIC_COLUMNS: tuple[str, ...] = (
@@ -129,6 +208,10 @@ class Store:
             if not cur.execute("SELECT 1 FROM meta WHERE key = 'salt'").fetchall():
                 cur.execute("INSERT INTO meta VALUES ('salt', ?)", [secrets.token_hex(16)])
                 cur.execute("INSERT INTO meta VALUES ('version', '0')")
+            if not cur.execute("SELECT 1 FROM meta WHERE key = 'organization_votes'").fetchall():
+                # A store written before organisations were counted per partner.
+                _count_organizations(cur)
+                cur.execute("INSERT INTO meta VALUES ('organization_votes', '1')")
 
     def close(self) -> None:
         """Release the file so another process can open it."""
@@ -139,6 +222,13 @@ class Store:
 
     def _query(self, sql: str, params: list | None = None) -> list[tuple]:
         return self._cursor().execute(sql, params or []).fetchall()
+
+    def _referrals(self) -> str:
+        """The referrals relation reads select from: decisions applied (joins only when any)."""
+        decided = self._query(
+            "SELECT EXISTS (SELECT 1 FROM source_map) OR EXISTS (SELECT 1 FROM spelling_map)"
+        )[0][0]
+        return RESOLVED_REFERRALS if decided else _UNDECIDED_REFERRALS
 
     def _frame(self, sql: str, params: list | None = None) -> pd.DataFrame:
         # Through Arrow: ten times faster than .df() for a million rows of text columns.
@@ -197,6 +287,8 @@ class Store:
             try:
                 replaced = self._replace_period(cur, prepared) if replace else 0
                 upload_id = self._insert(cur, prepared)
+                if prepared.kind == "referrals":
+                    _count_organizations(cur)
                 if remember_mapping:
                     cur.execute(
                         "INSERT OR REPLACE INTO column_mappings VALUES (?, ?, ?, ?)",
@@ -305,6 +397,7 @@ class Store:
                     ).fetchall()[0][0]
                     cur.execute(f"DELETE FROM {table} WHERE upload_id = ?", [upload_id])
                 cur.execute("DELETE FROM uploads WHERE upload_id = ?", [upload_id])
+                _count_organizations(cur)
                 _bump_version(cur)
                 cur.execute("COMMIT")
             except BaseException:
@@ -348,7 +441,7 @@ class Store:
             raise ValueError(f"Not referral columns: {', '.join(sorted(unknown))}.")
         where, params = referral_where(filters or Filters())
         cols = ", ".join(columns)
-        frame = self._frame(f"SELECT {cols} FROM referrals {where}", params)
+        frame = self._frame(f"SELECT {cols} FROM {self._referrals()} AS referrals {where}", params)
         return _canonical(frame, columns)
 
     def activities(self, filters: Filters | None = None) -> pd.DataFrame:
@@ -363,9 +456,34 @@ class Store:
             params.append(filters.end)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         cols = ", ".join(ACTIVITY_COLUMNS)
-        return _canonical(
-            self._frame(f"SELECT {cols} FROM activities {where}", params), ACTIVITY_COLUMNS
+        frame = _canonical(
+            self._frame(f"SELECT {cols} FROM {_RESOLVED_ACTIVITIES} AS activities {where}", params),
+            ACTIVITY_COLUMNS,
         )
+        return self._match_outreach(frame)
+
+    def _match_outreach(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Outreach names such as "Dr. Okafor" read as the only referral source they can be."""
+        if frame.empty:
+            return frame
+        partial = partial_names(frame["partner"].dropna().unique().tolist())
+        if not partial:
+            return frame
+        sources = self.referral_sources()
+        matches = outreach_matches([p for p in partial if p not in sources], sources)
+        if matches:
+            frame["partner"] = frame["partner"].replace(matches).astype("str")
+        return frame
+
+    def referral_sources(self) -> set[str]:
+        """Every source name referrals are read under (decisions applied)."""
+        rows = self._query(
+            """SELECT DISTINCT coalesce(m.canonical, sp.source, x.source)
+               FROM (SELECT DISTINCT source, source_name FROM main.referrals) x
+               LEFT JOIN spelling_map sp ON sp.spelling = x.source_name
+               LEFT JOIN source_map m ON m.source = coalesce(sp.source, x.source)"""
+        )
+        return {r[0] for r in rows}
 
     def period_sources(
         self, filters: Filters
@@ -377,7 +495,7 @@ class Store:
         built from it equal those built from the rows in pandas.
         """
         where, params = referral_where(filters)
-        sql, before, after = source_table_sql(where, filters.level)
+        sql, before, after = source_table_sql(where, filters.level, self._referrals())
         frame = self._frame(sql, before + params + after)
         for col in ("first_referral", "last_referral"):
             frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
@@ -388,7 +506,9 @@ class Store:
         frame["source"] = frame["source"].astype("str")
         frame["source_type"] = frame["source_type"].astype("str")
         lo, hi = self._query(
-            f"SELECT min(referral_date), max(referral_date) FROM referrals {where}", params
+            f"SELECT min(referral_date), max(referral_date) FROM {self._referrals()} AS referrals "
+            f"{where}",
+            params,
         )[0]
         start = pd.Timestamp(filters.start) if filters.start else (pd.Timestamp(lo) if lo else None)
         end = pd.Timestamp(filters.end) if filters.end else (pd.Timestamp(hi) if hi else None)
@@ -400,6 +520,144 @@ class Store:
         for table in ("uploads", "referrals", "activities", "source_aliases", "column_mappings"):
             out[table] = self._query(f"SELECT count(*) FROM {table}")[0][0]
         return out
+
+    # Identity decisions (analytics.identity builds them; reads above apply them) ----------------
+
+    def decisions(self) -> pd.DataFrame:
+        """The owner's identity decisions, newest first (identity_decisions.DECISION_COLUMNS)."""
+        cols = ", ".join(DECISION_COLUMNS)
+        frame = self._frame(f"SELECT {cols} FROM source_decisions ORDER BY decision_id DESC")
+        frame["decision_id"] = frame["decision_id"].astype("int64")
+        return frame
+
+    def record_decisions(
+        self,
+        decisions: Sequence[Mapping[str, object]],
+        rejected: Iterable[tuple[str, str]] = (),
+    ) -> list[int]:
+        """Add decisions (keys: action, source, canonical, source_type, organization, note)
+        and pairs of different referrers in one transaction; every read reflects them at once.
+        Returns the decisions' ids."""
+        rows = [_decision_row(d) for d in decisions]
+        pairs = _sorted_pairs(rejected)
+        if not rows and not pairs:
+            return []
+        with self._write_lock:
+            cur = self._cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                ids = []
+                now = datetime.now()
+                for row in rows:
+                    decision_id = cur.execute("SELECT nextval('decision_ids')").fetchall()[0][0]
+                    cur.execute(
+                        "INSERT INTO source_decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        [decision_id, *row[:5], now, row[5]],
+                    )
+                    ids.append(int(decision_id))
+                for a, b in pairs:
+                    cur.execute(
+                        "INSERT OR IGNORE INTO rejected_suggestions VALUES (?, ?, ?)", [a, b, now]
+                    )
+                _rebuild_maps(cur)
+                _bump_version(cur)
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+        return ids
+
+    def undo_decisions(self, decision_ids: Iterable[int]) -> int:
+        """Delete decisions (the rest replayed as if they had never been made); returns how many."""
+        ids = sorted({int(i) for i in decision_ids})
+        if not ids:
+            return 0
+        with self._write_lock:
+            cur = self._cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                found = cur.execute(
+                    "SELECT count(*) FROM source_decisions WHERE list_contains(?, decision_id)",
+                    [ids],
+                ).fetchall()[0][0]
+                cur.execute(
+                    "DELETE FROM source_decisions WHERE list_contains(?, decision_id)", [ids]
+                )
+                _rebuild_maps(cur)
+                _bump_version(cur)
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+        return int(found)
+
+    def reject_pairs(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Remember that these pairs of sources are different referrers (never suggest them)."""
+        self._write_pairs(pairs, "INSERT OR IGNORE INTO rejected_suggestions VALUES (?, ?, ?)")
+
+    def forget_rejections(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Let these pairs be suggested again."""
+        self._write_pairs(pairs, "DELETE FROM rejected_suggestions WHERE a = ? AND b = ?")
+
+    def _write_pairs(self, pairs: Iterable[tuple[str, str]], sql: str) -> None:
+        ordered = _sorted_pairs(pairs)
+        if not ordered:
+            return
+        now = datetime.now()
+        with self._write_lock:
+            cur = self._cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                for a, b in ordered:
+                    cur.execute(sql, [a, b, now] if sql.startswith("INSERT") else [a, b])
+                _bump_version(cur)
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+
+    def rejected_pairs(self) -> list[tuple[str, str]]:
+        """Pairs of sources the owner said are different referrers, each sorted."""
+        return [
+            (a, b) for a, b in self._query("SELECT a, b FROM rejected_suggestions ORDER BY 1, 2")
+        ]
+
+    def source_profiles(self) -> pd.DataFrame:
+        """One row per source as reads see it, with what identity matching weighs.
+
+        Columns: source, source_type (the type of most of its referrals), referrals, npis
+        (valid ones), clinics, payers, organization, spellings (raw names), members
+        (ingest-time sources read as it), first_referral, last_referral. Lists are tuples.
+        """
+        frame = self._frame(
+            f"""SELECT source,
+                    sum(count) AS referrals,
+                    list(DISTINCT npi ORDER BY npi) FILTER (WHERE npi_valid) AS npis,
+                    list(DISTINCT clinic ORDER BY clinic) FILTER (WHERE clinic IS NOT NULL)
+                        AS clinics,
+                    list(DISTINCT payer ORDER BY payer) FILTER (WHERE payer IS NOT NULL)
+                        AS payers,
+                    min(organization) AS organization,
+                    list(DISTINCT source_name ORDER BY source_name)
+                        FILTER (WHERE source_name IS NOT NULL) AS spellings,
+                    list(DISTINCT ingest_source ORDER BY ingest_source) AS members,
+                    min(referral_date) AS first_referral,
+                    max(referral_date) AS last_referral
+                FROM {self._referrals()} AS referrals
+                GROUP BY source ORDER BY source"""
+        )
+        types = self._query(
+            f"""SELECT source, first(source_type ORDER BY n DESC, source_type) FROM (
+                    SELECT source, source_type, sum(count) AS n
+                    FROM {self._referrals()} AS referrals GROUP BY ALL
+                ) GROUP BY source"""
+        )
+        by_source = dict(types)
+        frame.insert(1, "source_type", [by_source.get(s, "unknown") for s in frame["source"]])
+        frame["referrals"] = frame["referrals"].astype("int64")
+        for col in ("npis", "clinics", "payers", "spellings", "members"):
+            frame[col] = [tuple(v) if v is not None else () for v in frame[col]]
+        return frame
 
 
 def referral_where(filters: Filters) -> tuple[str, list]:
@@ -421,10 +679,13 @@ def referral_where(filters: Filters) -> tuple[str, list]:
     return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
 
 
-def source_table_sql(where: str, level: str) -> tuple[str, list, list]:
+def source_table_sql(
+    where: str, level: str, relation: str = RESOLVED_REFERRALS
+) -> tuple[str, list, list]:
     """GROUP BY (partner key, cleaned type) with the sums periods.source_table_of makes.
 
     Returns the SQL and the parameters that go before and after the WHERE clause's own.
+    `relation` is the referrals as reads see them (Store._referrals()).
     """
     partner_types = sorted(PARTNER_TYPES)
     sql = f"""
@@ -439,7 +700,7 @@ def source_table_sql(where: str, level: str) -> tuple[str, list, list]:
                 END AS kind,
                 organization, count, payments, charges, visits, referral_date,
                 (eval_date IS NOT NULL OR arrived) AS came
-            FROM referrals {where}
+            FROM {relation} AS referrals {where}
         )
         SELECT
             CASE WHEN ? = 'organization' AND list_contains(?, kind) AND organization IS NOT NULL
@@ -506,3 +767,60 @@ def _canonical(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
         else:
             frame[col] = frame[col].astype("str")
     return frame
+
+
+def _sorted_pairs(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    return sorted({(min(str(a), str(b)), max(str(a), str(b))) for a, b in pairs if a != b})
+
+
+def _decision_row(decision: Mapping[str, object]) -> tuple:
+    """(action, source, canonical, source_type, organization, note) of a valid decision."""
+
+    def text(key: str) -> str | None:
+        value = decision.get(key)
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return None
+        return str(value)
+
+    action, source = text("action"), text("source")
+    if action not in ACTIONS:
+        raise ValueError(
+            f"A decision's action must be one of {', '.join(ACTIONS)}, not {action!r}."
+        )
+    if not source:
+        raise ValueError("A decision needs the source it is about.")
+    source_type = text("source_type")
+    if source_type is not None and source_type not in SOURCE_TYPES:
+        raise ValueError(f"{source_type!r} is not a source type; use one of {SOURCE_TYPES}.")
+    canonical = text("canonical")
+    if action in ("merge", "rename", "split") and not canonical:
+        raise ValueError(f"A {action} decision needs the name to read {source!r} as.")
+    return action, source, canonical, source_type, text("organization"), text("note")
+
+
+def _count_organizations(cur: duckdb.DuckDBPyConnection) -> None:
+    """Recount organization_votes from the referrals (inside the caller's transaction)."""
+    cur.execute("DELETE FROM organization_votes")
+    cur.execute(
+        """INSERT INTO organization_votes
+           SELECT source, source_name, organization, sum(count) FROM referrals
+           WHERE organization IS NOT NULL GROUP BY ALL"""
+    )
+
+
+def _rebuild_maps(cur: duckdb.DuckDBPyConnection) -> None:
+    """Replay the decision log into source_map and spelling_map (in the caller's transaction)."""
+    log = cur.sql(f"SELECT {', '.join(DECISION_COLUMNS)} FROM source_decisions").to_df()
+    replayed = replay(log)
+    cur.execute("DELETE FROM source_map")
+    cur.execute("DELETE FROM spelling_map")
+    if len(replayed.source_map):
+        cur.executemany(
+            "INSERT INTO source_map VALUES (?, ?, ?, ?)",
+            [list(r) for r in replayed.source_map.itertuples(index=False)],
+        )
+    if len(replayed.spelling_map):
+        cur.executemany(
+            "INSERT INTO spelling_map VALUES (?, ?)",
+            [list(r) for r in replayed.spelling_map.itertuples(index=False)],
+        )

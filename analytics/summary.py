@@ -12,6 +12,7 @@ from analytics.dependence import physician_dependence_of
 from analytics.filters import Filters
 from analytics.mix import mix_of, partner_share_of, patient_share_of
 from analytics.periods import PeriodTables, conversion_rate, encode, tables_of, to_day
+from analytics.roi import roi_summary_of
 from analytics.valuation import valuation_checks_of
 
 __all__ = ["SUMMARY_KEYS", "metrics_summary"]
@@ -114,7 +115,8 @@ def metrics_summary(
 
     `frame` is the period's referrals; `history` all referrals under the same clinic and
     source-type filters (for alerts and the partners trend; defaults to the period itself).
-    `activities` is reserved for partner ROI, which is [] until that module lands.
+    `activities` is the outreach log for partner ROI (analytics.roi): the period's activities,
+    or every activity up to the period end so `days_since_touch` can look before the period.
     `tables`, when given, are the period's tables already built elsewhere (from the store's
     SQL aggregation); `frame` is then not read and may be None.
     """
@@ -159,7 +161,9 @@ def metrics_summary(
             "top5_physician_share": _share(dependence["top5_physician_share"]),
             "key_referrers": [_partner(k) for k in dependence["key_referrers"]],
         },
-        "roi": [],
+        "roi": roi_summary_of(
+            tables, encoded, activities, history if history is not None else frame
+        ),
         "alerts": {
             "declining": _declining_records(declining_of(encoded, end)),
             "dormant": _dormant_records(dormant_table),

@@ -7,6 +7,8 @@ little history) is "watch": a buyer cannot be shown it is fine.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 import pandas as pd
 
@@ -17,6 +19,8 @@ from analytics.periods import Encoded, PeriodTables, encode, period_tables, to_d
 
 __all__ = [
     "CHECK_NAMES",
+    "SCORECARD_NAMES",
+    "organization_check",
     "valuation_checks",
     "valuation_checks_of",
 ]
@@ -30,9 +34,19 @@ CHECK_NAMES: tuple[str, ...] = (
     "dormant_key_referrers",
     "data_coverage",
 )
+# The scorecard of the Valuation readiness page and the reports: CHECK_NAMES with the
+# organisation-level dependence after the physician share (it needs the organization level).
+SCORECARD_NAMES: tuple[str, ...] = (
+    *CHECK_NAMES[:4],
+    "organization_dependence",
+    *CHECK_NAMES[4:],
+)
 LARGEST_WATCH, LARGEST_RISK = 0.10, 0.20
 TOP3_WATCH, TOP3_RISK = 0.35, 0.50
 PHYSICIAN_WATCH, PHYSICIAN_RISK = 0.50, 0.70
+# The same lines as one partner: a health system that moves its doctors' referrals in-house
+# is one customer to a buyer, however many names it sends under.
+ORGANIZATION_WATCH, ORGANIZATION_RISK = LARGEST_WATCH, LARGEST_RISK
 PARTNERS_FALL_WATCH, PARTNERS_FALL_RISK = 0.10, 0.25
 DORMANT_KEY_SHARE, DORMANT_RISK_SHARE = 0.10, 0.20
 COVERAGE_RISK, UNKNOWN_WATCH, UNKNOWN_RISK = 0.75, 0.10, 0.25
@@ -111,6 +125,43 @@ def _physician_share(tables: PeriodTables) -> dict:
     if status != "ok":
         sentence += " More health-and-wellness partners and patient referrals would spread it."
     return _check("physician_share", share, threshold, status, sentence)
+
+
+def organization_check(org_tables: PeriodTables, organizations: Collection[str]) -> dict:
+    """The share of the largest practice group or health system, from the period's tables at
+    the organization level; `organizations` names the real groups (partners with none stay
+    themselves at that level)."""
+    name = "organization_dependence"
+    threshold = "ok < 10% <= watch < 20% <= risk"
+    share = concentration_of(org_tables)["cr1"]
+    if share is None:
+        return _check(name, None, threshold, "watch", "No data in the period.")
+    status = (
+        "ok" if share < ORGANIZATION_WATCH else "watch" if share < ORGANIZATION_RISK else "risk"
+    )
+    column = "revenue" if org_tables.filters.basis == "revenue" else "referrals"
+    ranked = org_tables.partners.sort_values(column, ascending=False, kind="stable")["partner"]
+    basis = _basis_word(org_tables)
+    if ranked.empty:
+        sentence = "No partner sends referrals, so no practice group does either."
+    elif not organizations:
+        sentence = (
+            "No partner has a practice group or health system recorded: this reads as the "
+            f"largest partner, {ranked.iloc[0]}, with {_pct(share)} of {basis}."
+        )
+    elif ranked.iloc[0] in organizations:
+        sentence = (
+            f"The largest practice group or health system, {ranked.iloc[0]}, sends "
+            f"{_pct(share)} of {basis} through all its doctors together."
+        )
+    else:
+        sentence = (
+            f"No practice group sends more than {ranked.iloc[0]} on its own: "
+            f"{_pct(share)} of {basis}."
+        )
+    if status != "ok" and not ranked.empty:
+        sentence += " A group that moves its referrals in-house takes them all at once."
+    return _check(name, share, threshold, status, sentence)
 
 
 def _partners_trend(history: Encoded, end: pd.Timestamp | None) -> dict:
@@ -218,13 +269,18 @@ def valuation_checks_of(
     tables: PeriodTables,
     history: Encoded,
     dormant_table: pd.DataFrame | None = None,
+    *,
+    organizations: tuple[PeriodTables, Collection[str]] | None = None,
 ) -> list[dict]:
-    """The scorecard from the period's tables and the encoded history (same level)."""
+    """The scorecard from the period's tables and the encoded history (same level).
+
+    With `organizations` (the period's tables at the organization level and the names of the
+    real groups), the organisation-level dependence check is included (SCORECARD_NAMES)."""
     if dormant_table is None:
         end = to_day(tables.end) if tables.end is not None else None
         dormant_table = dormant_of(history, end)
     concentration = concentration_of(tables)
-    return [
+    checks = [
         _largest_partner(tables, concentration["cr1"]),
         _top3(tables, concentration["cr3"]),
         _hhi(concentration["hhi"]),
@@ -233,6 +289,9 @@ def valuation_checks_of(
         _dormant_key_referrers(dormant_table),
         _data_coverage(tables, history),
     ]
+    if organizations is not None:
+        checks.insert(4, organization_check(*organizations))
+    return checks
 
 
 def valuation_checks(

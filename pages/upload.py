@@ -3,9 +3,11 @@
 import streamlit as st
 
 from analytics import upload_report
-from analytics.app_state import get_store, prepared_upload
+from analytics.app_state import get_store, prepared_upload, run_in_frame
 from analytics.errors import IngestError
 from analytics.ingest import file_hash, list_sheets
+
+run_in_frame()
 
 st.title("Upload exports")
 st.caption(

@@ -12,7 +12,30 @@ from pathlib import Path
 
 from tests.browser import ROOT, browser_page, chromium_or_skip, streamlit_server, wait_idle
 
-PAGES = {"overview": "", "upload": "upload"}
+PAGES = {
+    "overview": "",
+    "concentration": "concentration",
+    "dependence": "dependence",
+    "trends": "trends",
+    "partner": "partner",
+    "upload": "upload",
+}
+WIDTH = 1440
+MIN_HEIGHT = 1000
+
+
+def capture(page, path: Path) -> None:
+    """Screenshot the whole page: Streamlit scrolls inside its main block, not the window, so
+    the viewport is grown to the content's height first (and put back afterwards)."""
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll("
+        '\'[data-testid="stMain"], [data-testid="stAppViewContainer"], section.main\')]'
+        ".map(e => e.scrollHeight), 0)"
+    )
+    page.set_viewport_size({"width": WIDTH, "height": max(MIN_HEIGHT, int(height) + 40)})
+    page.wait_for_timeout(600)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size({"width": WIDTH, "height": MIN_HEIGHT})
 
 
 def main(out: Path) -> None:
@@ -27,7 +50,7 @@ def main(out: Path) -> None:
             for name, path in PAGES.items():
                 page.goto(f"{url}/{path}")
                 wait_idle(page)
-                page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+                capture(page, out / f"{name}.png")
                 print(out / f"{name}.png")
 
 

@@ -27,7 +27,8 @@ from analytics.summary import metrics_summary
 def test_sql_and_pandas_paths_agree(sample_store, filters):
     frame = sample_store.referrals(filters)
     history = sample_store.referrals(replace(filters, start=None))
-    in_pandas = metrics_summary(frame, filters, history=history)
+    activities = sample_store.activities(replace(filters, start=None))
+    in_pandas = metrics_summary(frame, filters, history=history, activities=activities)
     in_sql = store_metrics(sample_store, filters)
     assert in_sql == in_pandas
     assert in_sql["referrals"] == int(frame["count"].sum())

@@ -1,0 +1,155 @@
+"""Consultant mode: one store per client practice, side by side in one data folder.
+
+A practice is its DuckDB file (`northside_pt.duckdb`); its name and logo for reports sit next
+to it (`northside_pt.profile.json`, `northside_pt.logo.png`). The app lists, creates and
+renames practices through these functions; `python -m analytics ... --db FILE` reaches the
+same files.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from analytics.store import Store
+
+__all__ = [
+    "STORE_SUFFIX",
+    "PracticeError",
+    "Profile",
+    "create_practice",
+    "display_name",
+    "load_profile",
+    "practice_files",
+    "rename_practice",
+    "save_profile",
+    "store_file_for",
+]
+
+STORE_SUFFIX = ".duckdb"
+MAX_NAME = 80
+MAX_LOGO_BYTES = 2_000_000
+
+
+class PracticeError(Exception):
+    """A practice cannot be created or renamed; the message is one sentence for the user."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the reports print for a practice: its name and logo (PNG or JPEG bytes)."""
+
+    name: str
+    logo: bytes | None = None
+
+
+def _profile_file(store: Path) -> Path:
+    return store.with_suffix(".profile.json")
+
+
+def _logo_file(store: Path) -> Path:
+    return store.with_suffix(".logo.png")
+
+
+def practice_files(store: Path) -> list[Path]:
+    """The store and the files that belong to it (write-ahead log, profile, logo)."""
+    store = Path(store)
+    return [
+        store,
+        store.with_name(store.name + ".wal"),
+        _profile_file(store),
+        _logo_file(store),
+    ]
+
+
+def _title(store: Path) -> str:
+    return store.stem.replace("_", " ").replace("-", " ").title()
+
+
+def load_profile(store: str | Path) -> Profile:
+    """The practice's name (from its profile, else from the file name) and logo."""
+    store = Path(store)
+    name = _title(store)
+    try:
+        saved = json.loads(_profile_file(store).read_text(encoding="utf-8"))
+        name = str(saved.get("name") or name)
+    except (OSError, ValueError, AttributeError):
+        pass
+    try:
+        logo = _logo_file(store).read_bytes() or None
+    except OSError:
+        logo = None
+    return Profile(name=name, logo=logo)
+
+
+def display_name(store: str | Path) -> str:
+    """The practice's name as the app lists it."""
+    return load_profile(store).name
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join(str(name).split())
+    if not name:
+        raise PracticeError("Give the practice a name, such as Northside Physical Therapy.")
+    if len(name) > MAX_NAME:
+        raise PracticeError(f"Keep the practice's name under {MAX_NAME} characters.")
+    return name
+
+
+def store_file_for(folder: str | Path, name: str) -> Path:
+    """The store file a practice name gets: lower case, accents dropped, words joined by _."""
+    ascii_name = unicodedata.normalize("NFKD", _clean_name(name)).encode("ascii", "ignore")
+    slug = re.sub(r"[^a-z0-9]+", "_", ascii_name.decode().lower()).strip("_")
+    if not slug:
+        raise PracticeError("Use some letters or digits in the practice's name.")
+    return Path(folder) / f"{slug[:60]}{STORE_SUFFIX}"
+
+
+def save_profile(store: str | Path, name: str | None = None, logo: bytes | None = None) -> None:
+    """Keep the practice's name and, when given, its logo (PNG or JPEG) next to its store."""
+    store = Path(store)
+    if name is not None:
+        _profile_file(store).write_text(
+            json.dumps({"name": _clean_name(name)}, ensure_ascii=False), encoding="utf-8"
+        )
+    if logo is not None:
+        if not (logo.startswith(b"\x89PNG") or logo.startswith(b"\xff\xd8")):
+            raise PracticeError("The logo must be a PNG or JPEG image; export it as PNG.")
+        if len(logo) > MAX_LOGO_BYTES:
+            raise PracticeError("The logo is over 2 MB; save a smaller PNG of it.")
+        _logo_file(store).write_bytes(logo)
+
+
+def create_practice(folder: str | Path, name: str) -> Path:
+    """A new, empty store for a client practice in the folder; its path."""
+    path = store_file_for(folder, name)
+    if path.exists():
+        raise PracticeError(f"A practice stored as {path.name} already exists; open it instead.")
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    Store(path).close()
+    save_profile(path, name=name)
+    return path
+
+
+def rename_practice(store: str | Path, name: str) -> Path:
+    """Give a practice a new name: its store and files move to the name's file; the new path.
+
+    Close every handle on the store first (the app does): a renamed file is a new store.
+    """
+    store = Path(store)
+    if not store.exists():
+        raise PracticeError(f"{store.name} is not in the data folder any more; pick another.")
+    target = store_file_for(store.parent, name)
+    if target != store and target.exists():
+        raise PracticeError(
+            f"A practice stored as {target.name} already exists; pick another name."
+        )
+    if target != store:
+        for old, new in zip(practice_files(store), practice_files(target), strict=True):
+            if old.exists():
+                old.rename(new)
+    save_profile(target, name=name)
+    return target

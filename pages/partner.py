@@ -1,0 +1,71 @@
+"""Partner view: one referrer's own numbers, months, clinics and payers (the drill-down)."""
+
+import streamlit as st
+
+from analytics import app_state, charts
+from analytics.formatting import day
+
+app_state.run_in_frame()
+filters = app_state.current_filters()
+st.title("Partner view")
+app_state.stop_when_empty()
+names = app_state.partner_names(filters)
+if not names:
+    app_state.stop_when_empty(0)
+
+# st.session_state["partner"] is set by a click on another page; the picker follows it.
+wanted = st.session_state.get("partner")
+if wanted in names and st.session_state.get("partner_pick") != wanted:
+    st.session_state["partner_pick"] = wanted
+elif st.session_state.get("partner_pick") not in names:
+    st.session_state["partner_pick"] = names[0]
+
+
+def _remember() -> None:
+    st.session_state["partner"] = st.session_state["partner_pick"]
+
+
+name = st.selectbox(
+    "Partner",
+    names,
+    key="partner_pick",
+    on_change=_remember,
+    help="Partners of the period first, most referrals first; then earlier partners by name.",
+)
+view = app_state.partner(filters, name)
+if view is None:
+    st.info(f"{name} sent no referrals up to the end of this period. Pick a longer period.")
+    st.stop()
+facts = view.facts
+st.caption(
+    f"{view.type_label} · first referral {day(facts['first_referral'])} · "
+    f"last referral {day(facts['last_referral'])}"
+    + (
+        f" ({facts['days_since_last']:,} {'day' if facts['days_since_last'] == 1 else 'days'} "
+        "before the period end)"
+        if facts["days_since_last"]
+        else " (the period's last day)"
+    )
+)
+for note in view.status:
+    st.warning(note, icon=":material/priority_high:")
+
+app_state.show_tiles(view.tiles, per_row=5)
+
+color = charts.LABEL_COLORS.get(view.type_label, charts.OKABE_ITO["blue"])
+app_state.show_chart(
+    lambda: charts.partner_chart(view.monthly, name, color),
+    "partner_months",
+    view.monthly,
+    vary=name,
+)
+
+clinics, payers = st.columns(2, gap="large")
+with clinics:
+    st.subheader("Clinics")
+    app_state.show_table(view.clinics, "partner_clinics")
+with payers:
+    st.subheader("Payers")
+    app_state.show_table(view.payers, "partner_payers")
+st.subheader(view.members_label)
+app_state.show_table(view.members, "partner_members")

@@ -1,0 +1,128 @@
+"""Partner ROI: what the lunches, visits and gifts cost, and what those partners sent back."""
+
+import streamlit as st
+
+from analytics import app_state, roi_charts
+from analytics.formatting import count, money
+from analytics.outreach_pages import NO_LOG, roi_text
+from analytics.roi import QUADRANTS
+
+app_state.run_in_frame()
+
+filters = app_state.current_filters()
+st.title("Partner ROI")
+app_state.stop_when_empty()
+
+head, setting = st.columns([3, 1], vertical_alignment="bottom")
+margin = setting.slider(
+    "Contribution margin",
+    min_value=10,
+    max_value=100,
+    value=100,
+    step=5,
+    format="%d%%",
+    key="roi_margin",
+    help="The share of revenue left after the cost of treating the patient (therapist "
+    "time, supplies). At 100% ROI is read on revenue; at 40% a $1,000 referral counts as "
+    "$400 against the outreach cost.",
+)
+data = app_state.roi(filters, margin / 100)
+app_state.stop_when_empty(data.referrals)
+basis = data.basis
+head.caption(
+    f"{data.period}. ROI = ({basis} − outreach cost) ÷ outreach cost, per partner, "
+    "from the outreach log and the referrals of the period."
+)
+if not data.has_log:
+    st.info(NO_LOG, icon=":material/campaign:")
+    st.stop()
+if not data.touches:
+    st.info(
+        "No outreach is logged in this period. Pick a longer period in the sidebar, or "
+        "upload the outreach log that covers these dates.",
+        icon=":material/filter_alt:",
+    )
+    st.stop()
+if data.clinic_note:
+    st.caption(data.clinic_note)
+
+totals = data.totals
+tiles = st.columns(4)
+tiles[0].metric(
+    "Outreach cost",
+    money(totals["cost"]),
+    delta_description=f"{count(totals['touches'])} touches",
+    border=True,
+    help="Everything the outreach log records as spent in the period.",
+)
+tiles[1].metric(
+    "Partners reached",
+    count(totals["partners_reached"]),
+    delta_description=f"{count(totals['referrals_reached'])} referrals from them",
+    border=True,
+    help="Partners with at least one lunch, visit, call, email, gift or event in the period.",
+)
+tiles[2].metric(
+    "Revenue they sent",
+    money(totals["revenue_reached"]),
+    delta_description=f"{money(totals['cost_per_referral'])} outreach per referral",
+    border=True,
+    help="What the referrals of the partners you reached brought in during the period.",
+)
+tiles[3].metric(
+    "Return on outreach",
+    roi_text(totals["roi_reached"]),
+    delta_description=f"on {basis}",
+    border=True,
+    help="(Revenue − cost) ÷ cost over the partners reached. It shows what these "
+    "relationships return, not that the outreach alone caused it.",
+)
+
+app_state.show_chart(
+    roi_charts.roi_scatter(data.scatter, data.cost_line, data.value_line, data.value),
+    "roi_quadrants",
+    data.scatter,
+)
+st.caption(data.quadrant_note)
+for column, (name, sentence) in zip(st.columns(4), QUADRANTS.items(), strict=True):
+    column.markdown(f"**{name.capitalize()}** · {sentence}")
+
+st.subheader("ROI per partner")
+st.caption(
+    "Every partner that referred or was reached in the period, most spent first. ROI is "
+    "None where nothing was spent, cost per referral None where no one was referred. Days "
+    "since contact count back from the period end, before the period too. Click a row to "
+    "open the partner."
+)
+app_state.open_partner(app_state.show_outreach_table(data.partners, "partner_roi", select=True))
+
+st.subheader("ROI by kind of outreach")
+st.caption(
+    "A referral cannot be traced to one lunch or call, so each partner's referrals and "
+    "revenue are shared among the kinds of outreach it received, by number of touches. "
+    "Calls and emails cost nothing in the log, so their ROI is None."
+)
+app_state.show_chart(roi_charts.activity_type_chart(data.by_type), "roi_by_activity", data.by_type)
+app_state.show_outreach_table(data.by_type, "roi_by_activity_table")
+
+st.subheader("Referrals after a touch")
+left, right = st.columns([1, 2], gap="large")
+with left:
+    app_state.show_chart(roi_charts.response_chart(data.response), "touch_response", data.response)
+with right:
+    st.caption(
+        "For each touch in the period: the partner's referrals in the 30, 60 and 90 days after "
+        "it against the same number of days before it. Touches too recent for a full window "
+        "are left out of that window. Seasons move these numbers too (winter is busy), so read "
+        "them as a pattern, not proof."
+    )
+    app_state.show_outreach_table(data.response, "touch_response_table")
+    st.markdown("**By kind of outreach, 90 days**")
+    app_state.show_outreach_table(data.response_by_type, "touch_response_by_type")
+st.markdown("**The touch followed by the biggest rise, per partner (90 days)**")
+if data.top_responses.empty:
+    st.info("No touch in this period was followed by more referrals than before it.")
+else:
+    app_state.open_partner(
+        app_state.show_outreach_table(data.top_responses, "top_responses", select=True)
+    )

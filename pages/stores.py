@@ -1,0 +1,107 @@
+"""Practices: one store per client practice (consultant mode), and presentation mode."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from analytics import app_state
+from analytics.practices import PracticeError, display_name
+
+app_state.run_in_frame()
+st.title("Practices")
+st.caption(
+    "Each client practice has its own store in the data folder, so one practice's partners "
+    "never mix with another's. Open one to work on it; the sidebar's filters and every page "
+    "then read that practice."
+)
+
+
+def _create() -> None:
+    name = st.session_state.get("new_practice_name", "")
+    try:
+        path = app_state.create_practice(name)
+    except PracticeError as exc:
+        st.session_state["practice_message"] = ("error", str(exc))
+        return
+    app_state.open_practice(path)
+    st.session_state["new_practice_name"] = ""
+    st.session_state["practice_message"] = (
+        "success",
+        f"Created {display_name(path)} and opened it: upload its first export on the Upload page.",
+    )
+
+
+def _rename(path: str, key: str) -> None:
+    name = st.session_state.get(key, "")
+    try:
+        renamed = app_state.rename_practice(path, name)
+    except PracticeError as exc:
+        st.session_state["practice_message"] = ("error", str(exc))
+        return
+    app_state.open_practice(renamed)
+    st.session_state["practice_message"] = ("success", f"Renamed to {display_name(renamed)}.")
+
+
+presenting = st.toggle(
+    "Presentation mode",
+    key="presentation_mode",
+    persist_state="session",
+    help="Hides uploading and settings while you show a client their charts; the pages and "
+    "the downloads stay.",
+)
+message = st.session_state.pop("practice_message", None)
+if message:
+    (st.error if message[0] == "error" else st.success)(message[1])
+
+current = app_state.store_path()
+st.subheader("Open a practice")
+for path in app_state.store_choices():
+    with st.container(border=True):
+        name, action = st.columns([5, 1], vertical_alignment="center")
+        name.markdown(f"**{display_name(path)}**")
+        name.caption(Path(path).name)
+        if Path(path) == Path(current):
+            action.badge("Open now", icon=":material/check:", color="green")
+        else:
+            action.button(
+                "Open",
+                key=f"open_{Path(path).stem}",
+                on_click=app_state.open_practice,
+                args=(path,),
+                icon=":material/folder_open:",
+            )
+
+if not presenting:
+    new, rename = st.columns(2, gap="large")
+    with new, st.form("new_practice", clear_on_submit=False, border=True):
+        st.markdown("**New practice**")
+        st.text_input(
+            "Practice name", key="new_practice_name", placeholder="Northside Physical Therapy"
+        )
+        st.form_submit_button("Create", icon=":material/add:", on_click=_create)
+    with rename, st.form("rename_practice", border=True):
+        st.markdown(f"**Rename {display_name(current)}**")
+        # One field per practice, so switching practices shows the right name.
+        key = f"rename_{Path(current).stem}"
+        st.text_input("New name", key=key, value=display_name(current))
+        st.form_submit_button(
+            "Rename", icon=":material/edit:", on_click=_rename, args=(current, key)
+        )
+    logo = st.file_uploader(
+        f"Logo of {display_name(current)} for its reports (PNG or JPEG)",
+        type=["png", "jpg", "jpeg"],
+        key="practice_logo",
+    )
+    if logo is not None and st.button("Save logo", icon=":material/image:"):
+        try:
+            app_state.save_practice_logo(current, logo.getvalue())
+            st.success("Saved: the PDF, deck and workbook of this practice will carry it.")
+        except PracticeError as exc:
+            st.error(str(exc))
+    profile = app_state.practice_profile()
+    if profile.logo:
+        st.image(profile.logo, width=160, caption="The logo on this practice's reports")
+    st.caption(
+        "From the command line, the same stores: `python -m analytics ingest FILE --db "
+        f"{Path(current).parent}/<practice>.duckdb`, then `report --db ... --out report.pdf`."
+    )
