@@ -91,9 +91,16 @@ pages = {
         st.Page("pages/roi.py", title="Partner ROI", icon=":material/payments:"),
         st.Page("pages/engagement.py", title="Engagement", icon=":material/handshake:"),
     ],
+    "Valuation": [
+        st.Page("pages/valuation.py", title="Valuation readiness", icon=":material/sell:")
+    ],
     "Data": [
         st.Page("pages/upload.py", title="Upload", icon=":material/upload_file:"),
         st.Page("pages/partners.py", title="Partners", icon=":material/group:"),
+        st.Page("pages/stores.py", title="Practices", icon=":material/folder_shared:"),
     ],
 }
+# Presentation mode (consultants in front of a client): no upload or identity editing.
+if app_state.presentation_mode():
+    pages["Data"] = [p for p in pages.get("Data", []) if p.url_path not in ("upload", "partners")]
 st.navigation(pages).run()
