@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import types
 from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
 import pytest
+from streamlit.runtime.scriptrunner import script_runner
 
 from analytics.store import Store
 
@@ -165,3 +167,26 @@ def sample_store(tmp_path_factory) -> Store:
         ingest_file(store, SAMPLE_DIR / name, kind=kind)
     yield store
     store.close()
+
+
+def run_the_frame(monkeypatch) -> None:
+    """Run the entry script (sidebar and router) on every AppTest run, as the server does.
+
+    Streamlit remembers "this app has a legacy pages/ folder" in a class flag; the server clears
+    it for good once st.navigation is called, but AppTest resets it before every run, so from
+    the second run on it would execute the page script alone, without the sidebar filters.
+    """
+
+    def run_main_script(main_script_path: str) -> None:
+        path = Path(main_script_path)
+        module = types.ModuleType("__main__")
+        module.__file__ = str(path)
+        exec(compile(path.read_text(), str(path), "exec"), module.__dict__)
+
+    monkeypatch.setattr(script_runner, "_mpa_v1", run_main_script)
+
+
+@pytest.fixture(autouse=True)
+def navigation_runs_the_frame(monkeypatch):
+    """Every AppTest runs dashboard.py around its page (see run_the_frame)."""
+    run_the_frame(monkeypatch)

@@ -7,25 +7,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from streamlit.runtime.scriptrunner import script_runner
 
 from analytics.growth import GrowthTargets, growth_status
 from tests.test_app_roi import (
     build_sample_db,
     engagement_expected,
     open_page,
-    run_main_script,
     table_with,
     tiles,
     trailing,
 )
 
 PAGE = "pages/engagement.py"
-
-
-@pytest.fixture(autouse=True)
-def navigation_runs_the_frame(monkeypatch):
-    monkeypatch.setattr(script_runner, "_mpa_v1", run_main_script)
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,10 @@ import json
 import shutil
 import subprocess
 import sys
-import types
 from datetime import date
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.scriptrunner import script_runner
 from streamlit.testing.v1 import AppTest
 
 from analytics.app_state import _open_store
@@ -29,24 +27,6 @@ PAGES = {
     "pages/trends.py": "Trends & alerts",
     "pages/partner.py": "Partner view",
 }
-
-
-@pytest.fixture(autouse=True)
-def navigation_runs_the_frame(monkeypatch):
-    """Run dashboard.py (sidebar and router) on every AppTest run, as the real server does.
-
-    Streamlit remembers "this app has a legacy pages/ folder" in a class flag; the server clears
-    it for good once st.navigation is called, but AppTest resets it before every run, so from the
-    second run on it would execute the page script alone, without the sidebar filters.
-    """
-
-    def run_main_script(main_script_path: str) -> None:
-        path = Path(main_script_path)
-        module = types.ModuleType("__main__")
-        module.__file__ = str(path)
-        exec(compile(path.read_text(), str(path), "exec"), module.__dict__)
-
-    monkeypatch.setattr(script_runner, "_mpa_v1", run_main_script)
 
 
 def cli_metrics(db: Path, *args: str) -> dict:

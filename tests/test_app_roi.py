@@ -3,11 +3,9 @@ figures, and follows the sidebar filters and the margin setting."""
 
 from __future__ import annotations
 
-import types
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.scriptrunner import script_runner
 from streamlit.testing.v1 import AppTest
 
 from analytics.app_state import _open_store
@@ -19,43 +17,10 @@ from analytics.store import Store
 from analytics.summary import metrics_summary
 from tests.conftest import ROOT, SAMPLE_DIR
 
-OUR_PAGES = (
-    'st.Page("pages/roi.py", title="Partner ROI", icon=":material/payments:")',
-    'st.Page("pages/engagement.py", title="Engagement", icon=":material/handshake:")',
-)
-
-
-def run_main_script(main_script_path: str) -> None:
-    """Run the frame (sidebar and router) on every AppTest run, as the real server does (see
-    tests/test_app_pages.py: AppTest would otherwise run the page alone from the second run)."""
-    path = Path(main_script_path)
-    module = types.ModuleType("__main__")
-    module.__file__ = str(path)
-    exec(compile(path.read_text(), str(path), "exec"), module.__dict__)
-
-
-@pytest.fixture(autouse=True)
-def navigation_runs_the_frame(monkeypatch):
-    monkeypatch.setattr(script_runner, "_mpa_v1", run_main_script)
-
 
 def app_script(folder: Path) -> Path:
-    """dashboard.py; while it does not route to these pages yet, a copy in `folder` that does
-    (beside a link to pages/, so the relative page paths resolve)."""
-    text = (ROOT / "dashboard.py").read_text()
-    if "pages/roi.py" in text and "pages/engagement.py" in text:
-        return ROOT / "dashboard.py"
-    assert "st.navigation(pages)" in text, "dashboard.py no longer calls st.navigation(pages)"
-    routed = text.replace(
-        "st.navigation(pages)",
-        f'st.navigation({{**pages, "Relationships": [{", ".join(OUR_PAGES)}]}})',
-    )
-    folder.mkdir(exist_ok=True)
-    for shared in ("pages", ".streamlit"):
-        if (ROOT / shared).exists() and not (folder / shared).exists():
-            (folder / shared).symlink_to(ROOT / shared, target_is_directory=True)
-    (folder / "dashboard.py").write_text(routed)
-    return folder / "dashboard.py"
+    """The app's entry script (it routes these pages)."""
+    return ROOT / "dashboard.py"
 
 
 def build_sample_db(folder: Path) -> Path:
