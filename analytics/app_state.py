@@ -331,7 +331,12 @@ def show_chart(
 
 
 def show_table(
-    frame: pd.DataFrame, name: str, *, select: bool = False, height: int | str | None = None
+    frame: pd.DataFrame,
+    name: str,
+    *,
+    select: bool = False,
+    height: int | str | None = None,
+    column_config: dict | None = None,
 ) -> str | None:
     """A sortable table with its CSV download; with `select`, the partner of a clicked row.
     Short tables show every row; long ones scroll."""
@@ -340,7 +345,7 @@ def show_table(
     event = st.dataframe(
         frame,
         hide_index=True,
-        column_config=_column_config(frame),
+        column_config=column_config if column_config is not None else _column_config(frame),
         width="stretch",
         height=height,
         key=f"table_{name}",
@@ -422,23 +427,7 @@ def show_outreach_table(
             config[column] = st.column_config.DateColumn(column, format="MMM D, YYYY")
         elif kind in formats:
             config[column] = st.column_config.NumberColumn(column, **formats[kind])
-    if height is None:
-        height = "content" if len(frame) <= SHORT_TABLE_ROWS else "auto"
-    event = st.dataframe(
-        frame,
-        hide_index=True,
-        column_config=config,
-        width="stretch",
-        height=height,
-        key=f"table_{name}",
-        on_select="rerun" if select else "ignore",
-        selection_mode="single-row",
-    )
-    _downloads(name, frame)
-    if not select:
-        return None
-    rows = event.selection.rows if event else []
-    return str(frame["Partner"].iloc[rows[0]]) if rows else None
+    return show_table(frame, name, select=select, height=height, column_config=config)
 
 
 # Partners page: referrer identity -----------------------------------------------------------
