@@ -20,148 +20,17 @@ from analytics.filters import Filters
 from analytics.identity_decisions import ACTIONS, DECISION_COLUMNS, replay
 from analytics.identity_names import outreach_matches, partial_names
 from analytics.ingest import IngestContext, Prepared
-from analytics.schema import (
-    ACTIVITY_COLUMNS,
-    PARTNER_TYPES,
-    REFERRAL_COLUMNS,
-    SOURCE_TYPES,
-    UNKNOWN_SOURCE,
+from analytics.schema import ACTIVITY_COLUMNS, REFERRAL_COLUMNS, SOURCE_TYPES
+from analytics.store_sql import (
+    RESOLVED_ACTIVITIES,
+    RESOLVED_REFERRALS,
+    SCHEMA,
+    UNDECIDED_REFERRALS,
+    referral_where,
+    source_table_sql,
 )
 
 DEFAULT_DB = Path("data/referrals.duckdb")
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
-CREATE SEQUENCE IF NOT EXISTS upload_ids START 1;
-CREATE TABLE IF NOT EXISTS uploads (
-    upload_id INTEGER PRIMARY KEY,
-    kind VARCHAR NOT NULL,
-    file_name VARCHAR NOT NULL,
-    file_hash VARCHAR NOT NULL,
-    sheet VARCHAR,
-    uploaded_at TIMESTAMP NOT NULL,
-    rows_loaded INTEGER NOT NULL,
-    rows_rejected INTEGER NOT NULL,
-    referrals INTEGER,
-    period_start DATE,
-    period_end DATE,
-    clinics VARCHAR,
-    mapping VARCHAR,
-    quality VARCHAR
-);
-CREATE TABLE IF NOT EXISTS referrals (
-    referral_date DATE NOT NULL,
-    source_name VARCHAR,
-    source VARCHAR NOT NULL,
-    source_type VARCHAR NOT NULL,
-    organization VARCHAR,
-    npi VARCHAR,
-    npi_valid BOOLEAN,
-    clinic VARCHAR,
-    payer VARCHAR,
-    patient_key VARCHAR,
-    case_id VARCHAR,
-    eval_date DATE,
-    arrived BOOLEAN,
-    visits DOUBLE,
-    charges DOUBLE,
-    payments DOUBLE,
-    discharge_date DATE,
-    count INTEGER NOT NULL DEFAULT 1,
-    upload_id INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS activities (
-    activity_date DATE NOT NULL,
-    partner_name VARCHAR,
-    partner VARCHAR NOT NULL,
-    activity_type VARCHAR,
-    cost DOUBLE,
-    staff VARCHAR,
-    notes VARCHAR,
-    upload_id INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS source_aliases (
-    key VARCHAR, npi VARCHAR, source VARCHAR NOT NULL, source_type VARCHAR NOT NULL
-);
-CREATE TABLE IF NOT EXISTS column_mappings (
-    signature VARCHAR PRIMARY KEY, kind VARCHAR, mapping VARCHAR, saved_at TIMESTAMP
-);
-CREATE SEQUENCE IF NOT EXISTS decision_ids START 1;
-CREATE TABLE IF NOT EXISTS source_decisions (
-    decision_id INTEGER PRIMARY KEY,
-    action VARCHAR NOT NULL,
-    source VARCHAR NOT NULL,
-    canonical VARCHAR,
-    source_type VARCHAR,
-    organization VARCHAR,
-    decided_at TIMESTAMP NOT NULL,
-    note VARCHAR
-);
-CREATE TABLE IF NOT EXISTS rejected_suggestions (
-    a VARCHAR NOT NULL, b VARCHAR NOT NULL, decided_at TIMESTAMP NOT NULL, PRIMARY KEY (a, b)
-);
-CREATE TABLE IF NOT EXISTS source_map (
-    source VARCHAR PRIMARY KEY, canonical VARCHAR NOT NULL, source_type VARCHAR,
-    organization VARCHAR
-);
-CREATE TABLE IF NOT EXISTS spelling_map (spelling VARCHAR PRIMARY KEY, source VARCHAR NOT NULL);
-CREATE TABLE IF NOT EXISTS organization_votes (
-    source VARCHAR, source_name VARCHAR, organization VARCHAR, referrals BIGINT
-);
-"""
-
-# Referrals as every read sees them: the owner's decisions applied (a spelling moved, a source
-# merged, renamed or retyped), and each partner's organisation the one the owner set, else the
-# one most of its referrals name (organization_votes: the referrals per source, spelling and
-# organisation, counted on every write). The stored source_name and source stay untouched.
-_RESOLVE_JOINS = """
-    LEFT JOIN spelling_map sp ON sp.spelling = x.source_name
-    LEFT JOIN source_map m ON m.source = coalesce(sp.source, x.source)
-"""
-_RESOLVED_SOURCE = "coalesce(m.canonical, sp.source, x.source)"
-
-
-def resolved_referrals(decisions: bool = True) -> str:
-    """The referrals relation every read selects from (a parenthesised subquery).
-
-    Without decisions in the store the joins are left out: the same rows, read faster.
-    """
-    joins, source = (_RESOLVE_JOINS, _RESOLVED_SOURCE) if decisions else ("", "x.source")
-    decided_type = "m.source_type" if decisions else "NULL"
-    decided_organization = "m.organization" if decisions else "NULL"
-    return f"""(
-    WITH usual_organization AS (
-        SELECT resolved_source, first(organization ORDER BY n DESC, organization) AS usual
-        FROM (
-            SELECT {source} AS resolved_source, x.organization, sum(x.referrals) AS n
-            FROM organization_votes x {joins}
-            GROUP BY ALL
-        )
-        GROUP BY resolved_source
-    )
-    SELECT
-        x.referral_date, x.source_name, {source} AS source,
-        coalesce({decided_type}, x.source_type) AS source_type,
-        CASE WHEN {decided_organization} = '' THEN NULL
-             ELSE coalesce({decided_organization}, u.usual) END AS organization,
-        x.npi, x.npi_valid, x.clinic, x.payer, x.patient_key, x.case_id, x.eval_date,
-        x.arrived, x.visits, x.charges, x.payments, x.discharge_date, x.count, x.upload_id,
-        x.source AS ingest_source
-    FROM main.referrals x {joins}
-    LEFT JOIN usual_organization u ON u.resolved_source = {source}
-)"""
-
-
-RESOLVED_REFERRALS = resolved_referrals()
-_UNDECIDED_REFERRALS = resolved_referrals(decisions=False)
-_RESOLVED_ACTIVITIES = """(
-    SELECT a.activity_date, a.partner_name,
-        coalesce(m.canonical, sp.source, a.partner) AS partner,
-        a.activity_type, a.cost, a.staff, a.notes, a.upload_id
-    FROM main.activities a
-    LEFT JOIN spelling_map sp ON sp.spelling = a.partner_name
-    LEFT JOIN source_map m ON m.source = coalesce(sp.source, a.partner)
-)"""
 
 # What the metric functions read of a referral row.
 METRIC_COLUMNS: tuple[str, ...] = (
@@ -228,7 +97,7 @@ class Store:
         decided = self._query(
             "SELECT EXISTS (SELECT 1 FROM source_map) OR EXISTS (SELECT 1 FROM spelling_map)"
         )[0][0]
-        return RESOLVED_REFERRALS if decided else _UNDECIDED_REFERRALS
+        return RESOLVED_REFERRALS if decided else UNDECIDED_REFERRALS
 
     def _frame(self, sql: str, params: list | None = None) -> pd.DataFrame:
         # Through Arrow: ten times faster than .df() for a million rows of text columns.
@@ -457,7 +326,7 @@ class Store:
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         cols = ", ".join(ACTIVITY_COLUMNS)
         frame = _canonical(
-            self._frame(f"SELECT {cols} FROM {_RESOLVED_ACTIVITIES} AS activities {where}", params),
+            self._frame(f"SELECT {cols} FROM {RESOLVED_ACTIVITIES} AS activities {where}", params),
             ACTIVITY_COLUMNS,
         )
         return self._match_outreach(frame)
@@ -658,69 +527,6 @@ class Store:
         for col in ("npis", "clinics", "payers", "spellings", "members"):
             frame[col] = [tuple(v) if v is not None else () for v in frame[col]]
         return frame
-
-
-def referral_where(filters: Filters) -> tuple[str, list]:
-    """The WHERE clause and parameters for a Filters value (pure: tested without a store)."""
-    clauses: list[str] = []
-    params: list = []
-    if filters.start:
-        clauses.append("referral_date >= ?")
-        params.append(filters.start)
-    if filters.end:
-        clauses.append("referral_date <= ?")
-        params.append(filters.end)
-    if filters.clinics:
-        clauses.append("list_contains(?, clinic)")
-        params.append(list(filters.clinics))
-    if filters.source_types:
-        clauses.append("list_contains(?, source_type)")
-        params.append(list(filters.source_types))
-    return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
-
-
-def source_table_sql(
-    where: str, level: str, relation: str = RESOLVED_REFERRALS
-) -> tuple[str, list, list]:
-    """GROUP BY (partner key, cleaned type) with the sums periods.source_table_of makes.
-
-    Returns the SQL and the parameters that go before and after the WHERE clause's own.
-    `relation` is the referrals as reads see them (Store._referrals()).
-    """
-    partner_types = sorted(PARTNER_TYPES)
-    sql = f"""
-        WITH rows AS (
-            SELECT
-                coalesce(source, ?) AS name,
-                CASE
-                    WHEN NOT list_contains(?, source_type) OR source_type IS NULL THEN 'unknown'
-                    WHEN list_contains(?, source_type) AND coalesce(source, ?) = ?
-                        THEN 'unknown'
-                    ELSE source_type
-                END AS kind,
-                organization, count, payments, charges, visits, referral_date,
-                (eval_date IS NOT NULL OR arrived) AS came
-            FROM {relation} AS referrals {where}
-        )
-        SELECT
-            CASE WHEN ? = 'organization' AND list_contains(?, kind) AND organization IS NOT NULL
-                 THEN organization ELSE name END AS source,
-            kind AS source_type,
-            sum(count) AS referrals,
-            sum(payments) AS payments,
-            sum(charges) AS charges,
-            sum(CASE WHEN came THEN count ELSE 0 END) AS arrived,
-            sum(CASE WHEN came IS NOT NULL THEN count ELSE 0 END) AS known,
-            sum(visits) AS visits,
-            sum(CASE WHEN visits IS NOT NULL THEN count ELSE 0 END) AS visit_referrals,
-            min(referral_date) AS first_referral,
-            max(referral_date) AS last_referral
-        FROM rows
-        GROUP BY ALL
-        ORDER BY source, source_type
-    """
-    head = [UNKNOWN_SOURCE, list(SOURCE_TYPES), partner_types, UNKNOWN_SOURCE, UNKNOWN_SOURCE]
-    return sql, head, [level, partner_types]
 
 
 def _for_duckdb(table: pa.Table) -> pa.Table:
