@@ -369,6 +369,40 @@ def test_clean_text_str_column_keeps_index():
     assert got.dropna().tolist() == ["a", "b c"]
 
 
+LONG_COLUMN_CELLS = [
+    "  Smith,   John  MD ",
+    "Smith,\u00a0John",
+    "Line\nbreak\tand tab",
+    "José  Muñoz",
+    "\u2003Em space\u3000",
+    "plain text",
+    "",
+    "   ",
+    None,
+]
+
+
+@pytest.mark.parametrize(
+    ("label", "make"),
+    [
+        ("clean ascii, few values", lambda i: ["Aetna", "Blue Cross", None][i % 3]),
+        ("clean ascii, all distinct", lambda i: f"Case {i}"),
+        ("messy, few values", lambda i: LONG_COLUMN_CELLS[i % len(LONG_COLUMN_CELLS)]),
+        ("messy, all distinct", lambda i: f" {LONG_COLUMN_CELLS[i % 6]} {i}  "),
+        ("clean except one cell", lambda i: "a\tb" if i == 11_999 else f"row {i}"),
+    ],
+)
+def test_clean_text_long_str_column_matches_cell_by_cell(label, make):
+    """A long CSV column takes the Arrow paths; each must give what the per-value path gives."""
+    cells = [make(i) for i in range(12_000)]
+    long_column = pd.Series(cells, dtype="str")
+    got = values.clean_text(long_column)
+    expected = values.clean_text(pd.Series(cells, dtype=object))
+    assert got.dtype == "str"
+    assert got.isna().tolist() == expected.isna().tolist()
+    assert got.dropna().tolist() == expected.dropna().tolist()
+
+
 # --- detection -------------------------------------------------------------------------
 
 
