@@ -32,6 +32,7 @@ __all__ = [
     "parse_dates_report",
     "parse_flags",
     "parse_money",
+    "text_bytes",
 ]
 
 # How the slash dates of a column were read (second value of parse_dates_report).
@@ -436,13 +437,22 @@ def _unique_text(u: _Uniques) -> np.ndarray:
     return out
 
 
-def _plain_spacing(text: pa.ChunkedArray) -> bool:
-    """True when trimmed text is ASCII with single spaces only: nothing left to fold.
+class TextBytes(NamedTuple):
+    """What the raw UTF-8 bytes of a trimmed text column hold, read without a regex pass."""
 
-    Checked on the raw bytes with numpy (a few ms for a million cells) instead of a regex pass
-    per cell. After trimming no value starts or ends with a space, so two spaces in a row
-    can only sit inside one value.
+    ascii: bool
+    odd_spacing: bool  # a tab, line break or other control character, or two spaces in a row
+    unicode_space: bool  # bytes that may encode a non-breaking or other Unicode space
+
+
+def text_bytes(text: pa.ChunkedArray) -> TextBytes:
+    """Scan a trimmed string column's bytes with numpy: a few ms for a million cells.
+
+    After trimming no value starts or ends with a space, so two spaces in a row can only sit
+    inside one value. Unicode spaces are U+00A0 (bytes C2 A0) or three-byte characters (lead
+    byte E0-EF); accented Latin letters (C3 xx) are neither.
     """
+    ascii, odd, unicode_space = True, False, False
     for chunk in text.chunks:
         data = chunk.buffers()[2]
         if not len(chunk) or data is None:
@@ -450,19 +460,22 @@ def _plain_spacing(text: pa.ChunkedArray) -> bool:
         offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)
         offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
         raw = np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]]
-        if (raw >= 0x80).any() or (raw < 0x20).any():
-            return False
-        spaces = raw == 0x20
-        if (spaces[1:] & spaces[:-1]).any():
-            return False
-    return True
+        if not odd:
+            spaces = raw == 0x20
+            odd = bool((raw < 0x20).any() or (spaces[1:] & spaces[:-1]).any())
+        if (ascii or not unicode_space) and (raw >= 0x80).any():
+            ascii = False
+            three_byte = bool(((raw & 0xF0) == 0xE0).any())
+            unicode_space = three_byte or bool(((raw[:-1] == 0xC2) & (raw[1:] == 0xA0)).any())
+    return TextBytes(ascii, odd, unicode_space)
 
 
 def _clean_arrow_text(values: pd.Series) -> pd.Series:
     """clean_text for a long column already held as Arrow text (CSV): no per-value Python."""
     text = pa.chunked_array(pa.array(values.array, type=pa.string()))
     text = pc.utf8_trim_whitespace(text)
-    if not _plain_spacing(text):
+    found = text_bytes(text)
+    if found.odd_spacing or found.unicode_space:
         sample = text.slice(0, 20_000)
         if len(pc.unique(sample)) * 4 < len(sample):
             # Few distinct values ("Referring Provider"): fold each once, then spread.
