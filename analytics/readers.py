@@ -46,7 +46,7 @@ class Workbook:
 def sniff_kind(data: bytes, file_name: str) -> str:
     """Say what a file really is from its first bytes, whatever its name claims."""
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if not data.strip():
+    if not data or data.isspace():
         raise IngestError(f"{file_name} is empty; export the report again and upload that file.")
     if data.startswith(b"\xd0\xcf\x11\xe0") and _is_encrypted_ole(data):
         raise IngestError(
@@ -190,7 +190,7 @@ class _TextSheet:
         try:
             table = pacsv.read_csv(
                 payload,
-                read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+                read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 22),
                 parse_options=pacsv.ParseOptions(
                     delimiter=self.delimiter,
                     ignore_empty_lines=False,
@@ -236,12 +236,21 @@ def to_utf8(data: bytes) -> bytes:
         return data.decode("utf-16").encode("utf-8")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
+    if not _is_utf8(data):
         # Excel on Windows saves "CSV" in the ANSI code page.
         return data.decode("cp1252", errors="replace").encode("utf-8")
     return data
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Arrow's UTF-8 check over the bytes in place: faster than decoding a 130 MB export."""
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    blob = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        blob.cast(pa.large_string())
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def _read_text(data: bytes, file_name: str) -> Workbook:
