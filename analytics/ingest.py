@@ -255,7 +255,7 @@ def hash_identifiers(raw: pd.Series, salt: bytes) -> pd.Series:
     # Trimmed, spaces folded and blanks missing, as every text column; from a CSV or a
     # workbook alike, so one patient gets one key whichever format the month came in.
     text = values.clean_text(raw)
-    text = pa.chunked_array(pa.array(text.array, type=pa.string()))
+    text = pa.chunked_array(pa.array(text.array)).cast(pa.large_string())
     folded = pc.ascii_lower(text) if values.text_bytes(text).ascii else pc.utf8_lower(text)
     missing = folded.is_null()
     # Bytes, not str: SipHash reads them as they are (3x faster than encoding each str).
