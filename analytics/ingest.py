@@ -18,6 +18,7 @@ from analytics import sources, values
 from analytics.activities import activity_type_of
 from analytics.errors import IngestError
 from analytics.layout import FOOTER, find_header, is_footer
+from analytics.parse_ahead import ParseAhead
 from analytics.readers import Grid, read_workbook
 from analytics.schema import REFERRAL_COLUMNS, UNASSIGNED_CLINIC, UNKNOWN_SOURCE
 
@@ -287,10 +288,13 @@ def _referrals(
 
     names = _text(body, found, "source_name")
     labels = _text(body, found, "source_type")
+    ahead = None
     if names is not None:
+        spellings = names.dropna().unique()
+        # The spellings are read in a second process meanwhile; resolution picks them up.
+        ahead = ParseAhead(spellings)
         # A "Total" in the name column with a date is a subtotal line, not a referral.
-        footer_names = names.dropna().unique()
-        footer_names = [n for n in footer_names if FOOTER.match(n)]
+        footer_names = [n for n in spellings if FOOTER.match(n)]
         if footer_names:
             subtotal = names.isin(footer_names) & keep
             quality["footer_rows"] += int(subtotal.sum())
@@ -327,12 +331,6 @@ def _referrals(
     else:
         npi = pd.Series(pd.NA, index=idx, dtype="str")
         npi_valid = pd.Series(False, index=idx)
-    name_header = mapping_mod.normalize_header(found.get("source_name", ""))
-    default_type = "physician" if name_header in PHYSICIAN_HEADERS else "unknown"
-    resolution = sources.resolve_sources(
-        names, npi, npi_valid, labels, context.aliases, default_type=default_type
-    )
-
     clinics = _text(body, found, "clinic")
     if clinics is None:
         clinics = pd.Series(clinic or UNASSIGNED_CLINIC, index=idx, dtype="str")
@@ -355,6 +353,26 @@ def _referrals(
     arrived = arrived.mask(eval_date.notna(), True)
     if "eval_date" in found:
         arrived = arrived.fillna(False)
+    organization = _opt_text(body, found, "organization", idx)
+    payer = _opt_text(body, found, "payer", idx)
+    case_id = _opt_text(body, found, "case_id", idx)
+    visits = _numbers(body, found, "visits", values.parse_counts)
+    charges = _numbers(body, found, "charges", values.parse_money)
+    payments = _numbers(body, found, "payments", values.parse_money)
+    discharge_date = _dates(body, found, "discharge_date")
+
+    # Last, so the spellings had every other column's time to be parsed ahead.
+    name_header = mapping_mod.normalize_header(found.get("source_name", ""))
+    default_type = "physician" if name_header in PHYSICIAN_HEADERS else "unknown"
+    resolution = sources.resolve_sources(
+        names,
+        npi,
+        npi_valid,
+        labels,
+        context.aliases,
+        default_type=default_type,
+        parsed=ahead.result() if ahead is not None else None,
+    )
 
     frame = pd.DataFrame(
         {
@@ -362,19 +380,19 @@ def _referrals(
             "source_name": names.astype("str"),
             "source": resolution.frame["source"].astype("str"),
             "source_type": resolution.frame["source_type"].astype("str"),
-            "organization": _opt_text(body, found, "organization", idx),
+            "organization": organization,
             "npi": npi.astype("str"),
             "npi_valid": npi_valid.astype(bool),
             "clinic": clinics.astype("str"),
-            "payer": _opt_text(body, found, "payer", idx),
+            "payer": payer,
             "patient_key": patient_key,
-            "case_id": _opt_text(body, found, "case_id", idx),
+            "case_id": case_id,
             "eval_date": eval_date,
             "arrived": arrived.astype("boolean"),
-            "visits": _numbers(body, found, "visits", values.parse_counts),
-            "charges": _numbers(body, found, "charges", values.parse_money),
-            "payments": _numbers(body, found, "payments", values.parse_money),
-            "discharge_date": _dates(body, found, "discharge_date"),
+            "visits": visits,
+            "charges": charges,
+            "payments": payments,
+            "discharge_date": discharge_date,
             "count": (counts.round().astype("int64") if counts is not None else 1),
         },
         index=idx,

@@ -488,9 +488,9 @@ def _clean_arrow_text(values: pd.Series) -> pd.Series:
         else:
             text = _fold_text(text)
     text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.large_string()), text)
-    return pd.Series(
-        pd.arrays.ArrowStringArray(text), index=values.index, name=values.name
-    ).astype("str")
+    return pd.Series(pd.arrays.ArrowStringArray(text), index=values.index, name=values.name).astype(
+        "str"
+    )
 
 
 def clean_text(values: pd.Series) -> pd.Series:
