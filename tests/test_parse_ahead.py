@@ -19,7 +19,7 @@ def _spellings() -> list[str]:
     with TRUTH.open(newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     found = {value for row in rows for value in row.values() if value}
-    return sorted(found) + ["Dr. Okafor", "O'Brien-Smith, Mary PA-C", "Muñoz, Inés DPT"]
+    return [*sorted(found), "Dr. Okafor", "O'Brien-Smith, Mary PA-C", "Muñoz, Inés DPT"]
 
 
 def test_the_child_parses_as_this_process_does():
