@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import python_calamine
 
+from analytics import arrow_pool  # noqa: F401  (chooses the Arrow memory pool)
 from analytics.errors import IngestError
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")

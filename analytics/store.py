@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from analytics import arrow_pool  # noqa: F401  (chooses the Arrow memory pool)
 from analytics.filters import Filters
 from analytics.identity_decisions import ACTIONS, DECISION_COLUMNS, replay
 from analytics.identity_names import outreach_matches, partial_names
