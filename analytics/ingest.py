@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -87,6 +88,20 @@ def file_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+class _HashAhead:
+    """file_hash computed on the other core while the file is read (hashlib lets go of the
+    interpreter lock for large buffers): 0.1 s for a 130 MB export, hidden."""
+
+    def __init__(self, data: bytes):
+        self._hash = hashlib.sha256()
+        self._thread = threading.Thread(target=self._hash.update, args=(data,), daemon=True)
+        self._thread.start()
+
+    def hexdigest(self) -> str:
+        self._thread.join()
+        return self._hash.hexdigest()
+
+
 def list_sheets(data: bytes, file_name: str) -> tuple[str, ...]:
     """Names of the sheets holding data, for the user to pick from."""
     return tuple(read_workbook(data, file_name).sheets)
@@ -112,6 +127,7 @@ def prepare(
     if kind not in ("referrals", "activities"):
         raise IngestError(f"Unknown kind '{kind}'; use referrals or activities.")
     step(0.05, "Opening the file")
+    digest = _HashAhead(data)
     book = read_workbook(data, file_name)
     grid = _choose_sheet(book.sheets, sheet, kind, file_name)
     step(0.15, "Reading the rows")
@@ -159,7 +175,7 @@ def prepare(
     quality |= {"title_rows": header_index, "sheet": grid.sheet}
     return Prepared(
         file_name=file_name,
-        file_hash=file_hash(data),
+        file_hash=digest.hexdigest(),
         kind=kind,
         sheet=grid.sheet,
         sheets=tuple(book.sheets),
@@ -290,7 +306,7 @@ def _referrals(
     labels = _text(body, found, "source_type")
     ahead = None
     if names is not None:
-        spellings = names.dropna().unique()
+        spellings = pc.unique(pa.chunked_array(pa.array(names.array))).drop_null().to_pylist()
         # The spellings are read in a second process meanwhile; resolution picks them up.
         ahead = ParseAhead(spellings)
         # A "Total" in the name column with a date is a subtotal line, not a referral.

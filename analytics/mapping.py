@@ -263,9 +263,15 @@ def detect_mapping(headers: list[str], body: pd.DataFrame, kind: str) -> Mapping
 
 
 def _sample(body: pd.DataFrame, headers: list[str], header: str, n: int = 500) -> pd.Series:
+    """The column's first n non-blank values."""
     col = body.iloc[:, headers.index(header)]
-    col = col[col.notna() & (col.astype(str).str.strip() != "")]
-    return col.head(n)
+    # The first rows nearly always hold n of them: no need to test a million cells.
+    for rows in (20 * n, len(col)):
+        head = col.head(rows)
+        found = head[head.notna() & (head.astype(str).str.strip() != "")]
+        if len(found) >= n or rows >= len(col):
+            return found.head(n)
+    return found.head(n)
 
 
 def _settle_source_columns(mapping: Mapping, headers: list[str], body: pd.DataFrame) -> None:
