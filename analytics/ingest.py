@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -69,14 +70,14 @@ class Prepared:
     def rows_loaded(self) -> int:
         return len(self.frame)
 
-    @property
+    @cached_property
     def period(self) -> tuple[date | None, date | None]:
         col = "referral_date" if self.kind == "referrals" else "activity_date"
         if self.frame.empty:
             return None, None
         return self.frame[col].min().date(), self.frame[col].max().date()
 
-    @property
+    @cached_property
     def clinics(self) -> tuple[str, ...]:
         if self.kind != "referrals" or self.frame.empty:
             return ()

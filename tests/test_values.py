@@ -403,6 +403,23 @@ def test_clean_text_long_str_column_matches_cell_by_cell(label, make):
     assert got.dropna().tolist() == expected.dropna().tolist()
 
 
+@pytest.mark.parametrize(
+    ("label", "cells"),
+    [
+        ("iso", ["2016-11-01", "2020-02-29", None, "1980-01-01", "2101-01-01"]),
+        ("iso with one us date", ["2016-11-01", "3/4/2020", None]),
+        ("iso with a blank-padded cell", ["2016-11-01", " 2016-11-02", "2016-11-03"]),
+    ],
+)
+def test_long_csv_date_columns_read_as_cell_by_cell(label, cells):
+    """A long CSV column of ISO dates takes one Arrow cast; it must agree with the slow path."""
+    cells = cells * 4_000
+    fast, fast_convention = values.parse_dates_report(pd.Series(cells, dtype="str"))
+    slow, slow_convention = values.parse_dates_report(pd.Series(cells, dtype=object))
+    assert fast.equals(slow) and fast_convention == slow_convention
+    assert fast.dtype == "datetime64[ns]"
+
+
 # --- detection -------------------------------------------------------------------------
 
 
