@@ -299,17 +299,18 @@ def _referrals(
     first_row: int,
     today: date,
 ) -> tuple[pd.DataFrame, list[Rejection], dict, pd.DataFrame]:
-    dates, convention = values.parse_dates_report(body[found["referral_date"]])
-    keep, rejected, quality = _date_problems(body, dates, found["referral_date"], first_row, today)
-    quality["date_convention"] = convention
-
     names = _text(body, found, "source_name")
-    labels = _text(body, found, "source_type")
-    ahead = None
+    ahead = spellings = None
     if names is not None:
         spellings = pc.unique(pa.chunked_array(pa.array(names.array))).drop_null().to_pylist()
         # The spellings are read in a second process meanwhile; resolution picks them up.
         ahead = ParseAhead(spellings)
+
+    dates, convention = values.parse_dates_report(body[found["referral_date"]])
+    keep, rejected, quality = _date_problems(body, dates, found["referral_date"], first_row, today)
+    quality["date_convention"] = convention
+    labels = _text(body, found, "source_type")
+    if spellings is not None:
         # A "Total" in the name column with a date is a subtotal line, not a referral.
         footer_names = [n for n in spellings if FOOTER.match(n)]
         if footer_names:

@@ -197,13 +197,13 @@ def _combo_key(combo: _Combo) -> str | None:
     return None
 
 
-def _majority(votes: Counter[str]) -> str | None:
+def _majority(votes: Mapping[str, int]) -> str | None:
     if len(votes) < 2:
         return next(iter(votes), None)
     return min(votes, key=lambda t: (-votes[t], _TYPE_RANK.get(t, 99), t))
 
 
-def _most_frequent(votes: Counter[str]) -> str | None:
+def _most_frequent(votes: Mapping[str, int]) -> str | None:
     """Most frequent spelling; ties prefer mixed case ("Google" over "GOOGLE"), then order."""
 
     def rank(spelling: str) -> tuple[int, bool, str]:
@@ -396,17 +396,19 @@ def _resolve_group(
 
 def _evidence_type(members: list[_Combo]) -> str | None:
     """Majority type label, else majority type read from the names; None without signal."""
-    labels: Counter[str] = Counter()
-    named: Counter[str] = Counter()
+    # Plain dicts, not Counters: this runs for every source of a million-row upload.
+    labels: dict[str, int] = {}
+    named: dict[str, int] = {}
     for combo in members:
         name = combo.name
         if name is not None and _is_channel(name):
             # A channel named as the contact outranks the type column: "Google" is marketing.
-            labels[name.source_type] += combo.weight
+            labels[name.source_type] = labels.get(name.source_type, 0) + combo.weight
         elif combo.label_votes:
-            labels.update(combo.label_votes)
+            for label, votes in combo.label_votes.items():
+                labels[label] = labels.get(label, 0) + votes
         if name is not None and name.source_type not in (None, "unknown"):
-            named[name.source_type] += combo.weight
+            named[name.source_type] = named.get(name.source_type, 0) + combo.weight
     label, from_names = _majority(labels), _majority(named)
     # "Physician" labels cover PAs and NPs in most EMRs; the credential is the finer truth.
     if label == "physician" and from_names == "physician_extender":
@@ -418,21 +420,22 @@ def _display(
     members: list[_Combo], npi: str | None, keys: list[str | None], npis_by_key: dict
 ) -> str:
     """Most frequent person display (with its most frequent credential), else spelling."""
-    people: Counter[str] = Counter()
-    partial: Counter[str] = Counter()  # "Dr. Okafor", "J. Smith": only when nothing fuller
-    credentials: Counter[str] = Counter()
-    others: Counter[str] = Counter()
+    people: dict[str, int] = {}
+    partial: dict[str, int] = {}  # "Dr. Okafor", "J. Smith": only when nothing fuller
+    credentials: dict[str, int] = {}
+    others: dict[str, int] = {}
     for combo in members:
-        name = combo.name
+        name, weight = combo.name, combo.weight
         if name is not None and name.kind == "person":
             full = name.key is not None and len(name.key.partition("|")[2]) > 1
-            (people if full else partial)[name.display] += combo.weight
+            spellings = people if full else partial
+            spellings[name.display] = spellings.get(name.display, 0) + weight
             if name.credential:
-                credentials[name.credential] += combo.weight
+                credentials[name.credential] = credentials.get(name.credential, 0) + weight
         elif name is not None and (name.kind == "other" or _is_channel(name)):
-            others[name.display] += combo.weight
+            others[name.display] = others.get(name.display, 0) + weight
         elif combo.label_type in CHANNEL_TYPES and combo.label_text:
-            others[combo.label_text] += combo.weight
+            others[combo.label_text] = others.get(combo.label_text, 0) + weight
     display = _most_frequent(people) or _most_frequent(partial)
     if display is not None:
         credential = _most_frequent(credentials)
