@@ -455,21 +455,23 @@ def _unique_text(u: _Uniques) -> np.ndarray:
 
 
 class TextBytes(NamedTuple):
-    """What the raw UTF-8 bytes of a trimmed text column hold, read without a regex pass."""
+    """What the raw UTF-8 bytes of a text column hold, read without a regex pass."""
 
     ascii: bool
+    edge_space: bool  # some value starts or ends with a space or control character
     odd_spacing: bool  # a tab, line break or other control character, or two spaces in a row
     unicode_space: bool  # bytes that may encode a non-breaking or other Unicode space
 
 
 def text_bytes(text: pa.ChunkedArray) -> TextBytes:
-    """Scan a trimmed string column's bytes with numpy: a few ms for a million cells.
+    """Scan a string column's bytes with numpy: a few ms for a million cells.
 
-    After trimming no value starts or ends with a space, so two spaces in a row can only sit
-    inside one value. Unicode spaces are U+00A0 (bytes C2 A0) or three-byte characters (lead
-    byte E0-EF); accented Latin letters (C3 xx) are neither.
+    Two spaces in a row are looked for across the whole buffer, so "a " followed by " b"
+    counts too: exact once no value has a space at its edges (trimmed text). Unicode spaces
+    are U+00A0 (bytes C2 A0) or three-byte characters (lead byte E0-EF); accented Latin
+    letters (C3 xx) are neither.
     """
-    ascii, odd, unicode_space = True, False, False
+    ascii, edge, odd, unicode_space = True, False, False, False
     for chunk in text.chunks:
         data = chunk.buffers()[2]
         if not len(chunk) or data is None:
@@ -477,7 +479,14 @@ def text_bytes(text: pa.ChunkedArray) -> TextBytes:
         width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
         offsets = np.frombuffer(chunk.buffers()[1], dtype=width)
         offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
-        raw = np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]]
+        buffer = np.frombuffer(data, dtype=np.uint8)
+        raw = buffer[offsets[0] : offsets[-1]]
+        if not edge:
+            starts, ends = offsets[:-1], offsets[1:]
+            filled = ends > starts
+            edge = bool(
+                (buffer[starts[filled]] <= 0x20).any() or (buffer[ends[filled] - 1] <= 0x20).any()
+            )
         if not odd:
             spaces = raw == 0x20
             odd = bool((raw < 0x20).any() or (spaces[1:] & spaces[:-1]).any())
@@ -485,15 +494,17 @@ def text_bytes(text: pa.ChunkedArray) -> TextBytes:
             ascii = False
             three_byte = bool(((raw & 0xF0) == 0xE0).any())
             unicode_space = three_byte or bool(((raw[:-1] == 0xC2) & (raw[1:] == 0xA0)).any())
-    return TextBytes(ascii, odd, unicode_space)
+    return TextBytes(ascii, edge, odd, unicode_space)
 
 
 def _clean_arrow_text(values: pd.Series) -> pd.Series:
     """clean_text for a long column already held as Arrow text (CSV): no per-value Python."""
     # Large strings throughout, as pandas holds them: no offset conversions, faster takes.
     text = pa.chunked_array(pa.array(values.array)).cast(pa.large_string())
-    text = pc.utf8_trim_whitespace(text)
     found = text_bytes(text)
+    if found.edge_space or not found.ascii:  # non-ASCII edges may be Unicode spaces
+        text = pc.utf8_trim_whitespace(text)
+        found = text_bytes(text)
     if found.odd_spacing or found.unicode_space:
         sample = text.slice(0, 20_000)
         if len(pc.unique(sample)) * 4 < len(sample):
@@ -503,10 +514,10 @@ def _clean_arrow_text(values: pd.Series) -> pd.Series:
             text = pa.chunked_array([folded.take(encoded.indices)])
         else:
             text = _fold_text(text)
-    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.large_string()), text)
-    return pd.Series(pd.arrays.ArrowStringArray(text), index=values.index, name=values.name).astype(
-        "str"
-    )
+    empty = pc.equal(pc.binary_length(text), 0)
+    if pc.any(empty).as_py():  # cells of blanks only: missing, as the CSV's empty cells are
+        text = pc.if_else(empty, pa.scalar(None, pa.large_string()), text)
+    return pd.Series(text, index=values.index, name=values.name, dtype="str")
 
 
 def clean_text(values: pd.Series) -> pd.Series:

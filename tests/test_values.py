@@ -390,6 +390,9 @@ LONG_COLUMN_CELLS = [
         ("messy, few values", lambda i: LONG_COLUMN_CELLS[i % len(LONG_COLUMN_CELLS)]),
         ("messy, all distinct", lambda i: f" {LONG_COLUMN_CELLS[i % 6]} {i}  "),
         ("clean except one cell", lambda i: "a\tb" if i == 11_999 else f"row {i}"),
+        ("padded ascii only", lambda i: f" Case {i} " if i % 2 else f"Case {i}"),
+        ("one blank-only cell", lambda i: "   " if i == 5 else f"Case {i}"),
+        ("accent at the edge", lambda i: f"José {i}" if i % 3 else f"{i} Inés\u00a0"),
     ],
 )
 def test_clean_text_long_str_column_matches_cell_by_cell(label, make):
