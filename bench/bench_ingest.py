@@ -1,8 +1,10 @@
 """Ingest benchmark: our ingest against bare pandas readers on the same files, same run.
 
-    python -m bench.bench_ingest [--rows 1000000] [--xlsx-rows 200000] [--skip-openpyxl]
+    python -m bench.bench_ingest [--rows 1000000] [--skip-openpyxl] [--repeat 3]
 
 Each measurement runs in its own process, so peak memory (max RSS) is that step's alone.
+Each step but the naive openpyxl read runs --repeat times (default 3) and reports the median
+run and the range: on a shared 2-core machine one run can be 30% off the next.
 Figures are reported as ratios against the floor measured in the same run:
 (a) `pd.read_excel(engine="calamine")` of the same .xlsx, the floor for workbooks;
 (b) `pd.read_excel(engine="openpyxl")`, what a naive app does;
@@ -53,15 +55,22 @@ def _step(kind: str, path: str) -> dict:
     return {"step": kind, "seconds": round(seconds, 3), "rows": rows, "peak_mb": round(peak_mb)}
 
 
-def measure(kind: str, path: Path) -> dict:
-    """Run one step in a fresh interpreter."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.bench_ingest", "--step", kind, str(path)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+def measure(kind: str, path: Path, repeat: int = 1) -> dict:
+    """Run one step in a fresh interpreter, `repeat` times; the median run, with the range."""
+    runs = []
+    for _ in range(repeat):
+        proc = subprocess.run(
+            [sys.executable, "-m", "bench.bench_ingest", "--step", kind, str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    runs.sort(key=lambda r: r["seconds"])
+    middle = dict(runs[len(runs) // 2])
+    middle["range"] = (runs[0]["seconds"], runs[-1]["seconds"])
+    middle["peak_mb"] = max(r["peak_mb"] for r in runs)
+    return middle
 
 
 def ensure_files(rows: int) -> tuple[Path, Path]:
@@ -81,6 +90,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--skip-openpyxl", action="store_true")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of each step; the median is reported"
+    )
     parser.add_argument("--step", nargs=2, metavar=("KIND", "PATH"))
     args = parser.parse_args()
     if args.step:
@@ -98,10 +110,12 @@ def main() -> None:
     ]:
         if kind == "openpyxl" and args.skip_openpyxl:
             continue
-        results[label] = r = measure(kind, path)
+        repeat = 1 if kind == "openpyxl" else args.repeat  # openpyxl: a minute a run
+        results[label] = r = measure(kind, path, repeat)
+        spread = f"  (runs {r['range'][0]:.2f}-{r['range'][1]:.2f})" if repeat > 1 else ""
         print(
             f"{label:45s} {r['seconds']:8.2f} s  {r['rows']:>9,} rows  "
-            f"{r['rows'] / r['seconds']:>11,.0f} rows/s  peak {r['peak_mb']:>5,} MB"
+            f"{r['rows'] / r['seconds']:>11,.0f} rows/s  peak {r['peak_mb']:>5,} MB{spread}"
         )
     floor = results["xlsx floor: pd.read_excel(calamine)"]["seconds"]
     xlsx = results["xlsx ingest (read+map+normalise+store)"]["seconds"]
