@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from pandas.core.util.hashing import hash_array
 
 from analytics import mapping as mapping_mod
 from analytics import sources, values
@@ -21,6 +20,7 @@ from analytics.activities import activity_type_of
 from analytics.errors import IngestError
 from analytics.layout import FOOTER, find_header, is_footer
 from analytics.parse_ahead import ParseAhead
+from analytics.patient_keys import hash_identifiers
 from analytics.readers import Grid, read_workbook
 from analytics.schema import REFERRAL_COLUMNS, UNASSIGNED_CLINIC, UNKNOWN_SOURCE
 
@@ -257,38 +257,6 @@ def _date_problems(
             reason = f"'{shown}' is not a readable date (expected e.g. 3/14/2025 or 2025-03-14)"
         rejected.append(Rejection(row, reason))
     return keep, rejected, {"blank_rows": blank, "footer_rows": footer}
-
-
-# Two hex characters for each byte value, looked up 16 bytes a row at a time.
-_HEX_PAIRS = np.array([f"{i:02x}".encode() for i in range(256)], dtype="S2").view(np.uint16)
-
-
-def hash_identifiers(raw: pd.Series, salt: bytes) -> pd.Series:
-    """Salted hashes of patient identifiers; the raw values go no further than this.
-
-    Keyed SipHash (pandas' vectorised hash) under two halves of the store's random salt gives
-    a 128-bit pseudonym: the same patient gets the same key within one store and an unrelated
-    key in another, and a key cannot be turned back into the name without the salt.
-    """
-    # Trimmed, spaces folded and blanks missing, as every text column; from a CSV or a
-    # workbook alike, so one patient gets one key whichever format the month came in.
-    text = values.clean_text(raw)
-    text = pa.chunked_array(pa.array(text.array)).cast(pa.large_string())
-    folded = pc.ascii_lower(text) if values.text_bytes(text).ascii else pc.utf8_lower(text)
-    missing = folded.is_null()
-    # Bytes, not str: SipHash reads them as they are (3x faster than encoding each str).
-    objects = folded.fill_null("").cast(pa.binary()).to_numpy()
-    key = salt.hex()
-    parts = [hash_array(objects, hash_key=key[i : i + 16], categorize=False) for i in (0, 16)]
-    digest = np.stack([p.astype(">u8") for p in parts], axis=1).view(np.uint8)
-    # 32 hex characters a row, laid end to end: the string array is built around that buffer.
-    hexed = pa.StringArray.from_buffers(
-        len(digest),
-        pa.py_buffer(np.arange(0, 32 * len(digest) + 1, 32, dtype=np.int32)),
-        pa.py_buffer(_HEX_PAIRS[digest]),
-    )
-    out = pd.Series(hexed, index=raw.index, dtype="str")
-    return out.mask(missing.to_numpy(zero_copy_only=False))
 
 
 def _referrals(

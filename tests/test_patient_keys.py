@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analytics.ingest import hash_identifiers
+from analytics.patient_keys import hash_identifiers
 
 SALT = bytes(range(16))
 # Computed by the first release's implementation (commit 9bb9c22): a store written then must
