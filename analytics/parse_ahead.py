@@ -6,7 +6,8 @@ has a second core, and the rest of the ingest (dates, amounts, text, hashing) is
 work; so the spellings go to a child process at the start and come back when the sources are
 resolved. Short lists are parsed in place: a process costs more than it saves.
 Any failure of the child (no interpreter, a crash, a timeout) falls back to parsing here, so
-the result never depends on the child.
+the result never depends on the child. Only referrer spellings cross to the child, through a
+pipe; patient identifiers never do.
 
     python -m analytics.parse_ahead < spellings.json > parsed.json   (what the child runs)
 """
