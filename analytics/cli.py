@@ -14,9 +14,7 @@ from analytics.errors import IngestError
 from analytics.filters import Filters
 from analytics.identity_cli import add_identity_command
 from analytics.ingest import prepare
-from analytics.periods import tables_from_sources
 from analytics.store import METRIC_COLUMNS, Store
-from analytics.summary import metrics_summary
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 SAMPLE_FILES = (
@@ -254,6 +252,10 @@ def _metrics(args: argparse.Namespace) -> int:
 
 def store_metrics(store: Store, filters: Filters) -> dict:
     """metrics --json for a store: period sums in DuckDB, history-based alerts in pandas."""
+    # Loaded here, not at the top: `ingest` needs none of the metrics (scipy among them).
+    from analytics.periods import tables_from_sources
+    from analytics.summary import metrics_summary
+
     sources, start, end = store.period_sources(filters)
     tables = tables_from_sources(sources, filters, start, end)
     # Alerts and trends look back before the period: everything up to its end, loaded once.

@@ -13,9 +13,10 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from analytics import identity
-from analytics.identity_suggest import MIN_CONFIDENCE
 from analytics.store import Store
+
+# analytics.identity (rapidfuzz and the matchers) loads when an identity action runs, so the
+# other commands, `ingest` above all, do not pay for it.
 
 __all__ = ["add_identity_command"]
 
@@ -26,7 +27,9 @@ def add_identity_command(sub: argparse._SubParsersAction) -> None:
     actions = command.add_subparsers(dest="identity_command", required=True)
     found = actions.add_parser("suggestions", help="likely duplicate sources, surest first")
     found.add_argument("--db")
-    found.add_argument("--min", type=float, default=MIN_CONFIDENCE, help="lowest confidence")
+    found.add_argument(
+        "--min", type=float, help="lowest confidence, 0 to 1 (default: the app's threshold)"
+    )
     found.add_argument("--json", action="store_true")
     found.set_defaults(run=_suggestions)
     export = actions.add_parser("export", help="write the decisions as CSV")
@@ -41,7 +44,11 @@ def add_identity_command(sub: argparse._SubParsersAction) -> None:
 
 
 def _suggestions(args: argparse.Namespace) -> int:
-    found = identity.suggestions(Store(args.db), args.min)
+    from analytics import identity
+    from analytics.identity_suggest import MIN_CONFIDENCE
+
+    minimum = MIN_CONFIDENCE if args.min is None else args.min
+    found = identity.suggestions(Store(args.db), minimum)
     if args.json:
         print(json.dumps([asdict(s) for s in found], indent=2))
         return 0
@@ -51,12 +58,16 @@ def _suggestions(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from analytics import identity
+
     Path(args.out).write_bytes(identity.export_csv(Store(args.db)))
     print(f"Decisions written to {args.out}.")
     return 0
 
 
 def _import(args: argparse.Namespace) -> int:
+    from analytics import identity
+
     try:
         data = Path(args.file).read_bytes()
         result = identity.import_csv(Store(args.db), data)
