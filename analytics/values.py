@@ -304,13 +304,24 @@ def _dates_from_text(text: pa.Array) -> tuple[np.ndarray, str]:
     return out, convention
 
 
-def _iso_dates(values: pd.Series) -> pd.Series | None:
-    """Fast path for a CSV column of ISO dates ("2025-03-14"): one Arrow cast, no uniques."""
+def _cast_long_text(values: pd.Series, to: pa.DataType) -> pa.ChunkedArray | None:
+    """A long CSV text column cast in one Arrow pass; None when it is not text or a cell fails.
+
+    The fast path of the parsers below: every cell in the one plain form Arrow reads (ISO
+    dates, plain numbers), no distinct values needed. Anything else takes the full parser.
+    """
     if not isinstance(values.dtype, pd.StringDtype) or len(values) < 10_000:
         return None
     try:
-        days = pc.cast(pa.chunked_array(pa.array(values.array)), pa.date32())
+        return pc.cast(pa.chunked_array(pa.array(values.array)), to)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+
+
+def _iso_dates(values: pd.Series) -> pd.Series | None:
+    """Fast path for a CSV column of ISO dates ("2025-03-14")."""
+    days = _cast_long_text(values, pa.date32())
+    if days is None:
         return None
     rows = days.to_numpy().astype("datetime64[D]")
     rows[(rows < _MIN_DATE) | (rows > _MAX_DATE)] = np.datetime64("NaT", "D")
@@ -365,12 +376,9 @@ def _money_from_text(text: pa.Array) -> np.ndarray:
 
 
 def _plain_numbers(values: pd.Series) -> pd.Series | None:
-    """Fast path for a CSV column of plain numbers ("1503.34"): one Arrow cast, no uniques."""
-    if not isinstance(values.dtype, pd.StringDtype) or len(values) < 10_000:
-        return None
-    try:
-        cast = pc.cast(pa.chunked_array(pa.array(values.array)), pa.float64())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+    """Fast path for a CSV column of plain numbers ("1503.34")."""
+    cast = _cast_long_text(values, pa.float64())
+    if cast is None:
         return None
     numbers = cast.to_numpy().copy()
     numbers[~np.isfinite(numbers)] = np.nan
