@@ -118,8 +118,17 @@ def fold(text: str) -> str:
     return _NON_ALNUM.sub(" ", lowered).strip()
 
 
+# Every word of every label, blank-like label and noise word: a name with none of them (most
+# people) is not a type label.
+_LABEL_WORDS = frozenset(
+    word for label in (*_LABEL_TYPES, *_UNKNOWN_LABELS, *_LABEL_NOISE) for word in label.split()
+)
+
+
 @lru_cache(maxsize=65536)
 def label_type(folded: str) -> str | None:
+    if folded and _LABEL_WORDS.isdisjoint(folded.split()):
+        return None
     if folded in _UNKNOWN_LABELS:
         return "unknown"
     if folded in _LABEL_TYPES:
@@ -383,11 +392,18 @@ def parse_name(text: str) -> Name:
         if tokens:
             stripped.append(tokens)
     person_signal = bool(credentials) or titled
-    flagged = [_keyword_type(fold(" ".join(s)), person_signal) for s in stripped]
+    if _KEYWORD_WORDS.isdisjoint(folded.split()):  # no segment can hold a keyword
+        flagged: list[str | None] = [None] * len(stripped)
+    else:
+        flagged = [_keyword_type(fold(" ".join(s)), person_signal) for s in stripped]
     name_segments = [s for s, t in zip(stripped, flagged, strict=True) if t is None]
     keyword = min((t for t in flagged if t), key=_KEYWORD_RANK.__getitem__, default=None)
-    typed = sorted(
-        (c for c in credentials if _CREDENTIALS[c]), key=lambda c: _TYPE_RANK[_CREDENTIALS[c]]
+    typed = (
+        sorted(
+            (c for c in credentials if _CREDENTIALS[c]), key=lambda c: _TYPE_RANK[_CREDENTIALS[c]]
+        )
+        if credentials
+        else []
     )
     credential_type = _CREDENTIALS[typed[0]] if typed else None
     if not name_segments or (not person_signal and len(name_segments) < len(stripped)):
