@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -278,3 +279,14 @@ def test_large_row_numbers_are_exact():
 
 def test_hand_log_fixture_is_the_documented_one():
     assert HAND_LOG_CSV.count("\r\n") == 8
+
+
+@pytest.mark.parametrize("name", ["webpt_report.xls", "webpt_report.ods"])
+def test_legacy_excel_and_opendocument_read_as_the_xlsx_does(webpt_xlsx, name):
+    """.xls (BIFF8) and .ods of the same report (tests/fixtures/make_legacy_workbooks.py)."""
+    data = (Path(__file__).resolve().parent / "fixtures" / name).read_bytes()
+    got, expected = run(data, name), run(webpt_xlsx, "webpt.xlsx")
+    assert got.rows_loaded == 4 and got.rows_rejected == 0
+    assert got.quality["title_rows"] == 3 and got.quality["footer_rows"] == 2
+    assert got.mapping == expected.mapping
+    pd.testing.assert_frame_equal(got.frame, expected.frame)
