@@ -357,7 +357,7 @@ def _referrals(
         labels,
         context.aliases,
         default_type=default_type,
-        parsed=ahead.result() if ahead is not None else None,
+        parsed=ahead.result if ahead is not None else None,
     )
 
     frame = pd.DataFrame(

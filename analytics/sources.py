@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -127,16 +127,28 @@ def _combos(
     names: pd.Series,
     npis: pd.Series | None,
     labels: pd.Series | None,
-    parsed_ahead: Mapping[str, Name],
+    parsed_ahead: Callable[[], Mapping[str, Name]],
 ) -> tuple[np.ndarray, list[_Combo]]:
-    """Row -> combination codes and the distinct combinations, each name parsed once."""
+    """Row -> combination codes and the distinct combinations, each name parsed once.
+
+    The row-level work comes first, while the spellings may still be parsed in another
+    process; `parsed_ahead` is called only when they are needed.
+    """
     n = len(names)
     name_codes, name_uniques = _codes(names, n)
     npi_codes, npi_uniques = _codes(npis, n)
     label_codes, label_uniques = _codes(labels, n)
+    b, c = len(npi_uniques) + 1, len(label_uniques) + 1
+    # The finest combinations, (name, NPI, label), in order of first appearance.
+    fine_codes, fine = pd.factorize(((name_codes + 1) * b + (npi_codes + 1)) * c + label_codes + 1)
+    fine_weights = np.bincount(fine_codes, minlength=len(fine))
+    fine_rest, fine_label = np.divmod(fine, c)
+    fine_name = fine_rest // b
+
+    ahead = parsed_ahead()
     name_text = clean_text(pd.Series(name_uniques, dtype=object)).tolist()
     parsed = _with_missing(
-        [(parsed_ahead.get(t) or parse_name(t)) if isinstance(t, str) else None for t in name_text]
+        [(ahead.get(t) or parse_name(t)) if isinstance(t, str) else None for t in name_text]
     )
     label_text = _with_missing(clean_text(pd.Series(label_uniques, dtype=object)).tolist())
     label_text = [t if isinstance(t, str) else None for t in label_text]
@@ -145,18 +157,20 @@ def _combos(
     # The label is part of the identity only where the name cannot be: "Google" as the type
     # and no contact. Elsewhere it only votes for the type, so it need not split combinations.
     nameless = np.array([p is None or not _has_name(p) for p in parsed])
-    kept_label = np.where(nameless[name_codes + 1], label_codes, -1)
-    b, c = len(npi_uniques) + 1, len(label_uniques) + 1
-    joint = ((name_codes + 1) * b + (npi_codes + 1)) * c + (kept_label + 1)
-    row_codes, joint_uniques = pd.factorize(joint)
+    kept_label = np.where(nameless[fine_name], fine_label, 0)
+    # Merging fine combinations keeps the order of first appearance in the rows.
+    coarse_of_fine, joint_uniques = pd.factorize(fine_rest * c + kept_label)
     size = len(joint_uniques)
-    weights = np.bincount(row_codes, minlength=size)
+    row_codes = coarse_of_fine[fine_codes]
+    weights = np.bincount(coarse_of_fine, weights=fine_weights, minlength=size).astype(np.int64)
     label_votes: list[dict[str, int]] = [{} for _ in range(size)]
     if labels is not None:
         type_codes = np.array([_TYPE_RANK[t] if t else -1 for t in label_type], dtype=np.int64)
         slots = len(SOURCE_TYPES) + 1
         votes = np.bincount(
-            row_codes * slots + type_codes[label_codes + 1] + 1, minlength=size * slots
+            coarse_of_fine * slots + type_codes[fine_label] + 1,
+            weights=fine_weights,
+            minlength=size * slots,
         ).reshape(size, slots)[:, 1:]
         for combo, type_at in zip(*np.nonzero(votes), strict=True):
             label_votes[combo][SOURCE_TYPES[type_at]] = int(votes[combo, type_at])
@@ -281,15 +295,15 @@ def resolve_sources(
     type_labels: pd.Series | None = None,
     known: pd.DataFrame | None = None,
     default_type: str = "unknown",
-    parsed: Mapping[str, Name] | None = None,
+    parsed: Callable[[], Mapping[str, Name]] | None = None,
 ) -> Resolution:
     """Canonical source and source_type per row, from names, NPIs, type labels and known aliases.
 
     npis (normalize_npi's text), npi_valid and type_labels align with names by position;
     without npi_valid the NPIs are normalised here. A valid NPI is the identity; otherwise the
     person key (person_key) or, for organisations and channels, the folded text. `parsed`
-    holds spellings already parsed (ParseAhead); the others are parsed here. See Resolution
-    for the return shape.
+    gives spellings parsed elsewhere (ParseAhead.result), asked for once the rows are encoded;
+    the others are parsed here. See Resolution for the return shape.
     """
     if default_type not in _TYPE_RANK:
         raise ValueError(f"default_type must be one of {SOURCE_TYPES}, not {default_type!r}.")
@@ -298,7 +312,7 @@ def resolve_sources(
         if npi_valid is None:
             npis, npi_valid = normalize_npi(npis)
         valid_npis = npis.reset_index(drop=True).where(pd.Series(np.asarray(npi_valid, bool)))
-    row_codes, combos = _combos(names, valid_npis, type_labels, parsed or {})
+    row_codes, combos = _combos(names, valid_npis, type_labels, parsed or dict)
     stored = _read_known(known)
 
     # Person keys: surname-only spellings join the one full name that shares the surname.
