@@ -290,3 +290,12 @@ def test_legacy_excel_and_opendocument_read_as_the_xlsx_does(webpt_xlsx, name):
     assert got.quality["title_rows"] == 3 and got.quality["footer_rows"] == 2
     assert got.mapping == expected.mapping
     pd.testing.assert_frame_equal(got.frame, expected.frame)
+
+
+def test_a_workbook_row_without_a_patient_loads_with_no_patient_key():
+    """A blank patient cell in an .xlsx once stopped the whole upload (ArrowTypeError)."""
+    rows = webpt_rows()
+    rows[5][1] = None  # the second referral has no patient name
+    p = run(xlsx_bytes(rows), "webpt.xlsx")
+    assert p.rows_loaded == 4
+    assert p.frame["patient_key"].isna().tolist() == [False, True, False, False]
