@@ -116,7 +116,7 @@ def webpt_rows() -> list[list[object]]:
         ["Date Range: 03/01/2025 - 03/31/2025"],
         [],
         WEBPT_HEADER,
-        *WEBPT_ROWS,
+        *(list(row) for row in WEBPT_ROWS),  # copies: a test may edit its rows
         [],
         ["Grand Total", None, None, None, None, None, None, None, None, None, 19, 1992.5],
         ["Count: 4"],
