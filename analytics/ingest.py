@@ -11,7 +11,6 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics import mapping as mapping_mod
@@ -90,17 +89,19 @@ def file_hash(data: bytes) -> str:
 
 
 class _HashAhead:
-    """file_hash computed on the other core while the file is read (hashlib lets go of the
-    interpreter lock for large buffers): 0.1 s for a 130 MB export, hidden."""
+    """file_hash on the other core while the file is read: hashlib lets go of the interpreter
+    lock for large buffers, so 0.1 s for a 130 MB export is hidden."""
 
     def __init__(self, data: bytes):
-        self._hash = hashlib.sha256()
-        self._thread = threading.Thread(target=self._hash.update, args=(data,), daemon=True)
+        self._digest: list[str] = []
+        self._thread = threading.Thread(
+            target=lambda: self._digest.append(file_hash(data)), daemon=True
+        )
         self._thread.start()
 
     def hexdigest(self) -> str:
         self._thread.join()
-        return self._hash.hexdigest()
+        return self._digest[0]
 
 
 def list_sheets(data: bytes, file_name: str) -> tuple[str, ...]:
@@ -270,7 +271,7 @@ def _referrals(
     names = _text(body, found, "source_name")
     ahead = spellings = None
     if names is not None:
-        spellings = pc.unique(pa.chunked_array(pa.array(names.array))).drop_null().to_pylist()
+        spellings = pc.unique(values.arrow_text(names)).drop_null().to_pylist()
         # The spellings are read in a second process meanwhile; resolution picks them up.
         ahead = ParseAhead(spellings)
 

@@ -26,8 +26,7 @@ def hash_identifiers(raw: pd.Series, salt: bytes) -> pd.Series:
     """32-hex-character keys of patient identifiers (missing where blank); see the module."""
     # Trimmed, spaces folded and blanks missing, as every text column; from a CSV or a
     # workbook alike, so one patient gets one key whichever format the month came in.
-    text = values.clean_text(raw)
-    text = pa.chunked_array(pa.array(text.array)).cast(pa.large_string())
+    text = values.arrow_text(values.clean_text(raw))
     folded = pc.ascii_lower(text) if values.text_bytes(text).ascii else pc.utf8_lower(text)
     missing = folded.is_null()
     # Bytes, not str: SipHash reads them as they are (3x faster than encoding each str).

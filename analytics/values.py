@@ -22,6 +22,7 @@ __all__ = [
     "MONTH_FIRST_ASSUMED",
     "MONTH_FIRST_CONFLICTING",
     "NO_SLASH_DATES",
+    "arrow_text",
     "clean_text",
     "looks_like_dates",
     "looks_like_money",
@@ -304,6 +305,11 @@ def _dates_from_text(text: pa.Array) -> tuple[np.ndarray, str]:
     return out, convention
 
 
+def arrow_text(values: pd.Series) -> pa.ChunkedArray:
+    """A "str" column as the Arrow large strings pandas holds it in (no copy)."""
+    return pa.chunked_array(pa.array(values.array)).cast(pa.large_string())
+
+
 def _cast_long_text(values: pd.Series, to: pa.DataType) -> pa.ChunkedArray | None:
     """A long CSV text column cast in one Arrow pass; None when it is not text or a cell fails.
 
@@ -313,7 +319,7 @@ def _cast_long_text(values: pd.Series, to: pa.DataType) -> pa.ChunkedArray | Non
     if not isinstance(values.dtype, pd.StringDtype) or len(values) < 10_000:
         return None
     try:
-        return pc.cast(pa.chunked_array(pa.array(values.array)), to)
+        return pc.cast(arrow_text(values), to)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
 
@@ -508,7 +514,7 @@ def text_bytes(text: pa.ChunkedArray) -> TextBytes:
 def _clean_arrow_text(values: pd.Series) -> pd.Series:
     """clean_text for a long column already held as Arrow text (CSV): no per-value Python."""
     # Large strings throughout, as pandas holds them: no offset conversions, faster takes.
-    text = pa.chunked_array(pa.array(values.array)).cast(pa.large_string())
+    text = arrow_text(values)
     found = text_bytes(text)
     if found.edge_space or not found.ascii:  # non-ASCII edges may be Unicode spaces
         text = pc.utf8_trim_whitespace(text)

@@ -7,7 +7,6 @@ The small practice below has 10 referrals: Gregory Lane 3, the same doctor typed
 from __future__ import annotations
 
 import shutil
-from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -18,7 +17,7 @@ from analytics.concentration import concentration
 from analytics.filters import Filters
 from analytics.ingest import prepare
 from analytics.store import Store
-from analytics.summary import metrics_summary
+from tests.metric_paths import FILTER_CASES, paths_agree
 
 HEADER = "Referral Date,Referring Provider,Referral Type,Referring Organization,Clinic,Payer\n"
 LANE_CSV = HEADER + (
@@ -221,24 +220,9 @@ def decided(sample_store, tmp_path_factory) -> Store:
     store.close()
 
 
-@pytest.mark.parametrize(
-    "filters",
-    [
-        Filters(),
-        Filters(start=date(2025, 11, 1), end=date(2026, 10, 31)),
-        Filters(start=date(2026, 1, 1), end=date(2026, 3, 31), clinics=("Riverside",)),
-        Filters(basis="revenue"),
-        Filters(level="organization", start=date(2025, 6, 1)),
-        Filters(source_types=("physician", "organization", "self")),
-    ],
-    ids=["all", "t12m", "q1-riverside", "revenue", "organization", "some-types"],
-)
+@pytest.mark.parametrize("filters", FILTER_CASES)
 def test_sql_and_pandas_paths_agree_with_decisions(decided, filters):
-    frame = decided.referrals(filters)
-    history = decided.referrals(replace(filters, start=None))
-    activities = decided.activities(replace(filters, start=None))
-    in_pandas = metrics_summary(frame, filters, history=history, activities=activities)
-    assert store_metrics(decided, filters) == in_pandas
+    paths_agree(decided, filters)
 
 
 def test_the_sample_decisions_show_in_the_metrics(decided):

@@ -2,36 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import date
-
 import pytest
 
 from analytics.cli import store_metrics
 from analytics.filters import Filters
-from analytics.summary import metrics_summary
+from tests.metric_paths import FILTER_CASES, paths_agree
 
 
-@pytest.mark.parametrize(
-    "filters",
-    [
-        Filters(),
-        Filters(start=date(2025, 11, 1), end=date(2026, 10, 31)),
-        Filters(start=date(2026, 1, 1), end=date(2026, 3, 31), clinics=("Riverside",)),
-        Filters(basis="revenue"),
-        Filters(level="organization", start=date(2025, 6, 1)),
-        Filters(source_types=("physician", "patient", "self")),
-    ],
-    ids=["all", "t12m", "q1-riverside", "revenue", "organization", "some-types"],
-)
+@pytest.mark.parametrize("filters", FILTER_CASES)
 def test_sql_and_pandas_paths_agree(sample_store, filters):
-    frame = sample_store.referrals(filters)
-    history = sample_store.referrals(replace(filters, start=None))
-    activities = sample_store.activities(replace(filters, start=None))
-    in_pandas = metrics_summary(frame, filters, history=history, activities=activities)
-    in_sql = store_metrics(sample_store, filters)
-    assert in_sql == in_pandas
-    assert in_sql["referrals"] == int(frame["count"].sum())
+    paths_agree(sample_store, filters)
 
 
 def test_sample_practice_headline_numbers(sample_store):
