@@ -14,14 +14,16 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from analytics import mapping as mapping_mod
-from analytics import sources, values
+from analytics import sheets as sheets_mod
+from analytics import sources, values, verdict
 from analytics.activities import activity_type_of
 from analytics.errors import IngestError
-from analytics.layout import FOOTER, find_header, is_footer
+from analytics.layout import FOOTER, is_footer
 from analytics.parse_ahead import ParseAhead
 from analytics.patient_keys import hash_identifiers
-from analytics.readers import Grid, read_workbook
-from analytics.schema import REFERRAL_COLUMNS, UNASSIGNED_CLINIC, UNKNOWN_SOURCE
+from analytics.readers import read_workbook
+from analytics.schema import PARTNER_TYPES, REFERRAL_COLUMNS, UNASSIGNED_CLINIC, UNKNOWN_SOURCE
+from analytics.sheets import SheetNote, SheetTable
 
 MAX_LISTED_REJECTIONS = 1000
 PHYSICIAN_HEADERS = {"referring physician", "physician", "doctor", "referring doctor"}
@@ -34,6 +36,25 @@ class Rejection:
 
     row: int
     reason: str
+    sheet: str | None = None  # named when the file's rows came from several sheets
+
+
+class RowNumbers:
+    """Spreadsheet row (and sheet) of each body row, as the user finds it in Excel."""
+
+    def __init__(self, first_row: int, rows: np.ndarray | None = None, sheets=None):
+        self.first_row = first_row
+        self.rows = rows
+        self.sheets = sheets
+
+    def row(self, pos: int) -> int:
+        return int(self.rows[pos]) if self.rows is not None else self.first_row + int(pos)
+
+    def sheet(self, pos: int) -> str | None:
+        return None if self.sheets is None else str(self.sheets[pos])
+
+    def rejection(self, pos: int, reason: str) -> Rejection:
+        return Rejection(self.row(pos), reason, self.sheet(pos))
 
 
 @dataclass(frozen=True)
@@ -64,6 +85,16 @@ class Prepared:
     rows_rejected: int
     quality: dict
     preview: pd.DataFrame
+    # Every sheet of the file: read (with its rows) or skipped (with why).
+    sheet_notes: tuple[SheetNote, ...] = ()
+    # Sentences on what may be wrong with this upload, shown before saving; empty when none.
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def read_sheets(self) -> tuple[str, ...]:
+        """The sheets whose rows this upload holds, in workbook order."""
+        read = tuple(n.sheet for n in self.sheet_notes if n.status == "read")
+        return read or (self.sheet,)
 
     @property
     def rows_loaded(self) -> int:
@@ -109,6 +140,14 @@ def list_sheets(data: bytes, file_name: str) -> tuple[str, ...]:
     return tuple(read_workbook(data, file_name).sheets)
 
 
+@dataclass(frozen=True)
+class _Mapped:
+    table: SheetTable
+    found: dict[str, str]
+    origin: str
+    signature: str
+
+
 def prepare(
     data: bytes,
     file_name: str,
@@ -121,7 +160,8 @@ def prepare(
     today: date | None = None,
     progress: Callable[[float, str], None] | None = None,
 ) -> Prepared:
-    """Read one export and return its canonical rows, or raise IngestError with one sentence.
+    """Read one export (every sheet that holds its rows, or the one chosen) and return its
+    canonical rows, or raise IngestError with one sentence.
 
     `progress(fraction, what)` is called as the stages pass, for a progress bar.
     """
@@ -131,41 +171,34 @@ def prepare(
     step(0.05, "Opening the file")
     digest = _HashAhead(data)
     book = read_workbook(data, file_name)
-    grid = _choose_sheet(book.sheets, sheet, kind, file_name)
     step(0.15, "Reading the rows")
-    header_index = find_header(grid.head, kind)
-    headers = mapping_mod.unique_headers(grid.head[header_index] if grid.head else [])
-    body = grid.body(header_index)
-    if body.shape[1] < len(headers):
-        for col in range(body.shape[1], len(headers)):
-            body[col] = None
-    body = body.iloc[:, : len(headers)]
-    body.columns = headers
-    if body.empty or not len(headers):
-        raise IngestError(
-            f"{file_name} has a header but no rows of data; check the report's date range."
-        )
-
-    signature = mapping_mod.layout_signature(headers, kind)
-    saved = context.saved_mappings.get(signature)
-    if saved and all(col in headers for col in saved.values()):
-        found, origin = dict(saved), "saved"
-    else:
-        found, origin = mapping_mod.detect_mapping(headers, body, kind), "detected"
-    if overrides:
-        found = mapping_mod.apply_overrides(found, overrides, headers, kind)
-        origin = "edited"
-    mapping_mod.check_required(found, headers, kind, file_name)
+    tables, notes = sheets_mod.candidate_tables(book, kind, sheet, file_name)
+    mapped: list[_Mapped] = []
+    failure: IngestError | None = None
+    for table in tables:
+        try:
+            mapped.append(_map_table(table, context, overrides, kind, file_name, not mapped))
+        except IngestError as exc:
+            if len(tables) == 1:
+                raise
+            failure = failure or exc
+            notes.append(SheetNote(table.sheet, "skipped", _why_unmapped(table, kind)))
+    if not mapped:
+        assert failure is not None
+        raise failure
+    mapped, left_out = _drop_summaries(mapped)
+    notes += left_out
+    primary = mapped[0]
+    body, found, rows = _combine(mapped)
     step(0.45, "Checking dates, amounts and referrers")
 
-    first_row = header_index + 2  # spreadsheet row number of body row 0
     today = today or date.today()
     if kind == "referrals":
         frame, rejected, quality, aliases = _referrals(
-            body, found, context, clinic, first_row, today
+            body, found, context, clinic, rows, today, _name_header(primary)
         )
     else:
-        frame, rejected, quality, aliases = _activities(body, found, context, first_row, today)
+        frame, rejected, quality, aliases = _activities(body, found, context, rows, today)
     step(0.95, "Preparing the report")
     if frame.empty:
         reasons = {r.reason for r in rejected[:5]}
@@ -174,24 +207,142 @@ def prepare(
             f"({'; '.join(sorted(reasons)) or 'no data rows'}); check the column mapping "
             "and the export's date range."
         )
-    quality |= {"title_rows": header_index, "sheet": grid.sheet}
-    return Prepared(
+    read_rows = _rows_per_sheet(mapped, rows, frame, quality)
+    notes += [SheetNote(m.table.sheet, "read", "", read_rows[m.table.sheet]) for m in mapped]
+    order = {name: i for i, name in enumerate(book.sheets)}
+    notes.sort(key=lambda n: order.get(n.sheet, len(order)))
+    quality |= {
+        "title_rows": primary.table.header_index - primary.table.band_rows,
+        "header_rows": primary.table.band_rows + 1,
+        "sheet": primary.table.sheet,
+        "sheets": [n.as_dict() for n in notes],
+    }
+    prepared = Prepared(
         file_name=file_name,
         file_hash=digest.hexdigest(),
         kind=kind,
-        sheet=grid.sheet,
+        sheet=primary.table.sheet,
         sheets=tuple(book.sheets),
-        headers=headers,
-        mapping=found,
-        mapping_origin=origin,
-        signature=signature,
+        headers=primary.table.headers,
+        mapping=primary.found,
+        mapping_origin=primary.origin,
+        signature=primary.signature,
         frame=frame,
         aliases=aliases,
         rejections=rejected[:MAX_LISTED_REJECTIONS],
         rows_rejected=len(rejected),
         quality=quality,
-        preview=_preview(body, found, kind),
+        preview=_preview(primary.table.body, primary.found, kind),
+        sheet_notes=tuple(notes),
     )
+    unmapped = (
+        mapping_mod.referrer_candidates(primary.found, primary.table.headers, primary.table.body)
+        if kind == "referrals"
+        else []
+    )
+    prepared.warnings.extend(
+        verdict.warnings(prepared, [h for share, h in unmapped if share >= 0.5], today)
+    )
+    return prepared
+
+
+def _map_table(
+    table: SheetTable,
+    context: IngestContext,
+    overrides: dict[str, str] | None,
+    kind: str,
+    file_name: str,
+    primary: bool,
+) -> _Mapped:
+    headers, body = table.headers, table.body
+    signature = mapping_mod.layout_signature(headers, kind)
+    saved = context.saved_mappings.get(signature)
+    if saved and all(col in headers for col in saved.values()):
+        found, origin = dict(saved), "saved"
+    else:
+        found, origin = mapping_mod.detect_mapping(headers, body, kind), "detected"
+    if overrides:
+        # The user's choices were made on the first sheet's columns; other sheets take those
+        # whose column they have.
+        usable = (
+            overrides
+            if primary
+            else {f: c for f, c in overrides.items() if c in ("", None) or c in headers}
+        )
+        found = mapping_mod.apply_overrides(found, usable, headers, kind)
+        origin = "edited"
+    mapping_mod.check_required(found, headers, kind, file_name)
+    return _Mapped(table, found, origin, signature)
+
+
+def _why_unmapped(table: SheetTable, kind: str) -> str:
+    date_field = "referral_date" if kind == "referrals" else "activity_date"
+    found = mapping_mod.detect_mapping(table.headers, table.body, kind)
+    if date_field not in found:
+        return "no date column (a pivot or summary without dates)"
+    return "no referral source column"
+
+
+def _drop_summaries(mapped: list[_Mapped]) -> tuple[list[_Mapped], list[SheetNote]]:
+    """Leave out sheets that summarise the others: reading both would count referrals twice."""
+    if len(mapped) < 2:
+        return mapped, []
+    detail = [
+        m
+        for m in mapped
+        if "count" not in m.found and not sheets_mod.is_summary_name(m.table.sheet)
+    ]
+    if not detail:
+        return mapped, []
+    notes = [
+        SheetNote(
+            m.table.sheet,
+            "skipped",
+            "a summary of the other sheets (reading it too would count their referrals twice)",
+        )
+        for m in mapped
+        if m not in detail
+    ]
+    return detail, notes
+
+
+def _combine(mapped: list[_Mapped]) -> tuple[pd.DataFrame, dict[str, str], RowNumbers]:
+    """One body for every sheet read: a single sheet as it is; several under field names,
+    with the clinic their names give when they have no clinic column."""
+    if len(mapped) == 1:
+        m = mapped[0]
+        return m.table.body, m.found, RowNumbers(m.table.first_row)
+    clinics = {m.table.sheet: sheets_mod.clinic_from_name(m.table.sheet) for m in mapped}
+    parts = []
+    for m in mapped:
+        part = pd.DataFrame(
+            {field: m.table.body[column] for field, column in m.found.items()}
+        ).reset_index(drop=True)
+        if "clinic" not in m.found and clinics[m.table.sheet]:
+            part["clinic"] = clinics[m.table.sheet]
+        parts.append(part.astype(object))
+    body = pd.concat(parts, ignore_index=True)
+    rows = np.concatenate(
+        [m.table.first_row + np.arange(len(m.table.body)) for m in mapped]
+    ).astype(np.int64)
+    sheet_names = np.concatenate(
+        [np.full(len(m.table.body), m.table.sheet, dtype=object) for m in mapped]
+    )
+    found = {column: column for column in body.columns}
+    return body, found, RowNumbers(0, rows, sheet_names)
+
+
+def _rows_per_sheet(
+    mapped: list[_Mapped], rows: RowNumbers, frame: pd.DataFrame, quality: dict
+) -> dict[str, int]:
+    if len(mapped) == 1:
+        return {mapped[0].table.sheet: len(frame)}
+    counts = quality.pop("_rows_by_sheet", {})
+    return {m.table.sheet: int(counts.get(m.table.sheet, 0)) for m in mapped}
+
+
+def _name_header(primary: _Mapped) -> str:
+    return mapping_mod.normalize_header(primary.found.get("source_name", ""))
 
 
 def _preview(body: pd.DataFrame, found: dict[str, str], kind: str) -> pd.DataFrame:
@@ -204,29 +355,12 @@ def _preview(body: pd.DataFrame, found: dict[str, str], kind: str) -> pd.DataFra
     return preview
 
 
-def _choose_sheet(sheets: dict[str, Grid], wanted: str | None, kind: str, file_name: str) -> Grid:
-    if wanted is not None:
-        if wanted not in sheets:
-            raise IngestError(
-                f"{file_name} has no sheet named '{wanted}'; its sheets are: {', '.join(sheets)}."
-            )
-        return sheets[wanted]
-    if len(sheets) == 1:
-        return next(iter(sheets.values()))
-    # The sheet whose best row names the most canonical fields holds the referrals.
-    scored = [
-        (max((mapping_mod.header_score(r, kind) for r in g.head), default=0), -i, g)
-        for i, g in enumerate(sheets.values())
-    ]
-    return max(scored, key=lambda t: (t[0], t[1]))[2]
-
-
 def _text(body: pd.DataFrame, found: dict[str, str], name: str) -> pd.Series | None:
     return values.clean_text(body[found[name]]) if name in found else None
 
 
 def _date_problems(
-    body: pd.DataFrame, dates: pd.Series, date_col: str, first_row: int, today: date
+    body: pd.DataFrame, dates: pd.Series, date_col: str, rows: RowNumbers, today: date
 ) -> tuple[pd.Series, list[Rejection], dict]:
     """Sort rows without a usable date into blanks, footers and rejections."""
     keep = dates.notna()
@@ -247,7 +381,6 @@ def _date_problems(
             past_footer = past_footer or pos > len(body) * 0.5
             continue
         raw = raw_dates.iloc[pos]
-        row = first_row + int(pos)
         if bool(future.iloc[pos]):
             when = dates.iloc[pos].date().isoformat()
             reason = f"date {when} is in the future"
@@ -256,7 +389,7 @@ def _date_problems(
         else:
             shown = str(raw).strip()[:30]
             reason = f"'{shown}' is not a readable date (expected e.g. 3/14/2025 or 2025-03-14)"
-        rejected.append(Rejection(row, reason))
+        rejected.append(rows.rejection(int(pos), reason))
     return keep, rejected, {"blank_rows": blank, "footer_rows": footer}
 
 
@@ -265,10 +398,17 @@ def _referrals(
     found: dict[str, str],
     context: IngestContext,
     clinic: str | None,
-    first_row: int,
+    rows: RowNumbers,
     today: date,
+    name_header: str = "",
 ) -> tuple[pd.DataFrame, list[Rejection], dict, pd.DataFrame]:
     names = _text(body, found, "source_name")
+    labels = _text(body, found, "source_type")
+    from_source = 0
+    if "referral_source" in found:
+        names, labels, from_source = _second_source(
+            names, labels, values.clean_text(body[found["referral_source"]])
+        )
     ahead = spellings = None
     if names is not None:
         spellings = pc.unique(values.arrow_text(names)).drop_null().to_pylist()
@@ -276,9 +416,17 @@ def _referrals(
         ahead = ParseAhead(spellings)
 
     dates, convention = values.parse_dates_report(body[found["referral_date"]])
-    keep, rejected, quality = _date_problems(body, dates, found["referral_date"], first_row, today)
+    from_created = 0
+    if "case_created" in found:
+        # Direct-access cases carry no referral date; the case's creation date stands in.
+        created = values.parse_dates(body[found["case_created"]])
+        stand_in = dates.isna() & created.notna() & _blank(body[found["referral_date"]])
+        from_created = int(stand_in.sum())
+        dates = dates.mask(stand_in, created)
+    keep, rejected, quality = _date_problems(body, dates, found["referral_date"], rows, today)
     quality["date_convention"] = convention
-    labels = _text(body, found, "source_type")
+    quality["referral_date_from_case_created"] = from_created
+    quality["source_from_referral_source"] = from_source
     if spellings is not None:
         # A "Total" in the name column with a date is a subtotal line, not a referral.
         footer_names = [n for n in spellings if FOOTER.match(n)]
@@ -291,7 +439,7 @@ def _referrals(
         counts = values.parse_counts(body[found["count"]])
         missing = counts.isna() & keep
         for pos in np.flatnonzero(missing.to_numpy()):
-            rejected.append(Rejection(first_row + int(pos), "no count of referrals"))
+            rejected.append(rows.rejection(int(pos), "no count of referrals"))
         keep &= ~missing
         zero = (counts == 0) & keep
         quality["zero_count_rows"] = int(zero.sum())
@@ -349,7 +497,6 @@ def _referrals(
     discharge_date = _dates(body, found, "discharge_date")
 
     # Last, so the spellings had every other column's time to be parsed ahead.
-    name_header = mapping_mod.normalize_header(found.get("source_name", ""))
     default_type = "physician" if name_header in PHYSICIAN_HEADERS else "unknown"
     resolution = sources.resolve_sources(
         names,
@@ -395,8 +542,44 @@ def _referrals(
         "invalid_npis": int((frame["npi"].notna() & ~frame["npi_valid"]).sum()),
         "eval_before_referral": int((frame["eval_date"] < frame["referral_date"]).sum()),
         "sources": int(frame["source"].nunique()),
+        "partners": int(frame.loc[frame["source_type"].isin(PARTNER_TYPES), "source"].nunique()),
+        "implausible_dates": _implausible_dates(frame["referral_date"], today),
     }
+    if rows.sheets is not None:
+        kept_sheets = pd.Series(rows.sheets[keep.to_numpy()])
+        quality["_rows_by_sheet"] = kept_sheets.value_counts().to_dict()
     return frame, rejected, quality, resolution.aliases
+
+
+def _blank(raw: pd.Series) -> pd.Series:
+    return raw.isna() | (raw.astype(str).str.strip() == "")
+
+
+def _second_source(
+    names: pd.Series | None, labels: pd.Series | None, second: pd.Series
+) -> tuple[pd.Series, pd.Series | None, int]:
+    """Fold a second source column in: on rows without a referrer name, a named employer,
+    attorney, gym or school there is the partner; a type label there is the type."""
+    distinct = second.dropna().unique()
+    is_label = {v: sources.type_from_label(v) is not None for v in distinct}
+    label_rows = second.map(is_label).fillna(False).astype(bool)
+    named = second.where(~label_rows)
+    if names is None:
+        names = pd.Series(pd.NA, index=second.index, dtype="str")
+    stand_in = names.isna() & named.notna()
+    names = names.mask(stand_in, named)
+    type_words = second.where(label_rows)
+    if labels is None:
+        labels = type_words if bool(label_rows.any()) else None
+    else:
+        labels = labels.fillna(type_words)
+    return names, labels, int(stand_in.sum())
+
+
+def _implausible_dates(dates: pd.Series, today: date) -> int:
+    """Referral dates before 2000 or more than 25 years back: typed wrong, or a birth date."""
+    floor = max(pd.Timestamp(2000, 1, 1), pd.Timestamp(today) - pd.DateOffset(years=25))
+    return int((dates < floor).sum())
 
 
 def _opt_text(body: pd.DataFrame, found: dict[str, str], name: str, idx: pd.Index) -> pd.Series:
@@ -420,15 +603,15 @@ def _activities(
     body: pd.DataFrame,
     found: dict[str, str],
     context: IngestContext,
-    first_row: int,
+    rows: RowNumbers,
     today: date,
 ) -> tuple[pd.DataFrame, list[Rejection], dict, pd.DataFrame]:
     dates, convention = values.parse_dates_report(body[found["activity_date"]])
-    keep, rejected, quality = _date_problems(body, dates, found["activity_date"], first_row, today)
+    keep, rejected, quality = _date_problems(body, dates, found["activity_date"], rows, today)
     partner_names = values.clean_text(body[found["partner"]])
     no_partner = partner_names.isna() & keep
     for pos in np.flatnonzero(no_partner.to_numpy()):
-        rejected.append(Rejection(first_row + int(pos), "no referral partner"))
+        rejected.append(rows.rejection(int(pos), "no referral partner"))
     keep &= ~no_partner
     rejected.sort(key=lambda r: r.row)
     body = body[keep.to_numpy()]
@@ -457,6 +640,8 @@ def _activities(
         },
         index=idx,
     ).reset_index(drop=True)
+    if rows.sheets is not None:
+        quality["_rows_by_sheet"] = pd.Series(rows.sheets[keep.to_numpy()]).value_counts().to_dict()
     quality |= {
         "date_convention": convention,
         "activities": len(frame),

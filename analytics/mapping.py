@@ -29,6 +29,11 @@ REFERRAL_SYNONYMS: dict[str, tuple[str, ...]] = {
         "month",
         "period",
         "date",
+        "referral dt",
+        "ref date",
+        "referred on",
+        "received on",
+        "referral entry date",
     ),
     "source_name": (
         "referral contact",
@@ -47,6 +52,15 @@ REFERRAL_SYNONYMS: dict[str, tuple[str, ...]] = {
         "how did you hear about us",
         "physician",
         "doctor",
+        "referring physician name",
+        "referring md",
+        "referral provider",
+        "ref provider",
+        "referring doctor name",
+        "referring clinician",
+        "physician name",
+        "doctor name",
+        "referred by provider",
     ),
     "source_type": (
         "referral type",
@@ -56,6 +70,10 @@ REFERRAL_SYNONYMS: dict[str, tuple[str, ...]] = {
         "referral category",
         "source category",
         "type",
+        "referral source category",
+        "referrer category",
+        "contact type",
+        "category",
     ),
     "organization": (
         "referring organization",
@@ -78,6 +96,15 @@ REFERRAL_SYNONYMS: dict[str, tuple[str, ...]] = {
         "office",
         "site",
         "branch",
+        "location name",
+        "clinic name",
+        "service location",
+        "practice location",
+        "treating location",
+        "facility name",
+        "site name",
+        "department",
+        "place of service",
     ),
     "payer": (
         "insurance",
@@ -88,6 +115,13 @@ REFERRAL_SYNONYMS: dict[str, tuple[str, ...]] = {
         "financial class",
         "carrier",
         "insurance type",
+        "primary payer",
+        "primary payor",
+        "payer name",
+        "insurance company",
+        "insurance carrier",
+        "insurance plan",
+        "plan",
     ),
     "patient": (
         "mrn",
@@ -102,6 +136,11 @@ REFERRAL_SYNONYMS: dict[str, tuple[str, ...]] = {
         "patient",
         "client",
         "client name",
+        "patient account number",
+        "account no",
+        "patient number",
+        "patient mrn",
+        "client number",
     ),
     "case_id": ("case id", "case number", "case", "referral id", "episode id"),
     "eval_date": (
@@ -115,6 +154,19 @@ REFERRAL_SYNONYMS: dict[str, tuple[str, ...]] = {
         "first date of service",
         "date evaluated",
         "date of eval",
+        "initial eval",
+        "initial evaluation",
+        "start of care",
+        "start of care date",
+        "soc date",
+        "admission date",
+        "first appointment",
+        "first appointment date",
+        "first appt",
+        "date of first visit",
+        "episode number",
+        "referral number",
+        "case no",
     ),
     "arrived": (
         "evaluated",
@@ -124,6 +176,8 @@ REFERRAL_SYNONYMS: dict[str, tuple[str, ...]] = {
         "referral status",
         "status",
         "seen",
+        "referral converted",
+        "is converted",
     ),
     "physician_flag": ("referred by physician",),
     "visits": (
@@ -133,6 +187,10 @@ REFERRAL_SYNONYMS: dict[str, tuple[str, ...]] = {
         "visit count",
         "appointments",
         "no of visits",
+        "visits attended",
+        "total appointments",
+        "arrived visits",
+        "completed visits",
     ),
     "charges": (
         "total charges",
@@ -141,6 +199,11 @@ REFERRAL_SYNONYMS: dict[str, tuple[str, ...]] = {
         "gross charges",
         "billed",
         "invoiced",
+        "production",
+        "gross production",
+        "total billed",
+        "billed amount",
+        "charge total",
     ),
     "payments": (
         "total payments",
@@ -152,6 +215,27 @@ REFERRAL_SYNONYMS: dict[str, tuple[str, ...]] = {
         "paid",
         "net payments",
         "revenue",
+        "amount received",
+        "total paid",
+        "total collected",
+        "collected amount",
+        "net collections",
+        "payments received",
+    ),
+    "case_created": (
+        "case created date",
+        "case created",
+        "case creation date",
+        "date case created",
+        "case open date",
+        "case opened",
+        "case opened date",
+        "created date",
+        "date created",
+        "created on",
+        "record created",
+        "record created date",
+        "created",
     ),
     "discharge_date": ("discharge date", "date discharged", "discharged"),
     "count": (
@@ -163,6 +247,15 @@ REFERRAL_SYNONYMS: dict[str, tuple[str, ...]] = {
         "number of referrals",
         "count",
         "patients",
+        "date of discharge",
+        "discharge",
+        "episode end date",
+        "case closed date",
+        "referral count",
+        "number of new patients",
+        "patients referred",
+        "new patient count",
+        "referrals count",
     ),
 }
 
@@ -187,7 +280,7 @@ ACTIVITY_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 SYNONYMS_BY_KIND = {"referrals": REFERRAL_SYNONYMS, "activities": ACTIVITY_SYNONYMS}
-DATE_FIELDS = {"referral_date", "eval_date", "discharge_date", "activity_date"}
+DATE_FIELDS = {"referral_date", "eval_date", "discharge_date", "activity_date", "case_created"}
 
 
 def normalize_header(header: object) -> str:
@@ -205,8 +298,7 @@ def normalize_header(header: object) -> str:
     return " ".join(words)
 
 
-def _rank(header: str, kind: str) -> tuple[str, int] | None:
-    norm = normalize_header(header)
+def _exact(norm: str, kind: str) -> tuple[str, int] | None:
     best: tuple[str, int] | None = None
     for field, names in SYNONYMS_BY_KIND[kind].items():
         if norm in names:
@@ -214,6 +306,20 @@ def _rank(header: str, kind: str) -> tuple[str, int] | None:
             if best is None or rank < best[1]:
                 best = (field, rank)
     return best
+
+
+def _rank(header: str, kind: str) -> tuple[str, int] | None:
+    words = normalize_header(header).split()
+    # A caption joined over a header ("Intake Referral Date") also names what its last words
+    # name, ranked after every exact name; two words at least, so "Insurance Group" is no group.
+    for drop in range(len(words)):
+        tail = words[drop:]
+        if drop and len(tail) < 2:
+            break
+        hit = _exact(" ".join(tail), kind)
+        if hit:
+            return hit[0], hit[1] + 100 * drop
+    return None
 
 
 def header_score(row: list[object], kind: str) -> int:
@@ -274,6 +380,29 @@ def _sample(body: pd.DataFrame, headers: list[str], header: str, n: int = 500) -
     return found.head(n)
 
 
+# Headers of columns that hold people who are not referrers, whatever their credentials.
+NOT_REFERRER_WORDS = frozenset(
+    {
+        "therapist",
+        "treating",
+        "rendering",
+        "clinician",
+        "staff",
+        "scheduler",
+        "user",
+        "entered",
+        "created",
+        "patient",
+        "client",
+        "guarantor",
+        "subscriber",
+        "insured",
+        "emergency",
+        "employee",
+    }
+)
+
+
 def _settle_source_columns(mapping: Mapping, headers: list[str], body: pd.DataFrame) -> None:
     # WebPT's "Referral Source" holds types ("Physician", "Self Referral") while the names sit
     # in "Referral Contact"; other exports put names under "Referral Source". Decide by values.
@@ -290,10 +419,30 @@ def _settle_source_columns(mapping: Mapping, headers: list[str], body: pd.DataFr
         mapping["source_name"] = people[0]
     else:
         mapping.pop("source_name", None)
+    if len(people) > 1 and "referral_source" not in mapping:
+        # Raintree: "Referring Provider" and "Referral Source" (an employer, an attorney).
+        mapping["referral_source"] = people[1]
     type_col = mapping.get("source_type")
     if type_col and sources.share_type_labels(_sample(body, headers, type_col)) < 0.3:
         # A "Type" column of something else (visit type, case type): not a source type.
         del mapping["source_type"]
+
+
+def referrer_candidates(
+    mapping: Mapping, headers: list[str], body: pd.DataFrame
+) -> list[tuple[float, str]]:
+    """Unmapped columns whose values read as referring clinicians (credentials after names),
+    with the share of their distinct values that do, best first."""
+    used = set(mapping.values())
+    found = []
+    for header in headers:
+        words = set(normalize_header(header).split())
+        if header in used or words & NOT_REFERRER_WORDS:
+            continue
+        share = _person_share(_sample(body, headers, header))
+        if share > 0.3:
+            found.append((share, header))
+    return sorted(found, key=lambda t: -t[0])
 
 
 def _infer_from_values(mapping: Mapping, headers: list[str], body: pd.DataFrame, kind: str) -> None:
@@ -306,14 +455,24 @@ def _infer_from_values(mapping: Mapping, headers: list[str], body: pd.DataFrame,
                 mapping[date_field] = header
                 free.remove(header)
                 break
-    if kind == "referrals" and "source_name" not in mapping and "source_type" not in mapping:
-        best, best_share = None, 0.3
-        for header in free:
-            share = _person_share(_sample(body, headers, header))
-            if share > best_share:
-                best, best_share = header, share
-        if best:
-            mapping["source_name"] = best
+    if kind != "referrals":
+        return
+    candidates = referrer_candidates(mapping, headers, body)
+    if not candidates:
+        return
+    share, best = candidates[0]
+    if "source_name" not in mapping:
+        # A header that says little ("Provider" under a "Referral" caption, "Column 4") over
+        # values like "Smith, John MD": that column holds the referrers.
+        mapping["source_name"] = best
+        return
+    current = _person_share(_sample(body, headers, mapping["source_name"]))
+    if current < 0.15 and share >= 0.5:
+        # The column named like a source holds channels or organisations, the other one the
+        # doctors: the doctors are the referrers, the other column speaks where they are blank.
+        if "referral_source" not in mapping:
+            mapping["referral_source"] = mapping["source_name"]
+        mapping["source_name"] = best
 
 
 def _person_share(sample: pd.Series) -> float:

@@ -34,6 +34,9 @@ class Grid:
     sheet: str
     head: list[list[object]]
     body: Callable[[int], pd.DataFrame]
+    # Merged cell ranges ((first_row, first_col), (last_row, last_col)), 0-based, within `head`:
+    # a caption merged over several columns names each of them.
+    merged: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,8 @@ def _read_excel(data: bytes, file_name: str) -> Workbook:
     sheets: dict[str, Grid] = {}
     for name in book.sheet_names:
         try:
-            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheet = book.get_sheet_by_name(name)
+            rows = sheet.to_python(skip_empty_area=False)
         except Exception:
             continue  # chart sheets and the like hold no cells
         if not any(any(cell not in ("", None) for cell in row) for row in rows[:HEAD_LINES]):
@@ -135,12 +139,25 @@ def _read_excel(data: bytes, file_name: str) -> Workbook:
             sheet=name,
             head=[list(r) for r in rows[:HEAD_LINES]],
             body=_ExcelSheet(rows).body,
+            merged=_merged_in_head(sheet),
         )
     if not sheets:
         raise IngestError(
             f"{file_name} has no sheet with any data; check you exported the right report."
         )
     return Workbook(sheets=sheets, kind="excel")
+
+
+def _merged_in_head(sheet: python_calamine.CalamineSheet) -> tuple:
+    try:
+        ranges = sheet.merged_cell_ranges or ()
+    except Exception:  # .xls and .ods readers may not list them
+        return ()
+    return tuple(
+        ((int(a[0]), int(a[1])), (int(b[0]), int(b[1])))
+        for a, b in ranges
+        if int(a[0]) < HEAD_LINES
+    )
 
 
 # Delimited text ---------------------------------------------------------------------------

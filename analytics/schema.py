@@ -64,6 +64,9 @@ REFERRAL_FIELDS: tuple[Field, ...] = (
     Field("referral_date", "Referral date", required=True),
     Field("source_name", "Referring source (name)"),
     Field("source_type", "Source type"),
+    # A second source column (Raintree's "Referral Source" beside "Referring Provider"): the
+    # employer, attorney or gym it names is the partner on rows without a provider.
+    Field("referral_source", "Referral source when no provider is given"),
     Field("organization", "Organization / practice group"),
     Field("npi", "Referrer NPI"),
     Field("clinic", "Clinic / location"),
@@ -78,6 +81,7 @@ REFERRAL_FIELDS: tuple[Field, ...] = (
     Field("payments", "Payments / collections"),
     Field("discharge_date", "Discharge date"),
     Field("count", "Count (summary rows)"),
+    Field("case_created", "Case created date (when the referral date is blank)"),
 )
 
 ACTIVITY_FIELDS: tuple[Field, ...] = (

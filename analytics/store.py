@@ -21,12 +21,14 @@ from analytics.filters import Filters
 from analytics.identity_decisions import ACTIONS, DECISION_COLUMNS, replay
 from analytics.identity_names import outreach_matches, partial_names
 from analytics.ingest import IngestContext, Prepared
-from analytics.schema import ACTIVITY_COLUMNS, REFERRAL_COLUMNS, SOURCE_TYPES
+from analytics.schema import ACTIVITY_COLUMNS, REFERRAL_COLUMNS, SOURCE_TYPES, UNASSIGNED_CLINIC
 from analytics.store_sql import (
     RESOLVED_ACTIVITIES,
     RESOLVED_REFERRALS,
     SCHEMA,
     UNDECIDED_REFERRALS,
+    UPLOAD_COLUMNS,
+    overlap_where,
     referral_where,
     source_table_sql,
 )
@@ -55,9 +57,10 @@ _DATE_COLUMNS = ("referral_date", "eval_date", "discharge_date", "activity_date"
 class SaveResult:
     """What writing one prepared file did."""
 
-    status: str  # "loaded" | "duplicate"
+    status: str  # "loaded" | "duplicate" | "overlap" (not added: it would count rows twice)
     upload_id: int | None
     replaced_rows: int = 0
+    overlap: dict | None = None
 
 
 class Store:
@@ -137,21 +140,79 @@ class Store:
 
     # Writing --------------------------------------------------------------------------------
 
-    def find_upload(self, file_hash: str, kind: str) -> int | None:
-        """The upload that already holds these exact bytes, if any."""
+    def find_upload(
+        self, file_hash: str, kind: str, sheets: Sequence[str] | None = None
+    ) -> int | None:
+        """The upload that already holds these exact bytes (and the same sheets), if any."""
         rows = self._query(
-            "SELECT upload_id FROM uploads WHERE file_hash = ? AND kind = ?", [file_hash, kind]
+            "SELECT upload_id, sheet, sheets FROM uploads WHERE file_hash = ? AND kind = ?",
+            [file_hash, kind],
         )
-        return rows[0][0] if rows else None
+        for upload_id, sheet, stored in rows:
+            read = json.loads(stored) if stored else [sheet]
+            if sheets is None or list(sheets) == read:
+                return upload_id
+        return None
+
+    def _overlap_filter(self, prepared: Prepared) -> tuple[str, list] | None:
+        start, end = prepared.period
+        if prepared.kind != "referrals" or start is None:
+            return None
+        frame = prepared.frame
+        if "count" in prepared.mapping and bool((frame["referral_date"].dt.day == 1).all()):
+            end = (pd.Timestamp(end) + pd.offsets.MonthEnd(0)).date()  # a month's summary row
+        clinics = [c for c in prepared.clinics if c != UNASSIGNED_CLINIC]
+        ids = []
+        for upload_id, stored in self._query(
+            "SELECT upload_id, clinics FROM uploads WHERE kind = 'referrals'"
+        ):
+            covered = set(json.loads(stored or "[]"))
+            if covered <= {UNASSIGNED_CLINIC} or covered & set(clinics):
+                ids.append(int(upload_id))
+        return overlap_where(start, end, start.replace(day=1), clinics, ids, UNASSIGNED_CLINIC)
+
+    def overlap(self, prepared: Prepared) -> dict | None:
+        """Referrals already stored that this upload would count again (its period, its
+        clinics), or None: {referrals, start, end, clinics}."""
+        found = self._overlap_filter(prepared)
+        if found is None:
+            return None
+        where, params = found
+        rows = self._query(
+            f"""SELECT sum(count), min(referral_date), max(referral_date),
+                       list(DISTINCT clinic ORDER BY clinic)
+                FROM referrals WHERE {where}""",
+            params,
+        )
+        referrals, first, last, clinics = rows[0]
+        if not referrals:
+            return None
+        return {
+            "referrals": int(referrals),
+            "start": first.isoformat(),
+            "end": last.isoformat(),
+            "clinics": list(clinics or []),
+        }
 
     def save(
-        self, prepared: Prepared, *, replace: bool = False, remember_mapping: bool = False
+        self,
+        prepared: Prepared,
+        *,
+        replace: bool = False,
+        remember_mapping: bool = False,
+        allow_overlap: bool = False,
     ) -> SaveResult:
-        """Write one prepared file in one transaction; the same bytes twice are a no-op."""
+        """Write one prepared file in one transaction; the same bytes twice are a no-op, and an
+        upload overlapping stored referrals is not added unless it replaces them (or the owner
+        says these are other referrals)."""
         with self._write_lock:
-            existing = self.find_upload(prepared.file_hash, prepared.kind)
+            existing = self.find_upload(prepared.file_hash, prepared.kind, prepared.read_sheets)
             if existing is not None:
                 return SaveResult("duplicate", existing)
+            if not replace and not allow_overlap:
+                overlap = self.overlap(prepared)
+                if overlap is not None:
+                    return SaveResult("overlap", None, overlap=overlap)
             cur = self._cursor()
             cur.execute("BEGIN TRANSACTION")
             try:
@@ -181,7 +242,7 @@ class Store:
         start, end = prepared.period
         referrals = int(prepared.frame["count"].sum()) if prepared.kind == "referrals" else None
         cur.execute(
-            "INSERT INTO uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO uploads ({UPLOAD_COLUMNS}) VALUES ({', '.join('?' * 16)})",
             [
                 upload_id,
                 prepared.kind,
@@ -197,6 +258,8 @@ class Store:
                 json.dumps(list(prepared.clinics)),
                 json.dumps(prepared.mapping, sort_keys=True),
                 json.dumps(prepared.quality, default=str),
+                json.dumps(list(prepared.read_sheets)),
+                json.dumps(prepared.warnings),
             ],
         )
         # Arrow hands DuckDB the columns without a per-value conversion.
@@ -232,16 +295,16 @@ class Store:
         return upload_id
 
     def _replace_period(self, cur: duckdb.DuckDBPyConnection, prepared: Prepared) -> int:
-        """Remove what a corrected export supersedes: its period, for the clinics it covers."""
-        start, end = prepared.period
+        """Remove what a corrected export supersedes: what `overlap` finds for referrals, the
+        period for an outreach log."""
         if prepared.kind == "referrals":
-            table, date_col = "referrals", "referral_date"
-            clinics = list(prepared.clinics)
-            where = f"{date_col} BETWEEN ? AND ? AND list_contains(?, clinic)"
-            params: list = [start, end, clinics]
+            found = self._overlap_filter(prepared)
+            if found is None:
+                return 0
+            table, (where, params) = "referrals", found
         else:
-            table, date_col = "activities", "activity_date"
-            where, params = f"{date_col} BETWEEN ? AND ?", [start, end]
+            start, end = prepared.period
+            table, where, params = "activities", "activity_date BETWEEN ? AND ?", [start, end]
         removed = cur.execute(f"SELECT count(*) FROM {table} WHERE {where}", params).fetchall()[0][
             0
         ]
@@ -285,7 +348,8 @@ class Store:
         """The upload history, newest first."""
         return self._frame(
             """SELECT upload_id, kind, file_name, sheet, uploaded_at, rows_loaded, rows_rejected,
-                      referrals, period_start, period_end, clinics, mapping, quality
+                      referrals, period_start, period_end, clinics, mapping, quality, sheets,
+                      warnings
                FROM uploads ORDER BY upload_id DESC"""
         )
 

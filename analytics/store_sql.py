@@ -86,6 +86,10 @@ CREATE TABLE IF NOT EXISTS spelling_map (spelling VARCHAR PRIMARY KEY, source VA
 CREATE TABLE IF NOT EXISTS organization_votes (
     source VARCHAR, source_name VARCHAR, organization VARCHAR, referrals BIGINT
 );
+-- Added after the first stores were written: the sheets an upload read (JSON list) and its
+-- verdict's warnings (JSON list of sentences).
+ALTER TABLE uploads ADD COLUMN IF NOT EXISTS sheets VARCHAR;
+ALTER TABLE uploads ADD COLUMN IF NOT EXISTS warnings VARCHAR;
 """
 
 # Referrals as every read sees them: the owner's decisions applied (a spelling moved, a source
@@ -203,3 +207,30 @@ def source_table_sql(
     """
     head = [UNKNOWN_SOURCE, list(SOURCE_TYPES), partner_types, UNKNOWN_SOURCE, UNKNOWN_SOURCE]
     return sql, head, [level, partner_types]
+
+
+UPLOAD_COLUMNS = (
+    "upload_id, kind, file_name, file_hash, sheet, uploaded_at, rows_loaded, rows_rejected, "
+    "referrals, period_start, period_end, clinics, mapping, quality, sheets, warnings"
+)
+
+
+def overlap_where(
+    start: object,
+    end: object,
+    month_start: object,
+    clinics: list[str],
+    upload_ids: list[int],
+    unassigned: str,
+) -> tuple[str, list]:
+    """Stored referrals an upload would count again: in its period (summary rows, dated on the
+    first, by their month), of its clinics; unassigned rows only from uploads that covered
+    those clinics or the whole practice. No clinics: a practice-wide upload, every clinic."""
+    dates = "(referral_date BETWEEN ? AND ? OR (count > 1 AND referral_date BETWEEN ? AND ?))"
+    params: list = [start, end, month_start, end]
+    if not clinics:
+        return dates, params
+    where = (
+        f"{dates} AND (list_contains(?, clinic) OR (clinic = ? AND list_contains(?, upload_id)))"
+    )
+    return where, [*params, clinics, unassigned, upload_ids]
