@@ -13,8 +13,9 @@ from pathlib import Path
 from analytics.errors import IngestError
 from analytics.filters import Filters
 from analytics.identity_cli import add_identity_command
-from analytics.ingest import prepare
+from analytics.ingest import Rejection, prepare
 from analytics.store import METRIC_COLUMNS, Store
+from analytics.verdict import overlap_sentence
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 SAMPLE_FILES = (
@@ -60,6 +61,12 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--sheet", help="the workbook sheet to read (default: detected)")
     ingest.add_argument(
         "--replace", action="store_true", help="replace what the store has for the file's period"
+    )
+    ingest.add_argument(
+        "--allow-overlap",
+        action="store_true",
+        help="add the file although the store has referrals for its period and clinics "
+        "(only when these are different referrals)",
     )
     ingest.add_argument("--json", action="store_true", help="print one JSON result per file")
     ingest.set_defaults(run=_ingest)
@@ -132,17 +139,10 @@ def ingest_file(
     overrides: dict[str, str] | None = None,
     sheet: str | None = None,
     replace: bool = False,
+    allow_overlap: bool = False,
 ) -> dict:
     """Load one file into the store and describe what happened, as `ingest --json` prints it."""
-    result: dict = {
-        "file": str(path),
-        "status": "error",
-        "rows_loaded": 0,
-        "rows_rejected": 0,
-        "rejections": [],
-        "period": {"start": None, "end": None},
-        "mapping": {},
-    }
+    result = _empty_result(str(path))
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -156,24 +156,61 @@ def ingest_file(
         overrides=overrides,
         sheet=sheet,
     )
-    saved = store.save(prepared, replace=replace, remember_mapping=bool(overrides))
+    saved = store.save(
+        prepared,
+        replace=replace,
+        remember_mapping=bool(overrides),
+        allow_overlap=allow_overlap,
+    )
     start, end = prepared.period
+    warnings = list(prepared.warnings)
+    if saved.overlap is not None:
+        warnings.append(
+            overlap_sentence(saved.overlap)
+            + " Run again with --replace to swap them in, or --allow-overlap if these are "
+            "different referrals."
+        )
     result |= {
         "status": saved.status,
         "rows_loaded": prepared.rows_loaded if saved.status == "loaded" else 0,
         "rows_rejected": prepared.rows_rejected,
-        "rejections": [{"row": r.row, "reason": r.reason} for r in prepared.rejections],
+        "rejections": [_rejection(r) for r in prepared.rejections],
         "period": {
             "start": start.isoformat() if start else None,
             "end": end.isoformat() if end else None,
         },
         "mapping": prepared.mapping,
+        "sheets": [n.as_dict() for n in prepared.sheet_notes],
+        "warnings": warnings,
     }
+    if saved.overlap is not None:
+        result["overlap"] = saved.overlap
     if saved.status == "loaded":
         result["upload_id"] = saved.upload_id
         if replace:
             result["rows_replaced"] = saved.replaced_rows
     return result
+
+
+def _empty_result(file: str) -> dict:
+    return {
+        "file": file,
+        "status": "error",
+        "rows_loaded": 0,
+        "rows_rejected": 0,
+        "rejections": [],
+        "period": {"start": None, "end": None},
+        "mapping": {},
+        "sheets": [],
+        "warnings": [],
+    }
+
+
+def _rejection(rejection: Rejection) -> dict:
+    out: dict = {"row": rejection.row, "reason": rejection.reason}
+    if rejection.sheet is not None:
+        out["sheet"] = rejection.sheet
+    return out
 
 
 def _ingest(args: argparse.Namespace) -> int:
@@ -192,20 +229,15 @@ def _ingest(args: argparse.Namespace) -> int:
                 overrides=overrides,
                 sheet=args.sheet,
                 replace=args.replace,
+                allow_overlap=args.allow_overlap,
             )
         except IngestError as exc:
             failed = True
             print(str(exc), file=sys.stderr)
-            result = {
-                "file": name,
-                "status": "error",
-                "error": str(exc),
-                "rows_loaded": 0,
-                "rows_rejected": 0,
-                "rejections": [],
-                "period": {"start": None, "end": None},
-                "mapping": {},
-            }
+            result = _empty_result(name) | {"error": str(exc)}
+        if result["status"] == "overlap":
+            failed = True
+            print(f"{name}: {result['warnings'][-1]}", file=sys.stderr)
         results.append(result)
         if not args.json:
             print(_describe(result))
@@ -219,11 +251,17 @@ def _describe(result: dict) -> str:
         return f"{result['file']}: not loaded"
     if result["status"] == "duplicate":
         return f"{result['file']}: already loaded (same file), nothing changed"
+    if result["status"] == "overlap":
+        return f"{result['file']}: not loaded, it overlaps referrals already in the store"
     period = result["period"]
-    return (
-        f"{result['file']}: {result['rows_loaded']:,} rows loaded, "
+    read = [s for s in result.get("sheets", []) if s["status"] == "read"]
+    sheets = f" from {len(read)} sheets" if len(read) > 1 else ""
+    lines = [
+        f"{result['file']}: {result['rows_loaded']:,} rows loaded{sheets}, "
         f"{result['rows_rejected']:,} rejected, {period['start']} to {period['end']}"
-    )
+    ]
+    lines += [f"  warning: {w}" for w in result.get("warnings", [])]
+    return "\n".join(lines)
 
 
 def _sample(args: argparse.Namespace) -> int:
