@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from analytics import alerts_view, charts, dependence_view, identity, page_data
+from analytics import alerts_view, charts, dependence_view, identity, page_data, upload_report
 from analytics.filters import Filters
 from analytics.ingest import Prepared, prepare
 from analytics.partner_view import PartnerView, partner_names_of, partner_view_of
@@ -364,6 +364,23 @@ def open_partner(name: str | None) -> None:
     if name:
         st.session_state["partner"] = name
         st.switch_page("pages/partner.py")
+
+
+def show_data_warnings(filters: Filters) -> None:
+    """Say, above a page's figures, that uploads behind them carry open warnings."""
+    found = upload_report.warnings_in_view(get_store().uploads(), filters.start, filters.end)
+    if not found:
+        return
+    total = sum(len(w) for _, w in found)
+    with st.expander(
+        f"⚠ {total} warning{'s' if total != 1 else ''} on {len(found)} upload"
+        f"{'s' if len(found) != 1 else ''} behind these figures: read them before relying "
+        "on the numbers",
+    ):
+        for label, sentences in found:
+            st.text(label)
+            for sentence in sentences:
+                st.text(f"   • {sentence}")
 
 
 def stop_when_empty(referrals: int | None = None) -> None:

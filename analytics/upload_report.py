@@ -52,6 +52,7 @@ def quality_report(prepared: Prepared) -> pd.DataFrame:
         ("Rows rejected", f"{prepared.rows_rejected:,}"),
         ("Dates covered", f"{start:%b %-d, %Y} – {end:%b %-d, %Y}" if start else "none"),
         ("Title rows above the table", str(q.get("title_rows", 0))),
+        ("Header rows (group captions joined)", str(q.get("header_rows", 1))),
         ("Totals and footer rows skipped", f"{q.get('footer_rows', 0):,}"),
         ("Blank rows skipped", f"{q.get('blank_rows', 0):,}"),
         ("Date format", DATE_CONVENTIONS.get(q.get("date_convention", ""), "")),
@@ -67,6 +68,18 @@ def quality_report(prepared: Prepared) -> pd.DataFrame:
                 + (f" ({share:.1%})" if share is not None else ""),
             ),
             ("Rows with no clinic (Unassigned)", f"{q.get('unassigned_clinic_rows', 0):,}"),
+            (
+                "Referral date taken from case created",
+                f"{q.get('referral_date_from_case_created', 0):,}",
+            ),
+            (
+                "Source taken from the second source column",
+                f"{q.get('source_from_referral_source', 0):,}",
+            ),
+            (
+                "Referral dates before 2000 or over 25 years old",
+                f"{q.get('implausible_dates', 0):,}",
+            ),
             ("NPIs that fail the check digit", f"{q.get('invalid_npis', 0):,}"),
             ("Evaluation dated before the referral", f"{q.get('eval_before_referral', 0):,}"),
         ]
@@ -79,11 +92,39 @@ def quality_report(prepared: Prepared) -> pd.DataFrame:
 
 
 def rejections_table(prepared: Prepared) -> pd.DataFrame:
-    """Rejected rows by spreadsheet row number, with the reason."""
+    """Rejected rows by spreadsheet row number (and sheet, when several), with the reason."""
+    if any(r.sheet for r in prepared.rejections):
+        return pd.DataFrame(
+            [{"Sheet": r.sheet, "Row": r.row, "Reason": r.reason} for r in prepared.rejections],
+            columns=["Sheet", "Row", "Reason"],
+        )
     return pd.DataFrame(
         [{"Row": r.row, "Reason": r.reason} for r in prepared.rejections],
         columns=["Row", "Reason"],
     )
+
+
+def sheets_table(prepared: Prepared) -> pd.DataFrame:
+    """Every sheet of the file: read with its rows, or skipped with why."""
+    return pd.DataFrame(
+        [
+            {
+                "Sheet": n.sheet,
+                "Read": "yes" if n.status == "read" else "no",
+                "Rows": n.rows if n.status == "read" else None,
+                "Why not": n.reason,
+            }
+            for n in prepared.sheet_notes
+        ],
+        columns=["Sheet", "Read", "Rows", "Why not"],
+    )
+
+
+def sheets_summary(prepared: Prepared) -> str:
+    """ "12 read, 1 skipped" for the sheets expander's label."""
+    read = sum(n.status == "read" for n in prepared.sheet_notes)
+    skipped = len(prepared.sheet_notes) - read
+    return f"{read} read" + (f", {skipped} skipped" if skipped else "")
 
 
 def history_table(uploads: pd.DataFrame) -> pd.DataFrame:
@@ -104,6 +145,10 @@ def history_table(uploads: pd.DataFrame) -> pd.DataFrame:
             "Rejected": uploads["rows_rejected"],
             "Clinics": [", ".join(json.loads(c or "[]")) for c in uploads["clinics"]],
             "Period": period,
+            "Warnings": [
+                len(json.loads(w or "[]")) if "warnings" in uploads else 0
+                for w in uploads.get("warnings", pd.Series([None] * len(uploads)))
+            ],
         }
     )
 
@@ -114,3 +159,21 @@ def upload_labels(uploads: pd.DataFrame) -> dict[int, str]:
         int(i): f"#{i} {name}"
         for i, name in zip(uploads["upload_id"], uploads["file_name"], strict=True)
     }
+
+
+def warnings_in_view(uploads: pd.DataFrame, start=None, end=None) -> list[tuple[str, list[str]]]:
+    """(upload label, its warnings) for each stored upload with warnings whose period meets
+    [start, end]: the data a page shows carries them."""
+    if uploads.empty or "warnings" not in uploads:
+        return []
+    out = []
+    for row in uploads.itertuples(index=False):
+        found = json.loads(row.warnings or "[]")
+        if not found or pd.isna(row.period_start):
+            continue
+        if start is not None and pd.Timestamp(row.period_end) < pd.Timestamp(start):
+            continue
+        if end is not None and pd.Timestamp(row.period_start) > pd.Timestamp(end):
+            continue
+        out.append((f"#{row.upload_id} {row.file_name}", found))
+    return out

@@ -16,6 +16,7 @@ if data.compared_with:
 else:
     st.caption(f"{data.period}. No referrals in the equally long period before, so no changes.")
 
+app_state.show_data_warnings(filters)
 app_state.show_tiles(data.kpis)
 
 st.subheader("Five things that need attention")

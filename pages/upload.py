@@ -6,6 +6,9 @@ from analytics import upload_report
 from analytics.app_state import get_store, prepared_upload, run_in_frame
 from analytics.errors import IngestError
 from analytics.ingest import file_hash, list_sheets
+from analytics.verdict import overlap_sentence
+
+ALL_SHEETS = "All sheets that hold referrals"
 
 run_in_frame()
 
@@ -41,9 +44,14 @@ for upload in files or []:
         continue
     sheet = None
     if len(sheets) > 1:
-        sheet = st.selectbox(
-            "Sheet", sheets, key=f"sheet_{digest}", help="The sheet that holds the referrals."
+        choice = st.selectbox(
+            "Sheets",
+            [ALL_SHEETS, *sheets],
+            key=f"sheet_{digest}",
+            help="Every sheet that holds referrals is read and combined (month tabs, one sheet "
+            "per clinic); pick one to read only that sheet.",
         )
+        sheet = None if choice == ALL_SHEETS else choice
     overrides = st.session_state.get(f"overrides_{digest}", {})
     try:
         prepared = prepared_upload(data, digest, upload.name, kind, sheet, overrides)
@@ -51,10 +59,23 @@ for upload in files or []:
         st.error(str(exc))
         continue
 
-    existing = store.find_upload(digest, kind)
+    existing = store.find_upload(digest, kind, prepared.read_sheets)
     if existing is not None:
         st.info(f"This exact file is already in the store (upload #{existing}); nothing to do.")
         continue
+    overlap = store.overlap(prepared)
+    warnings = list(prepared.warnings) + ([overlap_sentence(overlap)] if overlap else [])
+    if warnings:
+        with st.container(border=True):
+            st.markdown(f"**Check before saving** · {len(warnings)} warning(s)")
+            for sentence in warnings:
+                st.text(f"⚠ {sentence}")
+    else:
+        st.success("Every sheet, row and value of this file is accounted for.", icon="✅")
+    notes = upload_report.sheets_table(prepared)
+    if len(notes) > 1:
+        with st.expander(f"Sheets: {upload_report.sheets_summary(prepared)}"):
+            st.dataframe(notes, hide_index=True, width="stretch")
 
     left, right = st.columns([3, 2], gap="large")
     with left:
@@ -95,18 +116,37 @@ for upload in files or []:
             )
             st.dataframe(upload_report.rejections_table(prepared), hide_index=True, height=180)
     replace = st.checkbox(
-        "Replace what the store has for this period and clinic (a corrected export)",
+        f"Replace the {overlap['referrals']:,} referrals already stored for this period "
+        "and clinic (a corrected export)"
+        if overlap
+        else "Replace what the store has for this period and clinic (a corrected export)",
         key=f"replace_{digest}",
     )
-    if st.button(f"Save {prepared.rows_loaded:,} rows", type="primary", key=f"save_{digest}"):
+    allow = False
+    if overlap:
+        allow = st.checkbox(
+            "These are different referrals: add them alongside what is stored",
+            key=f"allow_{digest}",
+            disabled=replace,
+        )
+    if st.button(
+        f"Save {prepared.rows_loaded:,} rows",
+        type="primary",
+        key=f"save_{digest}",
+        disabled=bool(overlap) and not (replace or allow),
+    ):
         try:
             with st.spinner(f"Saving {prepared.rows_loaded:,} rows…", show_time=True):
-                result = store.save(prepared, replace=replace, remember_mapping=True)
+                result = store.save(
+                    prepared, replace=replace, remember_mapping=True, allow_overlap=allow
+                )
         except IngestError as exc:
             st.error(str(exc))
         else:
             if result.status == "duplicate":
                 st.info("This exact file is already in the store; nothing changed.")
+            elif result.status == "overlap":
+                st.warning(overlap_sentence(result.overlap or {}))
             else:
                 note = f", replacing {result.replaced_rows:,} rows" if replace else ""
                 st.success(f"Saved {prepared.rows_loaded:,} rows from {upload.name}{note}.")

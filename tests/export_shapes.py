@@ -41,7 +41,6 @@ def _workbook(sheets: dict[str, list[list[object]]], merges: dict | None = None)
 
 
 def _day(rng: random.Random, year: int, month: int) -> datetime:
-    first = date(year, month, 1)
     last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
     return datetime(year, month, rng.randint(1, last))
 

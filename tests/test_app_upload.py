@@ -80,3 +80,51 @@ def test_rejections_and_bad_files_get_sentences(app: AppTest):
     app.run()
     assert not app.exception
     assert any("is a PDF" in e.value for e in app.error)
+
+
+def test_every_sheet_read_warnings_before_saving_and_overlap_held_back(app: AppTest, tmp_path):
+    from tests import export_shapes as shapes
+
+    data, _ = shapes.month_tabs()
+    app.file_uploader(key="upload_files").upload("log 2025.xlsx", data, XLSX)
+    app.run()
+    assert not app.exception
+    page = texts(app) + "\n".join(t.value for t in app.text)
+    assert "Check before saving" in page
+    assert "Sheet 'Summary' was not read" in page
+    sheets = frame_with(app, "Why not")
+    assert list(sheets["Sheet"]) == ["Summary", *[f"{m} 2025" for m in shapes.MONTHS]]
+    assert list(sheets["Read"]) == ["no", *["yes"] * 12]
+    next(b for b in app.button if b.label.startswith("Save 144 rows")).click()
+    app.run()
+    assert "Saved 144 rows" in texts(app)
+
+    # The same year as a monthly summary: flagged, and the save button held back.
+    app.file_uploader(key="upload_files").upload("summary.xlsx", shapes.monthly_summary(), XLSX)
+    app.run()
+    assert not app.exception
+    page = "\n".join(t.value for t in app.text)
+    assert "already holds 144 referrals" in page
+    save = next(b for b in app.button if b.label.startswith("Save 48 rows"))
+    assert save.disabled
+    assert _open_store(str(tmp_path / "app.duckdb")).counts()["referrals"] == 144
+
+
+def test_overview_says_when_its_data_carries_warnings(tmp_path, monkeypatch):
+    from analytics.cli import ingest_file
+    from analytics.store import Store
+    from tests import export_shapes as shapes
+
+    db = tmp_path / "w.duckdb"
+    data, _ = shapes.month_tabs()
+    (tmp_path / "log.xlsx").write_bytes(data)
+    store = Store(db)
+    ingest_file(store, tmp_path / "log.xlsx", kind="referrals")
+    store.close()
+    monkeypatch.setenv("REFERRALS_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    labels = [e.label for e in at.expander]
+    assert any("1 warning on 1 upload behind these figures" in label for label in labels), labels
+    assert any("Sheet 'Summary' was not read" in t.value for t in at.text)
