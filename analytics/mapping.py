@@ -518,9 +518,15 @@ def check_required(mapping: Mapping, headers: list[str], kind: str, file_name: s
     columns = ", ".join(headers[:12]) + (" ..." if len(headers) > 12 else "")
     if kind == "referrals":
         if "referral_date" not in mapping:
+            summary = "count" in mapping
             raise IngestError(
                 f"No referral date column was found in {file_name} (columns: {columns}); "
-                "choose it with --map referral_date=COLUMN or in the mapping table."
+                + (
+                    "a summary without dates needs a Month column (e.g. 'Apr 2025') saying "
+                    "which month each row counts: add it in the spreadsheet and upload again."
+                    if summary
+                    else "choose it with --map referral_date=COLUMN or in the mapping table."
+                )
             )
         if "source_name" not in mapping and "source_type" not in mapping:
             raise IngestError(
