@@ -6,7 +6,7 @@ import hashlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cached_property
 
 import numpy as np
@@ -386,6 +386,8 @@ def _date_problems(
             reason = f"date {when} is in the future"
         elif raw is None or str(raw).strip() in ("", "nan", "None"):
             reason = "no date"
+        elif isinstance(raw, datetime | date):
+            reason = f"date {raw:%Y-%m-%d} is outside the years 1990 to 2100"
         else:
             shown = str(raw).strip()[:30]
             reason = f"'{shown}' is not a readable date (expected e.g. 3/14/2025 or 2025-03-14)"
