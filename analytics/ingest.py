@@ -177,12 +177,21 @@ def prepare(
     failure: IngestError | None = None
     for table in tables:
         try:
-            mapped.append(_map_table(table, context, overrides, kind, file_name, not mapped))
+            m = _map_table(table, context, overrides, kind, file_name, not mapped)
         except IngestError as exc:
             if len(tables) == 1:
                 raise
             failure = failure or exc
             notes.append(SheetNote(table.sheet, "skipped", _why_unmapped(table, kind)))
+            continue
+        foreign = _foreign(m, mapped[0] if mapped else None, kind) if len(tables) > 1 else None
+        if foreign:
+            notes.append(SheetNote(table.sheet, "skipped", foreign))
+            failure = failure or IngestError(
+                f"No sheet of {file_name} holds {kind} the way an export does ({foreign})."
+            )
+        else:
+            mapped.append(m)
     if not mapped:
         assert failure is not None
         raise failure
@@ -273,6 +282,28 @@ def _map_table(
         origin = "edited"
     mapping_mod.check_required(found, headers, kind, file_name)
     return _Mapped(table, found, origin, signature)
+
+
+def _foreign(m: _Mapped, primary: _Mapped | None, kind: str) -> str | None:
+    """Why a sheet of a workbook with several should not join the others, if it should not."""
+    headers = m.table.headers
+    other = "activities" if kind == "referrals" else "referrals"
+    if mapping_mod.header_score(headers, other) > mapping_mod.header_score(headers, kind):
+        what = "an outreach log" if other == "activities" else "a referral export"
+        return f"its columns read as {what}; upload that on its own"
+    if primary is None or m.signature == primary.signature or kind != "referrals":
+        return None
+    named = [
+        field
+        for field in ("source_name", "source_type")
+        if field in m.found and mapping_mod.header_score([m.found[field]], kind)
+    ]
+    if not named:
+        return (
+            "its referrer column was guessed from the values, not named; choose this sheet on "
+            "its own to check the columns"
+        )
+    return None
 
 
 def _why_unmapped(table: SheetTable, kind: str) -> str:

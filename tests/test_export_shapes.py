@@ -158,3 +158,22 @@ def test_different_referrals_for_the_same_period_can_be_added_on_purpose(store, 
     assert other["status"] == "duplicate"  # the same bytes and sheet stay one upload
     summary = _load(store, tmp_path, "s.xlsx", shapes.monthly_summary(), allow_overlap=True)
     assert summary["status"] == "loaded"
+
+
+def test_an_outreach_sheet_in_the_workbook_is_not_read_as_referrals(store, tmp_path):
+    from tests.conftest import xlsx_bytes
+
+    referrals = [
+        ["Referral Date", "Referring Provider"],
+        [shapes.datetime(2025, 3, 1), "Okafor, Maria MD"],
+        [shapes.datetime(2025, 3, 2), "Reyes, Alan DO"],
+    ]
+    outreach = [
+        ["Date", "Referral Partner", "Activity", "Cost", "Staff"],
+        [shapes.datetime(2025, 3, 3), "Dr. Okafor", "Lunch", "$80.00", "Amy"],
+    ]
+    data = xlsx_bytes(referrals, sheet="Referrals", extra={"Outreach": outreach})
+    result = _load(store, tmp_path, "book.xlsx", data)
+    assert result["rows_loaded"] == 2
+    (skipped,) = [s for s in result["sheets"] if s["status"] == "skipped"]
+    assert skipped["sheet"] == "Outreach" and "outreach log" in skipped["reason"]
