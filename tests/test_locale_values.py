@@ -149,7 +149,12 @@ def test_hostile_values_are_nulled_and_listed_with_their_rows():
             "examples": ["abc"],
             "reason": "not a number",
         },
-        "charges:not finite": {"count": 1, "rows": [4], "examples": ["NaN"], "reason": "not finite"},
+        "charges:not finite": {
+            "count": 1,
+            "rows": [4],
+            "examples": ["NaN"],
+            "reason": "not finite",
+        },
         "charges:over 1,000,000": {
             "count": 1,
             "rows": [5],
@@ -231,9 +236,9 @@ def test_summary_rows_scale_the_money_cap_by_their_referral_count():
 def test_activity_cost_problems_are_listed_and_count_as_zero():
     text = (
         "Date,Referral Partner,Activity,Cost\n"
-        "2025-02-03,Dr. Okafor,Lunch,\"250,00 €\"\n"
+        '2025-02-03,Dr. Okafor,Lunch,"250,00 €"\n'
         "2025-02-04,Summit Gym,Gift,lunch for 12\n"
-        "2025-02-05,Summit Gym,Gift,\"1.234,50\"\n"
+        '2025-02-05,Summit Gym,Gift,"1.234,50"\n'
     )
     p = run(text.encode(), "outreach.csv", kind="activities")
     assert p.frame["cost"].tolist() == [250.0, 0.0, 1234.5]
@@ -252,7 +257,8 @@ def test_a_file_without_number_columns_reports_no_problems():
 
 
 def test_a_long_csv_of_us_amounts_keeps_its_fast_reading():
-    body = "".join(f"2025-01-{i % 28 + 1:02d},Dr. A,{i % 97}.{i % 100:02d}\n" for i in range(12_000))
+    cells = (f"2025-01-{i % 28 + 1:02d},Dr. A,{i % 97}.{i % 100:02d}\n" for i in range(12_000))
+    body = "".join(cells)
     p = run(("Referral Date,Referring Provider,Payments\n" + body).encode(), "big.csv")
     expected = sum(i % 97 + (i % 100) / 100 for i in range(12_000))
     assert p.frame["payments"].sum() == pytest.approx(expected)
