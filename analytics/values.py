@@ -276,7 +276,8 @@ def _month_number(names: pa.Array) -> np.ndarray:
 def _from_numbers(nums: np.ndarray) -> np.ndarray:
     """Excel serials (1900 system) and yyyymmdd integers to datetime64[D]."""
     out = np.full(len(nums), np.datetime64("NaT", "D"))
-    finite = np.isfinite(nums)
+    # Beyond 1e12 nothing is a serial or yyyymmdd; such numbers would not fit an int64.
+    finite = np.isfinite(nums) & (np.abs(nums) < 1e12)
     whole = np.floor(np.where(finite, nums, 0)).astype(np.int64)
     serial = finite & (whole >= _MIN_SERIAL) & (whole <= _MAX_SERIAL)
     out[serial] = _EXCEL_EPOCH + whole[serial]

@@ -8,6 +8,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analytics import values
 
@@ -623,3 +625,47 @@ def test_looks_like(column, dates, money):
 def test_looks_like_samples_big_columns():
     column = pd.Series(["1/5/2025"] * 3000 + ["x"] * 3000, dtype="str")
     assert 0.4 < values.looks_like_dates(column) < 0.6
+
+
+# --- never a traceback, never a non-finite number ---------------------------------------
+
+_NUMBERISH = st.text(alphabet="0123456789.,' -+()$€£eEinfaNCHFUSD\u00a0\u202f\u2019", max_size=14)
+_CELLS = st.one_of(
+    _NUMBERISH,
+    st.text(max_size=20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.booleans(),
+    st.none(),
+    st.dates(),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=st.lists(_CELLS, max_size=12))
+def test_parsers_never_raise_and_never_return_non_finite(cells):
+    column = pd.Series(cells, dtype=object)
+    for parse in (values.parse_money, values.parse_counts):
+        got = parse(column)
+        assert got.dtype == "float64" and len(got) == len(cells)
+        assert not np.isinf(got.to_numpy()).any()
+    assert (values.parse_counts(column).dropna() >= 0).all()
+    for read in (values.read_money, values.read_counts):
+        got = read(column)
+        if got.problems is not None:
+            assert len(got.problems) == len(cells)
+            assert got.numbers[got.problems > 0].isna().all()
+    dates = values.parse_dates(column)
+    assert dates.dtype == "datetime64[ns]" and len(dates) == len(cells)
+
+
+@settings(max_examples=40, deadline=None)
+@given(cells=st.lists(st.one_of(_NUMBERISH, st.none()), min_size=1, max_size=6))
+def test_long_text_columns_read_as_short_ones(cells):
+    """The long-column fast paths agree with the per-value parsers on any text."""
+    long = pd.Series(cells * (10_000 // len(cells) + 1), dtype="str")
+    short = pd.Series(long.tolist(), dtype=object)
+    fast, slow = values.read_money(long), values.read_money(short)
+    assert fast.numbers.equals(slow.numbers) and fast.convention == slow.convention
+    assert not np.isinf(fast.numbers.to_numpy()).any()
+    assert values.parse_dates(long).equals(values.parse_dates(short))
