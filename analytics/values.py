@@ -515,24 +515,48 @@ def _numbers_from_text(text: pa.Array) -> tuple[np.ndarray, np.ndarray, str]:
     return out, problems, convention
 
 
+def _holds_dot(text: pa.ChunkedArray) -> bool:
+    """Whether any cell holds a ".", from the raw bytes (a whole-number column in ~1 ms)."""
+    for chunk in text.chunks:
+        data = chunk.buffers()[2]
+        if not len(chunk) or data is None:
+            continue
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=width)
+        start, end = offsets[chunk.offset], offsets[chunk.offset + len(chunk)]
+        if (np.frombuffer(data, dtype=np.uint8)[start:end] == ord(".")).any():
+            return True
+    return False
+
+
+def _point_evidence(text: pa.ChunkedArray) -> bool:
+    """Whether a plain-number cell has a "." followed by other than three digits."""
+    dot = pc.find_substring(text, ".").to_numpy(zero_copy_only=False)
+    decimals = pc.binary_length(text).to_numpy(zero_copy_only=False) - dot - 1
+    return bool(((dot >= 0) & (decimals != 3)).any())
+
+
+def _plain_convention(text: pa.ChunkedArray) -> str | None:
+    """How a column of plain numbers reads; None when every "." has three digits after it.
+
+    Only such "1.234"-like cells leave the separator in doubt; a first slice nearly always
+    settles it, and a whole-number column is told by one pass over its bytes.
+    """
+    if _point_evidence(text.slice(0, 10_000)):
+        return DECIMAL_POINT
+    if not _holds_dot(text):
+        return NO_DECIMALS
+    return DECIMAL_POINT if _point_evidence(text) else None
+
+
 def _plain_numbers(values: pd.Series) -> NumberColumn | None:
     """Fast path for a long CSV column of plain numbers ("1503.34")."""
     cast = _cast_long_text(values, pa.float64())
     if cast is None:
         return None
-    text = arrow_text(values)
-    # Every cell is a plain number; only "1.234"-like cells (all three decimals) leave
-    # the separator in doubt, and a first slice nearly always settles it.
-    convention = NO_DECIMALS
-    for part in (text.slice(0, 10_000), text):
-        dot = pc.find_substring(part, ".").to_numpy(zero_copy_only=False)
-        decimals = pc.binary_length(part).to_numpy(zero_copy_only=False) - dot - 1
-        if ((dot >= 0) & (decimals != 3)).any():
-            convention = DECIMAL_POINT
-            break
-    else:
-        if (dot >= 0).any():
-            return None  # thousands or decimals: the full parser decides
+    convention = _plain_convention(arrow_text(values))
+    if convention is None:
+        return None  # thousands or decimals: the full parser decides
     numbers = cast.to_numpy().copy()
     problems = None
     refused = ~np.isfinite(numbers)
