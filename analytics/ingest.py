@@ -524,9 +524,9 @@ def _referrals(
     organization = _opt_text(body, found, "organization", idx)
     payer = _opt_text(body, found, "payer", idx)
     case_id = _opt_text(body, found, "case_id", idx)
-    visits = _numbers(body, found, "visits", values.parse_counts)
-    charges = _numbers(body, found, "charges", values.parse_money)
-    payments = _numbers(body, found, "payments", values.parse_money)
+    visits = _numbers(body, found, "visits", values.read_counts, rows, quality)
+    charges = _numbers(body, found, "charges", values.read_money, rows, quality, counts)
+    payments = _numbers(body, found, "payments", values.read_money, rows, quality, counts)
     discharge_date = _dates(body, found, "discharge_date")
 
     # Last, so the spellings had every other column's time to be parsed ahead.
@@ -626,10 +626,55 @@ def _dates(body: pd.DataFrame, found: dict[str, str], name: str) -> pd.Series:
     return values.parse_dates(body[found[name]]).astype("datetime64[ns]")
 
 
-def _numbers(body: pd.DataFrame, found: dict[str, str], name: str, parse) -> pd.Series:
+def _numbers(
+    body: pd.DataFrame,
+    found: dict[str, str],
+    name: str,
+    read: Callable[..., values.NumberColumn],
+    rows: RowNumbers,
+    quality: dict,
+    per: pd.Series | None = None,
+) -> pd.Series:
+    """A money or count column; refused cells become NaN and are listed in the quality report.
+
+    quality gains "value_problems" (field -> count, rows, examples, reason; empty when all is
+    well) and "number_conventions" (field -> how its decimal separator was read).
+    """
+    problems = quality.setdefault("value_problems", {})
+    conventions = quality.setdefault("number_conventions", {})
     if name not in found:
         return pd.Series(np.nan, index=body.index, dtype="float64")
-    return parse(body[found[name]]).astype("float64")
+    raw = body[found[name]]
+    column = read(raw) if per is None else read(raw, per=per)
+    conventions[name] = column.convention
+    if column.problems is not None:
+        problems |= _value_problems(name, column.problems, raw, rows)
+    return column.numbers.astype("float64")
+
+
+MAX_LISTED_PROBLEM_ROWS = 20
+
+
+def _value_problems(name: str, codes: np.ndarray, raw: pd.Series, rows: RowNumbers) -> dict:
+    """One entry per reason: how many cells, the first rows as the user numbers them, examples."""
+    found = [int(c) for c in np.unique(codes) if c]
+    out = {}
+    for code in found:
+        at = np.flatnonzero(codes == code)
+        reason = values.PROBLEMS[code]
+        # Rows kept their positions in the body through filtering: the index is the offset.
+        listed = raw.index.to_numpy()[at[:MAX_LISTED_PROBLEM_ROWS]]
+        shown = dict.fromkeys(str(raw.iloc[i]).strip()[:30] for i in at[:1000])
+        entry: dict = {
+            "count": len(at),
+            "rows": [rows.row(int(i)) for i in listed],
+            "examples": list(shown)[:3],
+            "reason": reason,
+        }
+        if rows.sheets is not None:
+            entry["sheets"] = [rows.sheet(int(i)) for i in listed]
+        out[name if len(found) == 1 else f"{name}:{reason}"] = entry
+    return out
 
 
 def _activities(
@@ -660,7 +705,7 @@ def _activities(
     )
     kinds = _text(body, found, "activity_type")
     kinds = kinds.map(activity_type_of, na_action="ignore") if kinds is not None else empty
-    cost = _numbers(body, found, "cost", values.parse_money).fillna(0.0)
+    cost = _numbers(body, found, "cost", values.read_money, rows, quality).fillna(0.0)
     frame = pd.DataFrame(
         {
             "activity_date": dates[keep].astype("datetime64[ns]"),

@@ -165,18 +165,17 @@ def _merged_in_head(sheet: python_calamine.CalamineSheet) -> tuple:
 
 def sniff_delimiter(lines: list[str]) -> str:
     """Pick the delimiter that splits the first lines into the most consistent columns."""
-    best, best_score = ",", -1.0
+    best, best_score = ",", (-1, -1)
     sample = [ln for ln in lines if ln.strip()][:HEAD_LINES]
     for delim in DELIMITERS:
         widths = [len(row) for row in csv.reader(sample, delimiter=delim)]
-        if not widths:
-            continue
         wide = [w for w in widths if w > 1]
         if not wide:
             continue
-        modal = max(set(wide), key=wide.count)
-        # Columns times how many lines agree on them; a title line does not sink the score.
-        score = (modal - 1) * wide.count(modal)
+        modal = max(set(wide), key=lambda w: (wide.count(w), w))
+        # First how many lines agree on a width, then how wide: in "04.03.2025;Müller,
+        # Hans;1.234,50" commas split more cells, but the header and the rows disagree.
+        score = (wide.count(modal), modal)
         if score > best_score:
             best, best_score = delim, score
     return best
@@ -216,6 +215,9 @@ class _TextSheet:
                 ),
                 convert_options=pacsv.ConvertOptions(
                     column_types={n: pa.string() for n in names},
+                    # Only empty cells are missing, as in the fallback below: "NaN" or "NA"
+                    # in a cell is said, not silently dropped.
+                    null_values=[""],
                     strings_can_be_null=True,
                     quoted_strings_can_be_null=True,
                 ),

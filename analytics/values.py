@@ -18,10 +18,28 @@ import pyarrow.compute as pc
 
 __all__ = [
     "DAY_FIRST",
+    "DAY_FIRST_ASSUMED",
+    "DAY_FIRST_CONFLICTING",
+    "DECIMAL_COMMA",
+    "DECIMAL_COMMA_ASSUMED",
+    "DECIMAL_POINT",
+    "DECIMAL_POINT_ASSUMED",
+    "MAX_AMOUNT",
+    "MAX_COUNT",
+    "MIXED_DECIMALS",
     "MONTH_FIRST",
     "MONTH_FIRST_ASSUMED",
     "MONTH_FIRST_CONFLICTING",
+    "NEGATIVE",
+    "NOT_A_NUMBER",
+    "NOT_FINITE",
+    "NO_DECIMALS",
     "NO_SLASH_DATES",
+    "OVER_AMOUNT",
+    "OVER_COUNT",
+    "PROBLEMS",
+    "UNDER_AMOUNT",
+    "NumberColumn",
     "arrow_text",
     "clean_text",
     "looks_like_dates",
@@ -33,6 +51,9 @@ __all__ = [
     "parse_dates_report",
     "parse_flags",
     "parse_money",
+    "read_counts",
+    "read_money",
+    "read_numbers",
     "text_bytes",
 ]
 
@@ -43,6 +64,10 @@ MONTH_FIRST = "month-first"
 MONTH_FIRST_ASSUMED = "month-first (assumed)"
 # Parts > 12 in both positions: read as month/day, the day/month cells become NaT.
 MONTH_FIRST_CONFLICTING = "month-first (conflicting)"
+# Mostly dotted dates (04.03.2025), none with a part > 12: read day/month as Europe writes them.
+DAY_FIRST_ASSUMED = "day-first (assumed)"
+# Mostly dotted dates with parts > 12 in both positions: day/month, month/day cells are NaT.
+DAY_FIRST_CONFLICTING = "day-first (conflicting)"
 NO_SLASH_DATES = "none"
 
 _MIN_DATE = np.datetime64("1990-01-01", "D")
@@ -210,7 +235,7 @@ _TIME = (
 )
 _WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
 _ISO = rf"^(?P<y>\d{{4}})[-/.](?P<m>\d{{1,2}})[-/.](?P<d>\d{{1,2}}){_TIME}$"
-_SLASH = rf"^(?P<a>\d{{1,2}})[-/.](?P<b>\d{{1,2}})[-/.](?P<y>\d{{4}}|\d{{2}}){_TIME}$"
+_SLASH = rf"^(?P<a>\d{{1,2}})(?P<sep>[-/.])(?P<b>\d{{1,2}})[-/.](?P<y>\d{{4}}|\d{{2}}){_TIME}$"
 _NAME_MDY = (
     rf"^{_WEEKDAY}(?P<mon>[a-z]{{3,9}})\.?[\s-]+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?[\s-]+"
     rf"(?P<y>\d{{4}}|\d{{2}}){_TIME}$"
@@ -251,7 +276,8 @@ def _month_number(names: pa.Array) -> np.ndarray:
 def _from_numbers(nums: np.ndarray) -> np.ndarray:
     """Excel serials (1900 system) and yyyymmdd integers to datetime64[D]."""
     out = np.full(len(nums), np.datetime64("NaT", "D"))
-    finite = np.isfinite(nums)
+    # Beyond 1e12 nothing is a serial or yyyymmdd; such numbers would not fit an int64.
+    finite = np.isfinite(nums) & (np.abs(nums) < 1e12)
     whole = np.floor(np.where(finite, nums, 0)).astype(np.int64)
     serial = finite & (whole >= _MIN_SERIAL) & (whole <= _MAX_SERIAL)
     out[serial] = _EXCEL_EPOCH + whole[serial]
@@ -281,15 +307,17 @@ def _dates_from_text(text: pa.Array) -> tuple[np.ndarray, str]:
     # Only cells readable one way are evidence: 13/13/2025 is a typo, not a convention.
     first_big = bool(((a > 12) & (a <= 31) & (b <= 12)).any())
     second_big = bool(((b > 12) & (b <= 31) & (a <= 12)).any())
-    day_first = first_big and not second_big
+    # US exports never write dates with dots; Europe (04.03.2025) always writes day first.
+    dotted = 2 * int(pc.sum(pc.equal(g["sep"], ".")).as_py() or 0) > len(at)
     if len(at) == 0:
         convention = NO_SLASH_DATES
-    elif day_first:
-        convention = DAY_FIRST
-    elif second_big:
-        convention = MONTH_FIRST_CONFLICTING if first_big else MONTH_FIRST
+    elif first_big != second_big:
+        convention = DAY_FIRST if first_big else MONTH_FIRST
+    elif first_big:
+        convention = DAY_FIRST_CONFLICTING if dotted else MONTH_FIRST_CONFLICTING
     else:
-        convention = MONTH_FIRST_ASSUMED
+        convention = DAY_FIRST_ASSUMED if dotted else MONTH_FIRST_ASSUMED
+    day_first = convention in (DAY_FIRST, DAY_FIRST_ASSUMED, DAY_FIRST_CONFLICTING)
     out[at] = _ymd(y, b, a) if day_first else _ymd(y, a, b)
     for pattern in (_NAME_MDY, _NAME_DMY):
         at, g = take(pattern)
@@ -325,8 +353,11 @@ def _cast_long_text(values: pd.Series, to: pa.DataType) -> pa.ChunkedArray | Non
 
 
 def _iso_dates(values: pd.Series) -> pd.Series | None:
-    """Fast path for a CSV column of ISO dates ("2025-03-14")."""
+    """Fast path for a CSV column of ISO dates ("2025-03-14") or times ("2025-03-14 09:30")."""
     days = _cast_long_text(values, pa.date32())
+    if days is None:
+        # Nearly every timestamp is distinct: the per-value path would parse them all.
+        days = _cast_long_text(values, pa.timestamp("us"))
     if days is None:
         return None
     rows = days.to_numpy().astype("datetime64[D]")
@@ -357,19 +388,120 @@ def parse_dates(values: pd.Series) -> pd.Series:
 
 # --- money and counts ------------------------------------------------------------------
 
+# How the numbers of a column were read (NumberColumn.convention), decided per column.
+DECIMAL_POINT = "decimal point"
+DECIMAL_COMMA = "decimal comma"
+# No cell tells: only "1,234"-like (or "1.234"-like) cells, read as thousands.
+DECIMAL_POINT_ASSUMED = "decimal point (assumed)"
+DECIMAL_COMMA_ASSUMED = "decimal comma (assumed)"
+# Cells of both conventions: each read the one way it can be, "1.234"-like ones as most are.
+MIXED_DECIMALS = "mixed"
+NO_DECIMALS = "none"  # whole numbers only, or no text: nothing to decide
+
+# Sane caps: above them a cell is a typo or an attack (1e308 sums to inf), not a value.
+MAX_AMOUNT = 1_000_000  # one referral's charges or payments, one activity's cost
+MAX_COUNT = 100_000  # visits of one referral, referrals on one summary row
+
+# Why a non-blank cell gave no number (NumberColumn.problems codes index this; 0 = fine).
+NOT_A_NUMBER = "not a number"
+NOT_FINITE = "not finite"
+NEGATIVE = "negative"
+OVER_AMOUNT = f"over {MAX_AMOUNT:,}"
+UNDER_AMOUNT = f"under -{MAX_AMOUNT:,}"
+OVER_COUNT = f"over {MAX_COUNT:,}"
+PROBLEMS = ("", NOT_A_NUMBER, NOT_FINITE, NEGATIVE, OVER_AMOUNT, UNDER_AMOUNT, OVER_COUNT)
+_FINE, _NAN, _INF, _NEG, _OVER, _UNDER, _OVER_COUNT = range(len(PROBLEMS))
+
+
+class NumberColumn(NamedTuple):
+    """A parsed number column: values, how they were read, and which cells were refused."""
+
+    numbers: pd.Series  # float64; NaN when blank or refused
+    convention: str  # DECIMAL_POINT, DECIMAL_COMMA, ...
+    problems: np.ndarray | None  # per row: index into PROBLEMS; None when no cell was refused
+
+
+_CUR = r"(?:us\$|\$|€|£|chf|eur|usd|gbp)"
+# Digits with single separators between them: "1.234,50", "1 234", "1'234.50", "5.".
+_DIGITS = r"(?P<num>\d(?:[.,' ]?\d)*[.,]?|[.,]\d+)(?P<exp>e[-+]?\d+)?"
 _MONEY = (
-    r"^(?P<lead>[-+])?\s*(?:\$|usd)?\s*(?P<open>\()?\s*(?P<sign>[-+])?\s*(?:\$|usd)?\s*"
-    r"(?P<sign2>[-+])?\s*"
-    r"(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?(?:e[-+]?\d+)?|\.\d+)"
-    r"\s*(?P<close>\))?\s*(?P<trail>-)?\s*(?:usd)?$"
+    rf"^(?P<lead>[-+])?\s*{_CUR}?\s*(?P<open>\()?\s*(?P<sign>[-+])?\s*{_CUR}?\s*"
+    rf"(?P<sign2>[-+])?\s*{_DIGITS}\s*{_CUR}?\s*(?P<close>\))?\s*(?P<trail>-)?\s*{_CUR}?$"
 )
+# Deliberate blanks: dashes (Excel's accounting zero shows "$ -"), n/a, none.
+_PLACEHOLDER = rf"^{_CUR}?\s*(?:-+|–|—|n/?a|n\.a\.|none|null|nil)?\s*{_CUR}?$"
+_NON_FINITE = rf"^[-+]?\s*{_CUR}?\s*(?:nan|inf|infinity|∞)\s*{_CUR}?$"
+# Thousands groups start with 1-9 and hold three digits; one separator kind per cell.
+_POINT_GROUPS = "|".join(rf"[1-9]\d{{0,2}}(?:{sep}\d{{3}})+" for sep in (",", " ", "'"))
+_COMMA_GROUPS = "|".join(rf"[1-9]\d{{0,2}}(?:{sep}\d{{3}})+" for sep in (r"\.", " ", "'"))
+_POINT_FORM = rf"^(?:\d+|{_POINT_GROUPS})(?:\.\d*)?$|^\.\d+$"
+_COMMA_FORM = rf"^(?:\d+|{_COMMA_GROUPS})(?:,\d*)?$|^,\d+$"
+_NULL_TEXT = pa.scalar(None, pa.string())
 
 
-def _money_from_text(text: pa.Array) -> np.ndarray:
+def _as_floats(text: pa.Array, ok: np.ndarray) -> np.ndarray:
+    """Cast the text where ok to float64; NaN elsewhere."""
+    valid = pc.if_else(pa.array(ok), text, _NULL_TEXT)
+    return pc.cast(valid, pa.float64()).to_numpy(zero_copy_only=False)
+
+
+def _decimal_convention(point_only: int, comma_only: int, dots: int, commas: int) -> str:
+    """The column's decimal separator from the cells only one reading fits."""
+    if point_only and comma_only:
+        return MIXED_DECIMALS
+    if comma_only:
+        return DECIMAL_COMMA
+    if point_only:
+        return DECIMAL_POINT
+    if dots or commas:
+        return DECIMAL_COMMA_ASSUMED if dots > commas else DECIMAL_POINT_ASSUMED
+    return NO_DECIMALS
+
+
+def _numbers_from_text(text: pa.Array) -> tuple[np.ndarray, np.ndarray, str]:
+    """Folded text to numbers, problem codes and the column's decimal convention."""
     out = np.full(len(text), np.nan)
-    at, g = _extract(pc.utf8_lower(text), _MONEY)
-    amount = pc.cast(pc.replace_substring(g["num"], ",", ""), pa.float64())
-    amount = amount.to_numpy(zero_copy_only=False)
+    problems = np.full(len(text), _NAN, dtype=np.int8)
+    if len(text) == 0:
+        return out, problems, NO_DECIMALS
+    lower = pc.replace_substring_regex(pc.utf8_lower(text), r"[’ʼ‘`´]", "'")
+    blank = pc.match_substring_regex(lower, _PLACEHOLDER).to_numpy(zero_copy_only=False)
+    problems[blank] = _FINE
+    problems[pc.match_substring_regex(lower, _NON_FINITE).to_numpy(zero_copy_only=False)] = _INF
+    at, g = _extract(lower, _MONEY)
+    num = g["num"]
+    point_ok = pc.match_substring_regex(num, _POINT_FORM).to_numpy(zero_copy_only=False)
+    comma_ok = pc.match_substring_regex(num, _COMMA_FORM).to_numpy(zero_copy_only=False)
+    has_dot = pc.match_substring(num, ".").to_numpy(zero_copy_only=False)
+    has_comma = pc.match_substring(num, ",").to_numpy(zero_copy_only=False)
+    # "1.234" or "1,234": either reading fits, and they differ by a factor of 1000.
+    ambiguous = point_ok & comma_ok & (has_dot | has_comma)
+    point_only, comma_only = point_ok & ~comma_ok, comma_ok & ~point_ok
+    convention = _decimal_convention(
+        int(point_only.sum()),
+        int(comma_only.sum()),
+        int((ambiguous & has_dot).sum()),
+        int((ambiguous & has_comma).sum()),
+    )
+    if convention == MIXED_DECIMALS:
+        comma_wins = comma_only.sum() > point_only.sum()
+        use_comma = comma_only | (ambiguous & comma_wins)
+    elif convention == DECIMAL_COMMA:
+        use_comma = comma_ok
+    elif convention == DECIMAL_POINT:
+        use_comma = np.zeros(len(num), dtype=bool)
+    else:
+        # Nothing tells: money has no third decimal, so the lone separator groups thousands.
+        use_comma = comma_only | (ambiguous & has_dot)
+    # The readings differ in which separator is the decimal one; ' and spaces only group.
+    as_point = pc.replace_substring_regex(num, r"[,' ]", "")
+    as_comma = pc.replace_substring(pc.replace_substring_regex(num, r"[.' ]", ""), ",", ".")
+    use_point = point_ok & ~use_comma
+    amount = np.where(
+        use_comma,
+        _as_floats(pc.binary_join_element_wise(as_comma, g["exp"], ""), use_comma),
+        _as_floats(pc.binary_join_element_wise(as_point, g["exp"], ""), use_point),
+    )
     opened = pc.equal(g["open"], "(").to_numpy(zero_copy_only=False)
     closed = pc.equal(g["close"], ")").to_numpy(zero_copy_only=False)
     negative = opened & closed
@@ -377,38 +509,125 @@ def _money_from_text(text: pa.Array) -> np.ndarray:
         negative |= pc.equal(g[name], "-").to_numpy(zero_copy_only=False)
     # An unbalanced parenthesis is a typo we cannot read with confidence.
     amount = np.where(opened == closed, amount, np.nan)
+    problems[at] = np.where(np.isnan(amount), _NAN, np.where(np.isinf(amount), _INF, _FINE))
+    amount[np.isinf(amount)] = np.nan  # "1e999"
     out[at] = np.where(negative, -amount, amount)
-    return out
+    return out, problems, convention
 
 
-def _plain_numbers(values: pd.Series) -> pd.Series | None:
-    """Fast path for a CSV column of plain numbers ("1503.34")."""
+def _holds_dot(text: pa.ChunkedArray) -> bool:
+    """Whether any cell holds a ".", from the raw bytes (a whole-number column in ~1 ms)."""
+    for chunk in text.chunks:
+        data = chunk.buffers()[2]
+        if not len(chunk) or data is None:
+            continue
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=width)
+        start, end = offsets[chunk.offset], offsets[chunk.offset + len(chunk)]
+        if (np.frombuffer(data, dtype=np.uint8)[start:end] == ord(".")).any():
+            return True
+    return False
+
+
+def _point_evidence(text: pa.ChunkedArray) -> bool:
+    """Whether a plain-number cell has a "." followed by other than three digits."""
+    dot = pc.find_substring(text, ".").to_numpy(zero_copy_only=False)
+    decimals = pc.binary_length(text).to_numpy(zero_copy_only=False) - dot - 1
+    return bool(((dot >= 0) & (decimals != 3)).any())
+
+
+def _plain_convention(text: pa.ChunkedArray) -> str | None:
+    """How a column of plain numbers reads; None when every "." has three digits after it.
+
+    Only such "1.234"-like cells leave the separator in doubt; a first slice nearly always
+    settles it, and a whole-number column is told by one pass over its bytes.
+    """
+    if _point_evidence(text.slice(0, 10_000)):
+        return DECIMAL_POINT
+    if not _holds_dot(text):
+        return NO_DECIMALS
+    return DECIMAL_POINT if _point_evidence(text) else None
+
+
+def _plain_numbers(values: pd.Series) -> NumberColumn | None:
+    """Fast path for a long CSV column of plain numbers ("1503.34")."""
     cast = _cast_long_text(values, pa.float64())
     if cast is None:
         return None
+    convention = _plain_convention(arrow_text(values))
+    if convention is None:
+        return None  # thousands or decimals: the full parser decides
     numbers = cast.to_numpy().copy()
-    numbers[~np.isfinite(numbers)] = np.nan
-    return pd.Series(numbers, index=values.index, name=values.name, dtype=np.float64)
+    problems = None
+    refused = ~np.isfinite(numbers)
+    if refused.any():  # blanks, or "nan" and "inf", which Arrow casts
+        refused &= ~cast.is_null().to_numpy(zero_copy_only=False)
+        numbers[refused] = np.nan
+        problems = np.where(refused, _INF, _FINE).astype(np.int8) if refused.any() else None
+    series = pd.Series(numbers, index=values.index, name=values.name, dtype=np.float64)
+    return NumberColumn(series, convention, problems)
 
 
-def parse_money(values: pd.Series) -> pd.Series:
-    """Parse amounts like "$1,234.50", "(120.00)", "-$5" to float64; NaN if blank/unreadable."""
+def read_numbers(values: pd.Series) -> NumberColumn:
+    """Parse a number column in any locale; refused cells are NaN and coded in problems."""
     plain = _plain_numbers(values)
     if plain is not None:
         return plain
     u = _uniques(values)
     amounts = np.full(u.size, np.nan)
-    amounts[u.text_at] = _money_from_text(u.text)
-    amounts[u.number_at] = u.numbers
-    amounts[~np.isfinite(amounts)] = np.nan
+    problems = np.full(u.size, _NAN, dtype=np.int8)  # booleans, dates, other objects
+    amounts[u.text_at], problems[u.text_at], convention = _numbers_from_text(u.text)
+    finite = np.isfinite(u.numbers)
+    amounts[u.number_at] = np.where(finite, u.numbers, np.nan)
+    problems[u.number_at] = np.where(finite, _FINE, _INF)
     rows = _spread(u.codes, amounts, np.nan)
-    return pd.Series(rows, index=values.index, name=values.name, dtype=np.float64)
+    series = pd.Series(rows, index=values.index, name=values.name, dtype=np.float64)
+    refused = _spread(u.codes, problems, np.int8(_FINE)) if problems.any() else None
+    return NumberColumn(series, convention, refused)
+
+
+def _refuse(column: NumberColumn, refused: np.ndarray, code: int) -> NumberColumn:
+    """Set the refused rows to NaN and record why (earlier reasons stay)."""
+    if not refused.any():
+        return column
+    problems = column.problems
+    problems = np.zeros(len(refused), dtype=np.int8) if problems is None else problems.copy()
+    problems[refused & (problems == _FINE)] = code
+    numbers = column.numbers.mask(refused)
+    return NumberColumn(numbers, column.convention, problems)
+
+
+def read_money(values: pd.Series, per: pd.Series | None = None) -> NumberColumn:
+    """Amounts in any locale, refusing the unreadable, non-finite and beyond MAX_AMOUNT.
+
+    `per` is the number of referrals each row stands for (summary rows): the cap scales.
+    """
+    column = read_numbers(values)
+    cap = MAX_AMOUNT * (1.0 if per is None else per.to_numpy(dtype=np.float64, na_value=1.0))
+    amounts = column.numbers.to_numpy()
+    column = _refuse(column, amounts > cap, _OVER)
+    return _refuse(column, amounts < -cap, _UNDER)
+
+
+def read_counts(values: pd.Series) -> NumberColumn:
+    """Counts in any locale, refusing the unreadable, non-finite, negative and over MAX_COUNT."""
+    column = read_numbers(values)
+    counts = column.numbers.to_numpy()
+    column = _refuse(column, counts < 0, _NEG)
+    return _refuse(column, counts > MAX_COUNT, _OVER_COUNT)
+
+
+def parse_money(values: pd.Series) -> pd.Series:
+    """Parse amounts like "$1,234.50", "1.234,50 €", "(120.00)" to float64; NaN if unreadable.
+
+    Never infinite; no cap (read_money applies MAX_AMOUNT and says which cells it refused).
+    """
+    return read_numbers(values).numbers
 
 
 def parse_counts(values: pd.Series) -> pd.Series:
-    """Parse non-negative counts like "12", 12.0, "1,204" to float64; NaN when blank or negative."""
-    counts = parse_money(values)
-    return counts.where(counts >= 0)
+    """Parse counts like "12", 12.0, "1,204" to float64; NaN when blank, negative or absurd."""
+    return read_counts(values).numbers
 
 
 # --- flags -----------------------------------------------------------------------------

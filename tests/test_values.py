@@ -8,6 +8,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analytics import values
 
@@ -62,6 +64,16 @@ def one(parse, value):
         (np.datetime64("2025-01-05"), "2025-01-05"),
         ("1990-01-01", "1990-01-01"),
         ("2100-12-31", "2100-12-31"),
+        # Times of day are dropped, the date kept; a single dotted cell is day first.
+        ("2025-03-04 14:22:00", "2025-03-04"),
+        ("2025-03-04T14:22:00", "2025-03-04"),
+        ("2025-03-04T14:22:00+01:00", "2025-03-04"),
+        ("3/4/2025 2:22 PM", "2025-03-04"),
+        ("3/4/2025 14:22", "2025-03-04"),
+        ("04.03.2025", "2025-03-04"),
+        ("04.03.2025 14:22", "2025-03-04"),
+        ("04.03.2025 14:22:05", "2025-03-04"),
+        ("4.3.25", "2025-03-04"),
         # Impossible, out of range or not a date at all.
         ("2/30/2025", NaT),
         ("13/13/2025", NaT),
@@ -104,6 +116,16 @@ def test_parse_dates_cells(cell, expected):
         (["03/04/2025", "25/04/2025", "13/13/2025"], ["2025-04-03", "2025-04-25", None],
          values.DAY_FIRST),
         (["2025-01-05", "Jan 6, 2025"], ["2025-01-05", "2025-01-06"], values.NO_SLASH_DATES),
+        # Dotted dates are European: day first unless a cell says otherwise.
+        (["04.03.2025", "05.03.2025 14:22"], ["2025-03-04", "2025-03-05"],
+         values.DAY_FIRST_ASSUMED),
+        (["04.03.2025", "25.03.2025"], ["2025-03-04", "2025-03-25"], values.DAY_FIRST),
+        (["04.03.2025", "03.25.2025"], ["2025-04-03", "2025-03-25"], values.MONTH_FIRST),
+        (["04.03.2025", "25.03.2025", "03.25.2025"], ["2025-03-04", "2025-03-25", None],
+         values.DAY_FIRST_CONFLICTING),
+        # Slashes outnumber dots: the US default holds.
+        (["04/03/2025", "05/03/2025", "06.03.2025"], ["2025-04-03", "2025-05-03", "2025-06-03"],
+         values.MONTH_FIRST_ASSUMED),
         # Month labels ("04/2025") are never day/month evidence.
         (["04/2025", "13/2025"], ["2025-04-01", None], values.NO_SLASH_DATES),
     ],
@@ -173,8 +195,13 @@ def test_parse_dates_empty_column():
         (None, math.nan),
         (math.nan, math.nan),
         (math.inf, math.nan),
-        ("1 234,50", math.nan),
-        ("1,23", math.nan),
+        # One cell is its own column: a comma before two digits can only be decimal.
+        ("1 234,50", 1234.5),
+        ("1,23", 1.23),
+        ("12 34", math.nan),
+        ("1.234.56", math.nan),
+        ("1,2,3", math.nan),
+        ("0.500.000", math.nan),
         ("(120.00", math.nan),
         ("abc", math.nan),
         ("$", math.nan),
@@ -206,6 +233,157 @@ def test_parse_money(cell, expected):
 def test_parse_counts(cell, expected):
     got = one(values.parse_counts, cell)
     assert (math.isnan(got) and math.isnan(expected)) or got == expected
+
+
+# Every locale a practice exports, one cell at a time (hand-computed values).
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("1.234,50", 1234.5),
+        ("1 234,50", 1234.5),
+        ("1\u202f234,50", 1234.5),  # narrow no-break space (French)
+        ("1\xa0234,50", 1234.5),  # no-break space
+        ("1\u2009234,50", 1234.5),  # thin space
+        ("1'234.50", 1234.5),  # Swiss
+        ("1\u2019234.50", 1234.5),  # Swiss, typographic apostrophe
+        ("-1.234,50", -1234.5),
+        ("(1.234,50)", -1234.5),
+        ("1.234,50-", -1234.5),
+        ("1.234.567,89", 1234567.89),
+        ("12,50 €", 12.5),
+        ("12,50€", 12.5),
+        ("€12,50", 12.5),
+        ("€ -12,50", -12.5),
+        ("-€12,50", -12.5),
+        ("EUR 1.234,50", 1234.5),
+        ("1.234,50 EUR", 1234.5),
+        ("eur 1.234,50", 1234.5),
+        ("CHF 1'234.50", 1234.5),
+        ("1'234.50 CHF", 1234.5),
+        ("CHF -1'234.50", -1234.5),
+        ("£1,234.50", 1234.5),
+        ("GBP 12.50", 12.5),
+        ("12.50 GBP", 12.5),
+        ("US$ 12.50", 12.5),
+        ("USD 1,234.50", 1234.5),
+        ("1 234 567", 1234567.0),
+        ("0,50", 0.5),
+        (",5", 0.5),
+    ],
+)
+def test_parse_money_locales(cell, expected):
+    assert one(values.parse_money, cell) == pytest.approx(expected)
+
+
+# A column's decimal separator is decided from all its cells, like its date order.
+@pytest.mark.parametrize(
+    ("column", "expected", "convention"),
+    [
+        # "1.234" alone could be 1.234 or 1234: a comma-then-2-digits cell decides.
+        (["1.234", "12,50"], [1234.0, 12.5], values.DECIMAL_COMMA),
+        # ... and so does a cell with two dots.
+        (["1.234", "1.234.567"], [1234.0, 1234567.0], values.DECIMAL_COMMA),
+        (["1.234", "1.5"], [1.234, 1.5], values.DECIMAL_POINT),
+        (["1,234", "1,234,567"], [1234.0, 1234567.0], values.DECIMAL_POINT),
+        (["1,234", "12,5"], [1.234, 12.5], values.DECIMAL_COMMA),
+        (["1,234", "0.50"], [1234.0, 0.5], values.DECIMAL_POINT),
+        (["1 234,50", "850", "1.234"], [1234.5, 850.0, 1234.0], values.DECIMAL_COMMA),
+        (["1'234.50", "1'234"], [1234.5, 1234.0], values.DECIMAL_POINT),
+        # Nothing tells: money has no third decimal, so the separator groups thousands.
+        (["1.234", "2.500"], [1234.0, 2500.0], values.DECIMAL_COMMA_ASSUMED),
+        (["1,234", "2,500"], [1234.0, 2500.0], values.DECIMAL_POINT_ASSUMED),
+        (["1.234", "2,500", "3,000"], [1234.0, 2500.0, 3000.0], values.DECIMAL_POINT_ASSUMED),
+        # Both conventions: each cell the one way it can be read, "1.234" as most cells are.
+        (["12,50", "7,25", "3.5", "1.234"], [12.5, 7.25, 3.5, 1234.0], values.MIXED_DECIMALS),
+        (["12.50", "7.25", "3,5", "1,234"], [12.5, 7.25, 3.5, 1234.0], values.MIXED_DECIMALS),
+        (["12", "1 000", "$5"], [12.0, 1000.0, 5.0], values.NO_DECIMALS),
+        ([12.5, 3.0], [12.5, 3.0], values.NO_DECIMALS),
+    ],
+)  # fmt: skip
+def test_number_convention_per_column(column, expected, convention):
+    got = values.read_numbers(pd.Series(column, dtype=object))
+    assert got.convention == convention
+    assert got.numbers.tolist() == pytest.approx(expected)
+    assert got.problems is None
+
+
+OVER = values.OVER_AMOUNT
+
+
+# Refused cells are NaN and carry their reason; blanks and placeholders are not refused.
+@pytest.mark.parametrize(
+    ("cell", "money", "count"),
+    [
+        ("abc", values.NOT_A_NUMBER, values.NOT_A_NUMBER),
+        ("12.50 dollars", values.NOT_A_NUMBER, values.NOT_A_NUMBER),
+        ("(120.00", values.NOT_A_NUMBER, values.NOT_A_NUMBER),
+        ("04.03.2025", values.NOT_A_NUMBER, values.NOT_A_NUMBER),
+        ("#DIV/0!", values.NOT_A_NUMBER, values.NOT_A_NUMBER),
+        (True, values.NOT_A_NUMBER, values.NOT_A_NUMBER),
+        (dt.date(2025, 1, 1), values.NOT_A_NUMBER, values.NOT_A_NUMBER),
+        ("NaN", values.NOT_FINITE, values.NOT_FINITE),
+        ("inf", values.NOT_FINITE, values.NOT_FINITE),
+        ("-Infinity", values.NOT_FINITE, values.NOT_FINITE),
+        ("1e999", values.NOT_FINITE, values.NOT_FINITE),
+        (math.inf, values.NOT_FINITE, values.NOT_FINITE),
+        ("1e308", OVER, values.OVER_COUNT),
+        (1e308, OVER, values.OVER_COUNT),
+        ("1.000.000,01", OVER, values.OVER_COUNT),
+        ("-1e308", values.UNDER_AMOUNT, values.NEGATIVE),
+        ("-3", "", values.NEGATIVE),
+        (-3, "", values.NEGATIVE),
+        ("1.000.000", "", values.OVER_COUNT),
+        ("100000", "", ""),
+        ("100001", "", values.OVER_COUNT),
+        ("", "", ""),
+        ("   ", "", ""),
+        ("-", "", ""),
+        ("$ -", "", ""),
+        ("€ –", "", ""),
+        ("N/A", "", ""),
+        ("n.a.", "", ""),
+        (None, "", ""),
+        (math.nan, "", ""),
+    ],
+)
+def test_refused_cells_and_their_reasons(cell, money, count):
+    for read, reason in ((values.read_money, money), (values.read_counts, count)):
+        got = read(pd.Series(["12", cell, "3"], dtype=object))
+        codes = [0, 0, 0] if got.problems is None else got.problems.tolist()
+        assert [values.PROBLEMS[c] for c in codes] == ["", reason, ""]
+        assert got.numbers.iloc[[0, 2]].tolist() == [12.0, 3.0]
+        assert math.isnan(got.numbers.iloc[1]) or not reason
+
+
+def test_money_cap_scales_with_the_referrals_a_summary_row_stands_for():
+    cells = pd.Series(["900000", "1500000", "1500000", "-2500000"])
+    per = pd.Series([1.0, 1.0, 2.0, 2.0])
+    got = values.read_money(cells, per=per)
+    assert got.numbers.fillna(0).tolist() == [900_000.0, 0.0, 1_500_000.0, 0.0]
+    assert [values.PROBLEMS[c] for c in got.problems] == ["", OVER, "", values.UNDER_AMOUNT]
+
+
+@pytest.mark.parametrize(
+    ("label", "cells", "convention"),
+    [
+        ("plain", ["1503.34", "0.00", None, "12"], values.DECIMAL_POINT),
+        ("whole", ["1503", "0", None, "12"], values.NO_DECIMALS),
+        ("three decimals only", ["1.234", "0", None, "2.500"], values.DECIMAL_COMMA_ASSUMED),
+        ("three decimals and a fourth", ["1.234", "2.5001"], values.DECIMAL_POINT),
+        ("nan and inf text", ["1.5", "nan", "inf", "-inf", "1e999", None], values.DECIMAL_POINT),
+        ("european", ["1.234,50", "12,50", None], values.DECIMAL_COMMA),
+    ],
+)
+def test_long_csv_number_columns_read_as_cell_by_cell(label, cells, convention):
+    """A long CSV column of plain numbers takes one Arrow cast; it must agree with the slow path."""
+    cells = cells * 4_000
+    fast = values.read_money(pd.Series(cells, dtype="str"))
+    slow = values.read_money(pd.Series(cells, dtype=object))
+    assert fast.convention == slow.convention == convention
+    assert fast.numbers.equals(slow.numbers)
+    assert (fast.problems is None) == (slow.problems is None)
+    if fast.problems is not None:
+        assert fast.problems.tolist() == slow.problems.tolist()
 
 
 def test_money_and_counts_keep_shape():
@@ -412,6 +590,8 @@ def test_clean_text_long_str_column_matches_cell_by_cell(label, make):
         ("iso", ["2016-11-01", "2020-02-29", None, "1980-01-01", "2101-01-01"]),
         ("iso with one us date", ["2016-11-01", "3/4/2020", None]),
         ("iso with a blank-padded cell", ["2016-11-01", " 2016-11-02", "2016-11-03"]),
+        ("iso times", ["2016-11-01 14:22:00", "2016-11-02T08:00", None, "2101-01-01 00:00"]),
+        ("dotted", ["04.03.2025", "05.03.2025 14:22", None]),
     ],
 )
 def test_long_csv_date_columns_read_as_cell_by_cell(label, cells):
@@ -445,3 +625,47 @@ def test_looks_like(column, dates, money):
 def test_looks_like_samples_big_columns():
     column = pd.Series(["1/5/2025"] * 3000 + ["x"] * 3000, dtype="str")
     assert 0.4 < values.looks_like_dates(column) < 0.6
+
+
+# --- never a traceback, never a non-finite number ---------------------------------------
+
+_NUMBERISH = st.text(alphabet="0123456789.,' -+()$€£eEinfaNCHFUSD\u00a0\u202f\u2019", max_size=14)
+_CELLS = st.one_of(
+    _NUMBERISH,
+    st.text(max_size=20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.booleans(),
+    st.none(),
+    st.dates(),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=st.lists(_CELLS, max_size=12))
+def test_parsers_never_raise_and_never_return_non_finite(cells):
+    column = pd.Series(cells, dtype=object)
+    for parse in (values.parse_money, values.parse_counts):
+        got = parse(column)
+        assert got.dtype == "float64" and len(got) == len(cells)
+        assert not np.isinf(got.to_numpy()).any()
+    assert (values.parse_counts(column).dropna() >= 0).all()
+    for read in (values.read_money, values.read_counts):
+        got = read(column)
+        if got.problems is not None:
+            assert len(got.problems) == len(cells)
+            assert got.numbers[got.problems > 0].isna().all()
+    dates = values.parse_dates(column)
+    assert dates.dtype == "datetime64[ns]" and len(dates) == len(cells)
+
+
+@settings(max_examples=40, deadline=None)
+@given(cells=st.lists(st.one_of(_NUMBERISH, st.none()), min_size=1, max_size=6))
+def test_long_text_columns_read_as_short_ones(cells):
+    """The long-column fast paths agree with the per-value parsers on any text."""
+    long = pd.Series(cells * (10_000 // len(cells) + 1), dtype="str")
+    short = pd.Series(long.tolist(), dtype=object)
+    fast, slow = values.read_money(long), values.read_money(short)
+    assert fast.numbers.equals(slow.numbers) and fast.convention == slow.convention
+    assert not np.isinf(fast.numbers.to_numpy()).any()
+    assert values.parse_dates(long).equals(values.parse_dates(short))
