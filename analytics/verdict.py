@@ -47,7 +47,8 @@ def value_warnings(quality: dict) -> list[str]:
     for key, problem in sorted((quality.get("value_problems") or {}).items()):
         field = key.split(":", 1)[0].replace("_", " ")
         rows = problem.get("rows") or []
-        where = f" (rows {', '.join(str(r) for r in rows[:5])}{'...' if len(rows) > 5 else ''})"
+        listed = ", ".join(str(r) for r in rows[:5]) + ("..." if len(rows) > 5 else "")
+        where = f" (row{'s' if len(rows) > 1 else ''} {listed})"
         examples = problem.get("examples") or []
         example = f", e.g. '{examples[0]}'" if examples else ""
         count = problem.get("count", 0)
