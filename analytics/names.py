@@ -536,9 +536,26 @@ def _qualifier_parts(parts: list[str], credentials: list[str]) -> list[str]:
         codes = [_credential(t.strip(".,")) for t in tokens]
         if codes and all(c in _CREDENTIALS or c in _SUFFIXES for c in codes):
             credentials.extend(c for c in codes if c in _CREDENTIALS)
-        elif _HAS_LETTER.search(fold(part)):
+        # "(Dr. Lane)", "(Okafor's PA)" name someone else: not where this person works.
+        elif (
+            _DOCTOR_TITLES.isdisjoint(codes)
+            and not _POSSESSIVE.search(part)
+            and _HAS_LETTER.search(fold(part))
+        ):
             kept.append(" ".join(tokens))
     return kept
+
+
+_POSSESSIVE = re.compile(r"\w['’]s\b")
+
+
+def _clinician(part: str) -> bool:
+    """A part that names a clinician: a doctor's title first or a credential last."""
+    tokens = part.split()
+    if not tokens:
+        return False
+    last = _CREDENTIALS.get(_credential(tokens[-1].strip(".,")))
+    return _credential(tokens[0]) in _DOCTOR_TITLES or last is not None
 
 
 @lru_cache(maxsize=131072)
@@ -560,8 +577,9 @@ def parse_name(text: str) -> Name:
     brackets = [m[1:-1] for m in _BRACKETED.findall(text)] if "(" in text or "[" in text else []
     plain = _BRACKETED.sub(" ", text) if brackets else text
     head, *tails = _TAIL_BREAK.split(plain) if _has_tail(plain) else (plain,)
-    if not head.strip():  # "- Dr. Patel": nothing before the dash
-        head, tails = plain, []
+    if tails and (not head.strip() or (not _clinician(head) and any(map(_clinician, tails)))):
+        # "Coastal Chiro - Dr. Fox": the clinician comes after the dash; read every part
+        head, tails = _TAIL_BREAK.sub(", ", plain), []
     segments = [s.split() for s in _SEGMENT_BREAK.split(head)]
     segments = [s for s in segments if s]
     name_tokens = sum(len(s) for s in segments)
