@@ -364,7 +364,8 @@ def _referrals(
     frame = pd.DataFrame(
         {
             "referral_date": dates.astype("datetime64[ns]"),
-            "source_name": names.astype("str"),
+            # A referring patient's name is never kept (see sources._anonymise).
+            "source_name": names.astype("str").mask(resolution.frame["patient_named"]),
             "source": resolution.frame["source"].astype("str"),
             "source_type": resolution.frame["source_type"].astype("str"),
             "organization": organization,
@@ -395,6 +396,7 @@ def _referrals(
         "invalid_npis": int((frame["npi"].notna() & ~frame["npi_valid"]).sum()),
         "eval_before_referral": int((frame["eval_date"] < frame["referral_date"]).sum()),
         "sources": int(frame["source"].nunique()),
+        "patient_names_dropped": int(resolution.frame["patient_named"].sum()),
     }
     return frame, rejected, quality, resolution.aliases
 
