@@ -32,6 +32,7 @@ from analytics.identity_names import (
 __all__ = ["Suggestion", "candidate_pairs", "entities_of", "suggest"]
 
 MIN_CONFIDENCE = 0.4
+AMBIGUOUS_FACTOR = 0.6  # a name that fits two people is at best a guess between them
 _MAX_BLOCK = 300  # a word shared by more sources than this says nothing about identity
 _GENERIC_WORDS = frozenset(
     {"gym", "fitness", "clinic", "center", "group", "associates", "medical", "health",
@@ -318,7 +319,11 @@ def _name_alternatives(
             )  # fmt: skip
         if s.source in ambiguous and s.target in ambiguous[s.source]:
             others = tuple(o for o in ambiguous[s.source] if o != s.target)
-            said = f"could also be {' or '.join(others)}"
-            s = replace(s, alternatives=others, evidence=(*s.evidence, said))
+            evidence = [e for e in s.evidence if not e.startswith("the only ")]
+            confidence = s.confidence
+            if not any(" people named " in e for e in evidence):  # not weighed in yet
+                confidence = round(confidence * AMBIGUOUS_FACTOR, 3)
+            evidence.append(f"could also be {' or '.join(others)}")
+            s = replace(s, confidence=confidence, alternatives=others, evidence=tuple(evidence))
         out.append(s)
     return out

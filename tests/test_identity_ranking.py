@@ -129,3 +129,40 @@ def test_accept_all_merges_and_counts(tmp_path):
             identity.accept_all(store, view.suggestions, 1.0)
     finally:
         store.close()
+
+
+NAMESAKES_CSV = (
+    "Referral Date,Referring Provider,Referral Type,NPI\n"
+    + "2025-03-03,John Smith MD,Physician,1234567893\n" * 4
+    + '2025-03-04,"John Smith, DO",Physician,\n' * 3
+    + "2025-03-05,Dr. John Smith,Physician,\n" * 2
+    + "2025-03-06,Dr. Patel (Lakeshore IM),Physician,\n" * 3
+    + "2025-03-07,Dr. Patel - Summit Orthopedics,Physician,\n" * 2
+    + "2025-03-10,Dr. Patel,Physician,\n" * 1
+)
+
+
+def test_namesakes_stay_apart_and_the_ambiguous_names_point_back(tmp_path):
+    store = Store(tmp_path / "namesakes.duckdb")
+    try:
+        load(store, NAMESAKES_CSV, "namesakes.csv")
+        by_source = store.referrals().groupby("source")["count"].sum().to_dict()
+        assert by_source == {
+            "John Smith, MD": 4,
+            "John Smith, DO": 3,
+            "John Smith": 2,  # "Dr. John Smith": either of them
+            "Dr. Patel (Lakeshore IM)": 3,
+            "Dr. Patel (Summit Orthopedics)": 2,
+            "Dr. Patel": 1,
+        }
+        found = identity.identity_view(store).suggestions
+        assert {(s.source, s.target, s.alternatives) for s in found} == {
+            ("John Smith", "John Smith, MD", ("John Smith, DO",)),
+            ("John Smith", "John Smith, DO", ("John Smith, MD",)),
+            ("Dr. Patel", "Dr. Patel (Lakeshore IM)", ("Dr. Patel (Summit Orthopedics)",)),
+            ("Dr. Patel", "Dr. Patel (Summit Orthopedics)", ("Dr. Patel (Lakeshore IM)",)),
+        }
+        assert all(s.confidence < 0.6 for s in found)  # a guess between two people
+        assert identity.bulk_candidates(found, 0.0) == ([], 4)  # the owner picks
+    finally:
+        store.close()
