@@ -39,7 +39,10 @@ __all__ = [
 ]
 
 CHANNEL_TYPES = frozenset({"patient", "self", "marketing"})
-_TITLES = frozenset({"dr", "drs", "doctor", "mr", "mrs", "ms", "miss", "prof", "professor"})
+_TITLES = frozenset(
+    {"dr", "drs", "doctor", "mr", "mrs", "ms", "miss", "prof", "professor", "dra", "dres",
+     "dott", "dottssa", "med", "dent", "rer", "nat", "herr", "frau"}
+)  # fmt: skip
 # Words typed before a surname that are roles, not first names ("Coach Dunn", "Nurse Kim").
 _ROLES = frozenset({"coach", "nurse", "trainer", "therapist", "attorney", "counselor", "officer"})
 _DEGREES = frozenset(
