@@ -160,8 +160,9 @@ def prepare(
 
     first_row = header_index + 2  # spreadsheet row number of body row 0
     today = today or date.today()
+    hidden: frozenset[str] = frozenset()  # referring patients' spellings: never shown
     if kind == "referrals":
-        frame, rejected, quality, aliases = _referrals(
+        frame, rejected, quality, aliases, hidden = _referrals(
             body, found, context, clinic, first_row, today
         )
     else:
@@ -190,17 +191,24 @@ def prepare(
         rejections=rejected[:MAX_LISTED_REJECTIONS],
         rows_rejected=len(rejected),
         quality=quality,
-        preview=_preview(body, found, kind),
+        preview=_preview(body, found, kind, hidden),
     )
 
 
-def _preview(body: pd.DataFrame, found: dict[str, str], kind: str) -> pd.DataFrame:
-    """The first rows as text for the mapping editor, patient columns blanked out."""
+def _preview(
+    body: pd.DataFrame, found: dict[str, str], kind: str, hidden: frozenset[str] = frozenset()
+) -> pd.DataFrame:
+    """The first rows as text for the mapping editor, patient columns blanked out, and the
+    referring patients named in the referrer column too."""
     preview = body.head(20).astype(str).replace({"None": "", "nan": "", "<NA>": ""})
     patient_names = set(mapping_mod.REFERRAL_SYNONYMS["patient"])
     for header in preview.columns:
         if header == found.get("patient") or mapping_mod.normalize_header(header) in patient_names:
             preview[header] = "(hidden: patient identifier)"
+    if hidden and found.get("source_name") in preview.columns:
+        column = found["source_name"]
+        named = values.clean_text(body[column].head(20)).isin(hidden).to_numpy()
+        preview.loc[named, column] = "(hidden: referring patient)"
     return preview
 
 
@@ -267,7 +275,7 @@ def _referrals(
     clinic: str | None,
     first_row: int,
     today: date,
-) -> tuple[pd.DataFrame, list[Rejection], dict, pd.DataFrame]:
+) -> tuple[pd.DataFrame, list[Rejection], dict, pd.DataFrame, frozenset[str]]:
     names = _text(body, found, "source_name")
     ahead = spellings = None
     if names is not None:
@@ -398,7 +406,9 @@ def _referrals(
         "sources": int(frame["source"].nunique()),
         "patient_names_dropped": int(resolution.frame["patient_named"].sum()),
     }
-    return frame, rejected, quality, resolution.aliases
+    named = resolution.frame["patient_named"].to_numpy()
+    hidden = frozenset(names[named].dropna().unique()) if named.any() else frozenset()
+    return frame, rejected, quality, resolution.aliases, hidden
 
 
 def _opt_text(body: pd.DataFrame, found: dict[str, str], name: str, idx: pd.Index) -> pd.Series:

@@ -11,6 +11,7 @@ import pandas as pd
 from analytics import identity
 from analytics.cli import ingest_file
 from analytics.filters import Filters
+from analytics.ingest import prepare
 from analytics.store import Store
 
 # One referral a row; the Patient Name column is keyed as always. Rows 3-9 name a referring
@@ -107,3 +108,23 @@ def test_no_referring_patient_name_is_stored_or_shown(tmp_path: Path):
     assert "Maria Okafor" in shown
     for name in PATIENT_NAMES:
         assert name not in shown, name
+
+
+def test_the_upload_preview_hides_referring_patients(tmp_path: Path):
+    store = Store(tmp_path / "preview.duckdb")
+    try:
+        prepared = prepare(EXPORT.encode(), "export.csv", store.ingest_context())
+    finally:
+        store.close()
+    shown = prepared.preview["Referring Provider"].fillna("").tolist()
+    assert shown == [
+        "Okafor, Maria MD",
+        "Dr. Maria Okafor",
+        *["(hidden: referring patient)"] * 7,
+        "Coastal Rugby Club",
+        "",
+    ]
+    assert prepared.preview["Patient Name"].eq("(hidden: patient identifier)").all()
+    text = _texts(prepared.preview) + json.dumps(prepared.quality)
+    for name in PATIENT_NAMES:
+        assert name not in text, name
