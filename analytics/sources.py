@@ -478,8 +478,8 @@ def resolve_sources(
             npis, npi_valid = normalize_npi(npis)
         valid_npis = npis.reset_index(drop=True).where(pd.Series(np.asarray(npi_valid, bool)))
     row_codes, combos = _combos(names, valid_npis, type_labels, parsed or dict)
-    combos, anonymous = _anonymise(combos)
     stored = _read_known(known)
+    combos, anonymous = _anonymise(combos, set(stored.by_base))
 
     # Person keys: surname-only spellings join the one full name that shares the surname.
     combo_keys = [_combo_key(combo) for combo in combos]
@@ -559,13 +559,24 @@ def resolve_sources(
     return Resolution(frame, aliases.astype("str"))
 
 
-def _anonymise(combos: list[_Combo]) -> tuple[list[_Combo], list[bool]]:
+def _anonymise(combos: list[_Combo], known_people: set[str]) -> tuple[list[_Combo], list[bool]]:
     """Referring patients named in the name column become the patient (or self) channel.
 
     A spelling that says so ("Former patient - Rosa H."), or a bare person's name (no
     credential, title or NPI) whose rows' type label is mostly Patient / Friend / Word of
-    mouth (or Self): the name is a patient's and must not be kept.
+    mouth (or Self): the name is a patient's and must not be kept. A name that other rows or
+    earlier uploads give as a clinician's ("Smith, John MD") is a clinician's, whatever a
+    "Returning patient" label says.
     """
+    clinicians = set(known_people)
+    for combo in combos:
+        name = combo.name
+        if (
+            name is not None
+            and name.kind == "person"
+            and (combo.npi or name.credential or name.titled)
+        ):
+            clinicians.add(name.key)
     out: list[_Combo] = []
     flags: list[bool] = []
     for combo in combos:
@@ -578,6 +589,7 @@ def _anonymise(combos: list[_Combo]) -> tuple[list[_Combo], list[bool]]:
             and name.source_type in (None, "patient", "self")
             and not (combo.npi or name.credential or name.titled)
             and combo.label_votes
+            and name.key not in clinicians
         ):
             said = _majority(combo.label_votes)
             channel = {"patient": PATIENT_NAME, "self": SELF_NAME}.get(said or "")

@@ -120,6 +120,17 @@ def test_referring_patients_become_the_patient_channel(row, expected):
         assert word not in stored or not expected[2]
 
 
+def test_a_clinician_named_elsewhere_is_no_patient_whatever_the_label():
+    rows = [("Smith, John MD", None, "Physician"), ("John Smith", None, "Returning patient")]
+    got = resolve(rows)
+    assert got.frame["source"].tolist() == ["John Smith, MD"] * 2
+    assert not got.frame["patient_named"].any()
+    # ... or in an earlier upload.
+    later = resolve([("John Smith", None, "Returning patient")], known=got.aliases)
+    assert later.frame["source"].tolist() == ["John Smith, MD"]
+    assert not later.frame["patient_named"].any()
+
+
 def test_patients_join_the_patient_channel_of_the_same_upload():
     got = resolve(
         [
