@@ -308,7 +308,9 @@ def split_spelling(store: Store, spelling: str, into: str | None = None) -> list
     if into is None:
         parsed = person_key(spelling)
         into = parsed[1] if parsed else _clean(spelling)
-        if into == holder:
+        # Another source's name ("Dr. Patel" for "Dr. Patel (Lakeshore IM)") would merge the
+        # spelling into it: the spelling as typed is its own name then.
+        if into == holder or into in set(profiles["source"]):
             into = _clean(spelling)
     into = _clean(into)
     if into == holder:

@@ -166,3 +166,18 @@ def test_namesakes_stay_apart_and_the_ambiguous_names_point_back(tmp_path):
         assert identity.bulk_candidates(found, 0.0) == ([], 4)  # the owner picks
     finally:
         store.close()
+
+
+def test_splitting_a_spelling_never_lands_in_another_source(tmp_path):
+    store = Store(tmp_path / "split.duckdb")
+    try:
+        load(store, NAMESAKES_CSV + "2025-03-11,DR PATEL (LAKESHORE IM),Physician,\n", "s.csv")
+        before = store.referrals().groupby("source")["count"].sum().to_dict()
+        assert before["Dr. Patel (Lakeshore IM)"] == 4 and before["Dr. Patel"] == 1
+        identity.split_spelling(store, "DR PATEL (LAKESHORE IM)")
+        after = store.referrals().groupby("source")["count"].sum().to_dict()
+        # Its name read alone would be "Dr. Patel", the ambiguous source: kept as typed.
+        assert after["DR PATEL (LAKESHORE IM)"] == 1
+        assert after["Dr. Patel"] == 1 and after["Dr. Patel (Lakeshore IM)"] == 3
+    finally:
+        store.close()
