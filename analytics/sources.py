@@ -368,7 +368,13 @@ def _people(
                     pinned[identity] = (source, source_type)
             elif npi and person.identity[0] == "src":
                 pinned.pop(person.identity, None)
-                person.identity = ("npi", npi)
+                same = people.get(("npi", npi))  # the NPI is in this upload too: one person
+                if same is not None:
+                    for point in person.points:
+                        same.add(point)
+                    person = stored_people[source] = same
+                else:
+                    person.identity = ("npi", npi)
             person.add(_point_of_key(alias_key))
     for person in stored_people.values():
         people.setdefault(person.identity, person)

@@ -144,3 +144,15 @@ def test_patients_join_the_patient_channel_of_the_same_upload():
     assert got.frame["patient_named"].tolist() == [True, True, False, False]
     keys = set(got.aliases["key"].dropna())
     assert keys == {"patient", "okafor|maria~md~"}
+
+
+def test_one_person_over_three_uploads_keeps_one_name():
+    first = resolve([("John Smith", None, None)])
+    second = resolve([("John Smith MD", NPI_A, None)], known=first.aliases)
+    known = pd.concat([first.aliases, second.aliases], ignore_index=True)
+    third = resolve([("John Smith MD", NPI_A, None), ("Dr. John Smith", None, None)], known=known)
+    assert [r.frame["source"].tolist() for r in (first, second, third)] == [
+        ["John Smith"],
+        ["John Smith"],  # the new NPI joins the one name stored without one
+        ["John Smith", "John Smith"],
+    ]
