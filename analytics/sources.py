@@ -519,6 +519,13 @@ def resolve_sources(
     ambiguous: dict[tuple[str, str], list[tuple[str, str]]] = {}
     crowded: set[tuple[str, str]] = set()
     for base, members in by_base.items():
+        point = points[members[0]]
+        if base not in stored.by_base and all(
+            points[i] == point and not combos[i].npi for i in members
+        ):  # the usual name: one person, nothing stored, nothing to tell apart
+            for i in members:
+                identities[i] = ("key", _alias_key(base, point))
+            continue
         _people(base, members, combos, points, stored, identities, pinned, ambiguous, crowded)
     alias_keys = [
         _alias_key(key, point) if key and "|" in key else key
