@@ -303,7 +303,7 @@ def _point_of_key(alias_key: str) -> _Point:
     return cred, qualifier
 
 
-@dataclass
+@dataclass(eq=False)
 class _Person:
     """One person among those sharing a name key: what their spellings said so far."""
 
@@ -339,7 +339,6 @@ def _people(
     stored: _Known,
     identities: list[tuple[str, str] | None],
     pinned: dict[tuple[str, str], tuple[str, str]],
-    ambiguous: dict[tuple[str, str], list[tuple[str, str]]],
     crowded: set[tuple[str, str]],
 ) -> None:
     """Identities of the combinations sharing one person key (fills `identities`).
@@ -419,7 +418,6 @@ def _people(
         else:
             identity = ("key", _alias_key(base, point))
             if fits:  # several people it may be: kept apart, the owner decides
-                ambiguous[identity] = [p.identity for p in fits]
                 undecided += 1
             else:
                 people[identity] = _Person(identity, set(), set(), set())
@@ -516,7 +514,6 @@ def resolve_sources(
         elif key and not combo.npi:
             identities[i] = ("key", key)
     pinned: dict[tuple[str, str], tuple[str, str]] = {}
-    ambiguous: dict[tuple[str, str], list[tuple[str, str]]] = {}
     crowded: set[tuple[str, str]] = set()
     for base, members in by_base.items():
         point = points[members[0]]
@@ -526,7 +523,7 @@ def resolve_sources(
             for i in members:
                 identities[i] = ("key", _alias_key(base, point))
             continue
-        _people(base, members, combos, points, stored, identities, pinned, ambiguous, crowded)
+        _people(base, members, combos, points, stored, identities, pinned, crowded)
     alias_keys = [
         _alias_key(key, point) if key and "|" in key else key
         for key, point in zip(combo_keys, points, strict=True)
