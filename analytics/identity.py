@@ -27,18 +27,21 @@ from analytics.identity_match import Entity
 from analytics.identity_names import read_name
 from analytics.identity_suggest import MIN_CONFIDENCE, Suggestion, entities_of, suggest
 from analytics.periods import tables_from_sources
-from analytics.schema import SOURCE_TYPE_LABELS, SOURCE_TYPES, UNKNOWN_SOURCE
+from analytics.schema import PARTNER_TYPES, SOURCE_TYPE_LABELS, SOURCE_TYPES, UNKNOWN_SOURCE
 from analytics.sources import person_key
 
 if TYPE_CHECKING:
     from analytics.store import Store
 
 __all__ = [
+    "BulkResult",
     "IdentityError",
     "IdentityView",
     "ImportResult",
     "OutreachName",
     "accept",
+    "accept_all",
+    "bulk_candidates",
     "concentration_now",
     "current",
     "export_csv",
@@ -46,6 +49,7 @@ __all__ = [
     "import_csv",
     "merge",
     "merge_into",
+    "rank_by_impact",
     "reject",
     "rename",
     "set_organization",
@@ -92,7 +96,7 @@ class ImportResult:
 class IdentityView:
     """Everything the Partners page shows, built once per store version."""
 
-    suggestions: tuple[Suggestion, ...]  # between referral sources
+    suggestions: tuple[Suggestion, ...]  # between referral sources, largest effect first
     outreach: tuple[OutreachName, ...]
     partners: pd.DataFrame
     decisions: pd.DataFrame
@@ -102,6 +106,7 @@ class IdentityView:
     organization_of: dict[str, str]
     spellings: dict[str, tuple[str, ...]]
     types: dict[str, str]
+    referrals: int = 0  # every source's, for the share a suggested pair holds
 
     def choices_for(self, name: OutreachName) -> list[str]:
         """Referral sources an outreach name may be: its likely matches first, then the rest."""
@@ -171,6 +176,89 @@ def accept(store: Store, suggestion: Suggestion) -> list[int]:
     return merge(store, [suggestion.source], suggestion.target, note)
 
 
+@dataclass(frozen=True)
+class BulkResult:
+    """What accepting every suggestion above a confidence did."""
+
+    merged: int
+    left: int  # above the confidence but left for the owner: ambiguous or overlapping
+
+    @property
+    def sentence(self) -> str:
+        """What was done, for the owner."""
+        said = f"Merged {self.merged} suggested pair{'s' if self.merged != 1 else ''}."
+        if self.left:
+            said += (
+                f" {self.left} left for you to decide: they name more than one candidate or"
+                " involve a source merged just now."
+            )
+        return said
+
+
+def bulk_candidates(
+    suggestions: Iterable[Suggestion], min_confidence: float
+) -> tuple[list[Suggestion], int]:
+    """The suggestions a bulk accept at `min_confidence` makes, and how many it leaves.
+
+    Ambiguous ones (naming several candidates) are left for the owner, and so is any that
+    involves a source already merged by a surer one in the same batch.
+    """
+    chosen: list[Suggestion] = []
+    touched: set[str] = set()
+    left = 0
+    for s in sorted(suggestions, key=lambda s: -s.confidence):
+        if s.confidence < min_confidence:
+            continue
+        if s.alternatives or s.source in touched or s.target in touched:
+            left += 1
+            continue
+        chosen.append(s)
+        touched.add(s.source)
+    return chosen, left
+
+
+def accept_all(
+    store: Store, suggestions: Iterable[Suggestion], min_confidence: float
+) -> BulkResult:
+    """Make every suggested merge at or above `min_confidence` (see bulk_candidates)."""
+    if not 0 < min_confidence <= 1:
+        raise IdentityError("Choose a confidence between 1% and 100%.")
+    chosen, left = bulk_candidates(suggestions, min_confidence)
+    if not chosen:
+        raise IdentityError(f"No suggestion is {min_confidence:.0%} sure or more.")
+    types = store.source_profiles().set_index("source")["source_type"].to_dict()
+    decisions = []
+    for s in chosen:
+        kept_type = types.get(s.target)
+        decisions.append(
+            {
+                "action": "merge",
+                "source": s.source,
+                "canonical": s.target,
+                "source_type": kept_type
+                if s.source in types and types[s.source] != kept_type
+                else None,
+                "note": f"Suggested ({s.confidence:.0%}), accepted in bulk: "
+                + "; ".join(s.evidence),
+            }
+        )
+    store.record_decisions(decisions)
+    return BulkResult(len(chosen), left)
+
+
+def rank_by_impact(suggestions: Iterable[Suggestion], types: dict[str, str]) -> list[Suggestion]:
+    """Suggestions that move concentration most first: pairs of partners (physicians and
+    other referral partners) before the rest, then by the referrals the pair holds together,
+    then the surest."""
+
+    def key(s: Suggestion) -> tuple:
+        partners = types.get(s.source) in PARTNER_TYPES and types.get(s.target) in PARTNER_TYPES
+        held = s.source_referrals + s.target_referrals
+        return (not partners, -held, -s.confidence, s.source, s.target)
+
+    return sorted(suggestions, key=key)
+
+
 def reject(store: Store, suggestion: Suggestion) -> None:
     """Remember that a suggested pair are different referrers."""
     store.reject_pairs([suggestion.pair])
@@ -220,7 +308,9 @@ def split_spelling(store: Store, spelling: str, into: str | None = None) -> list
     if into is None:
         parsed = person_key(spelling)
         into = parsed[1] if parsed else _clean(spelling)
-        if into == holder:
+        # Another source's name ("Dr. Patel" for "Dr. Patel (Lakeshore IM)") would merge the
+        # spelling into it: the spelling as typed is its own name then.
+        if into == holder or into in set(profiles["source"]):
             into = _clean(spelling)
     into = _clean(into)
     if into == holder:
@@ -372,10 +462,16 @@ def identity_view(store: Store) -> IdentityView:
     organizations = sorted({e.organization for e in referring if e.organization})
     return IdentityView(
         suggestions=tuple(
-            s
-            for s in found
-            if s.source_referrals and s.target_referrals and s.confidence >= MIN_CONFIDENCE
+            rank_by_impact(
+                (
+                    s
+                    for s in found
+                    if s.source_referrals and s.target_referrals and s.confidence >= MIN_CONFIDENCE
+                ),
+                {e.name: e.source_type for e in entities},
+            )
         ),
+        referrals=sum(e.referrals for e in referring),
         outreach=_outreach(entities, found),
         partners=partners,
         decisions=decisions_table(store.decisions()),

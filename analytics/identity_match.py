@@ -29,6 +29,7 @@ from analytics.identity_names import (
     short_form,
     surnames_alike,
 )
+from analytics.names import credential_class, parse_name, text_key
 from analytics.schema import PARTNER_TYPES, UNKNOWN_SOURCE
 from analytics.sources import type_from_label
 
@@ -38,6 +39,7 @@ __all__ = [
     "Match",
     "is_named",
     "match",
+    "told_apart",
 ]
 
 
@@ -83,6 +85,12 @@ class Entity:
             return self.source_type
         label = type_from_label(self.name)
         return label if label in CHANNEL_TYPES else None
+
+    @cached_property
+    def place(self) -> tuple[str, ...]:
+        """Organisation words of the practice or location its name gives ("Lakeshore IM")."""
+        qualifier = parse_name(self.name).qualifier
+        return tuple(text_key(qualifier).split()) if qualifier else ()
 
     @cached_property
     def kind_of_partner(self) -> str | None:
@@ -321,12 +329,29 @@ def _channel_rule(a: Entity, b: Entity) -> Match | None:
     return Match(0.65, (f"both are {label} labels",))
 
 
+def told_apart(a: Entity, b: Entity) -> str | None:
+    """What says two sources are two people, whatever their names: different NPIs, credential
+    classes (MD / DO, NP / PA) or practices in the name; None when nothing does."""
+    if a.npis and b.npis and not (a.npis & b.npis):
+        return "different NPIs"
+    if a.npis & b.npis:
+        return None  # one valid NPI is one person, however the rest is typed
+    ca, cb = a.reading.credential, b.reading.credential
+    if ca and cb and credential_class(ca) != credential_class(cb):
+        return f"different credentials ({ca} / {cb})"
+    if a.place and b.place and org_similarity(a.place, b.place) < 0.7:
+        return "different practices in the name"
+    return None
+
+
 def match(a: Entity, b: Entity, ctx: Context) -> Match | None:
     """The evidence that a and b are one referrer, or None when there is none (or a veto)."""
+    if "patient" in (a.source_type, b.source_type, a.channel_type, b.channel_type):
+        return None  # word of mouth is no one referrer: never offered as a merge
     if a.channel or b.channel:
         return _channel_rule(a, b)
-    if a.npis and b.npis and not (a.npis & b.npis):
-        return None  # two different valid NPIs: two different people
+    if told_apart(a, b):
+        return None
     shared = a.npis & b.npis
     found = [
         m

@@ -8,7 +8,6 @@ identity_match weighs these into the evidence that two sources are one referrer.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
@@ -16,6 +15,7 @@ from typing import NamedTuple
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
+from analytics import names
 from analytics.schema import UNKNOWN_SOURCE
 from analytics.sources import infer_type, person_key, type_from_label
 
@@ -39,7 +39,10 @@ __all__ = [
 ]
 
 CHANNEL_TYPES = frozenset({"patient", "self", "marketing"})
-_TITLES = frozenset({"dr", "drs", "doctor", "mr", "mrs", "ms", "miss", "prof", "professor"})
+_TITLES = frozenset(
+    {"dr", "drs", "doctor", "mr", "mrs", "ms", "miss", "prof", "professor", "dra", "dres",
+     "dott", "dottssa", "med", "dent", "rer", "nat", "herr", "frau"}
+)  # fmt: skip
 # Words typed before a surname that are roles, not first names ("Coach Dunn", "Nurse Kim").
 _ROLES = frozenset({"coach", "nurse", "trainer", "therapist", "attorney", "counselor", "officer"})
 _DEGREES = frozenset(
@@ -89,16 +92,15 @@ NICKNAMES: dict[str, frozenset[str]] = {
 _NICKNAME_ROOT = {
     name: max(group, key=len) for name, group in NICKNAMES.items()
 }  # "bob" -> "robert"
-_NON_WORD = re.compile(r"[^a-z0-9]+")
 # "Kelly (Okafor's PA)" is Kelly, not Okafor: a possessive names someone else.
 _POSSESSIVE = re.compile(r"\b\w+['’]s\b", re.IGNORECASE)
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
 
 def fold(text: str) -> str:
-    """Lowercase ASCII words of a name: "Núñez & O'Brien" -> "nunez and obrien"."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return _NON_WORD.sub(" ", ascii_text.lower().replace("'", "").replace("&", " and ")).strip()
+    """Lowercase ASCII words of a name: "Núñez & O'Brien" -> "nunez and obrien", "Weiß" ->
+    "weiss" (the same folding as the keys of names.parse_name)."""
+    return names.fold(text)
 
 
 class NameReading(NamedTuple):

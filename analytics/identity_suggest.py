@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 
 import numpy as np
@@ -32,6 +32,7 @@ from analytics.identity_names import (
 __all__ = ["Suggestion", "candidate_pairs", "entities_of", "suggest"]
 
 MIN_CONFIDENCE = 0.4
+AMBIGUOUS_FACTOR = 0.6  # a name that fits two people is at best a guess between them
 _MAX_BLOCK = 300  # a word shared by more sources than this says nothing about identity
 _GENERIC_WORDS = frozenset(
     {"gym", "fitness", "clinic", "center", "group", "associates", "medical", "health",
@@ -51,6 +52,8 @@ class Suggestion:
     target_referrals: int = 0
     source_activities: int = 0
     target_activities: int = 0
+    # Other sources `source` may as well be (two people it could name): the owner picks.
+    alternatives: tuple[str, ...] = ()
 
     @property
     def pair(self) -> tuple[str, str]:
@@ -280,5 +283,47 @@ def suggest(
                 target.activities,
             )
         )
+    found = _name_alternatives(found, {e.name: e for e in entities}, ctx)
     found.sort(key=lambda s: (-s.confidence, -s.target_referrals, s.source, s.target))
     return found
+
+
+def _name_alternatives(
+    found: list[Suggestion], by_name: Mapping[str, Entity], ctx: Context
+) -> list[Suggestion]:
+    """A source suggested with two people who are not one ("Dr. Patel" with the Lakeshore
+    and the Summit Patel) is ambiguous: each of its suggestions merges it (never them) and
+    names the others, so the owner picks."""
+    partners: dict[str, set[str]] = defaultdict(set)
+    for s in found:
+        partners[s.source].add(s.target)
+        partners[s.target].add(s.source)
+    ambiguous: dict[str, tuple[str, ...]] = {}
+    for name, others in partners.items():
+        people = sorted(o for o in others if is_named(by_name[o], ctx))
+        apart = {
+            o for a, b in combinations(people, 2)
+            if match(by_name[a], by_name[b], ctx) is None for o in (a, b)
+        }  # fmt: skip
+        if len(apart) > 1:
+            ambiguous[name] = tuple(sorted(apart))
+    if not ambiguous:
+        return found
+    out = []
+    for s in found:
+        if s.target in ambiguous and s.source in ambiguous[s.target]:
+            s = replace(
+                s, source=s.target, target=s.source,
+                source_referrals=s.target_referrals, target_referrals=s.source_referrals,
+                source_activities=s.target_activities, target_activities=s.source_activities,
+            )  # fmt: skip
+        if s.source in ambiguous and s.target in ambiguous[s.source]:
+            others = tuple(o for o in ambiguous[s.source] if o != s.target)
+            evidence = [e for e in s.evidence if not e.startswith("the only ")]
+            confidence = s.confidence
+            if not any(" people named " in e for e in evidence):  # not weighed in yet
+                confidence = round(confidence * AMBIGUOUS_FACTOR, 3)
+            evidence.append(f"could also be {' or '.join(others)}")
+            s = replace(s, confidence=confidence, alternatives=others, evidence=tuple(evidence))
+        out.append(s)
+    return out

@@ -202,8 +202,9 @@ def prepare(
     step(0.45, "Checking dates, amounts and referrers")
 
     today = today or date.today()
+    hidden: frozenset[str] = frozenset()  # referring patients' spellings: never shown
     if kind == "referrals":
-        frame, rejected, quality, aliases = _referrals(
+        frame, rejected, quality, aliases, hidden = _referrals(
             body, found, context, clinic, rows, today, _name_header(primary)
         )
     else:
@@ -241,7 +242,7 @@ def prepare(
         rejections=rejected[:MAX_LISTED_REJECTIONS],
         rows_rejected=len(rejected),
         quality=quality,
-        preview=_preview(primary.table.body, primary.found, kind),
+        preview=_preview(primary.table.body, primary.found, kind, hidden),
         sheet_notes=tuple(notes),
     )
     unmapped = (
@@ -376,13 +377,21 @@ def _name_header(primary: _Mapped) -> str:
     return mapping_mod.normalize_header(primary.found.get("source_name", ""))
 
 
-def _preview(body: pd.DataFrame, found: dict[str, str], kind: str) -> pd.DataFrame:
-    """The first rows as text for the mapping editor, patient columns blanked out."""
+def _preview(
+    body: pd.DataFrame, found: dict[str, str], kind: str, hidden: frozenset[str] = frozenset()
+) -> pd.DataFrame:
+    """The first rows as text for the mapping editor, patient columns blanked out, and the
+    referring patients named in the referrer column too."""
     preview = body.head(20).astype(str).replace({"None": "", "nan": "", "<NA>": ""})
     patient_names = set(mapping_mod.REFERRAL_SYNONYMS["patient"])
     for header in preview.columns:
         if header == found.get("patient") or mapping_mod.normalize_header(header) in patient_names:
             preview[header] = "(hidden: patient identifier)"
+    for name_field in ("source_name", "referral_source"):
+        column = found.get(name_field)
+        if hidden and column in preview.columns:
+            named = values.clean_text(body[column].head(20)).isin(hidden).to_numpy()
+            preview.loc[named, column] = "(hidden: referring patient)"
     return preview
 
 
@@ -434,7 +443,7 @@ def _referrals(
     rows: RowNumbers,
     today: date,
     name_header: str = "",
-) -> tuple[pd.DataFrame, list[Rejection], dict, pd.DataFrame]:
+) -> tuple[pd.DataFrame, list[Rejection], dict, pd.DataFrame, frozenset[str]]:
     names = _text(body, found, "source_name")
     labels = _text(body, found, "source_type")
     from_source = 0
@@ -544,7 +553,8 @@ def _referrals(
     frame = pd.DataFrame(
         {
             "referral_date": dates.astype("datetime64[ns]"),
-            "source_name": names.astype("str"),
+            # A referring patient's name is never kept (see sources._anonymise).
+            "source_name": names.astype("str").mask(resolution.frame["patient_named"]),
             "source": resolution.frame["source"].astype("str"),
             "source_type": resolution.frame["source_type"].astype("str"),
             "organization": organization,
@@ -577,11 +587,14 @@ def _referrals(
         "sources": int(frame["source"].nunique()),
         "partners": int(frame.loc[frame["source_type"].isin(PARTNER_TYPES), "source"].nunique()),
         "implausible_dates": _implausible_dates(frame["referral_date"], today),
+        "patient_names_dropped": int(resolution.frame["patient_named"].sum()),
     }
     if rows.sheets is not None:
         kept_sheets = pd.Series(rows.sheets[keep.to_numpy()])
         quality["_rows_by_sheet"] = kept_sheets.value_counts().to_dict()
-    return frame, rejected, quality, resolution.aliases
+    named = resolution.frame["patient_named"].to_numpy()
+    hidden = frozenset(names[named].dropna().unique()) if named.any() else frozenset()
+    return frame, rejected, quality, resolution.aliases, hidden
 
 
 def _blank(raw: pd.Series) -> pd.Series:

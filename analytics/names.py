@@ -13,7 +13,17 @@ from typing import NamedTuple
 
 from analytics.schema import SOURCE_TYPES
 
-__all__ = ["Name", "fold", "label_key", "label_type", "parse_name", "text_key"]
+__all__ = [
+    "PATIENT_NAME",
+    "SELF_NAME",
+    "Name",
+    "credential_class",
+    "fold",
+    "label_key",
+    "label_type",
+    "parse_name",
+    "text_key",
+]
 
 _TYPE_RANK = {t: i for i, t in enumerate(SOURCE_TYPES)}
 
@@ -106,10 +116,21 @@ _LABEL_NOISE = frozenset(
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
+# Letters that do not decompose into an ASCII letter and a mark: spelled out, not dropped
+# ("Weiß" folds to "weiss", "Ødegaard" to "odegaard"). Only keys are folded; shown names
+# keep their letters.
+_FOLD_LETTERS = str.maketrans(
+    {"ß": "ss", "ẞ": "SS", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
+     "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "Th",
+     "ı": "i", "ħ": "h", "Ħ": "H", "ŋ": "ng"}
+)  # fmt: skip
+
+
 def _ascii(text: str) -> str:
     if text.isascii():
         return text
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD_LETTERS))
+    return decomposed.encode("ascii", "ignore").decode()
 
 
 def fold(text: str) -> str:
@@ -183,8 +204,24 @@ _CREDENTIAL_DISPLAY = {
     "ERYT": "E-RYT", "PHD": "PhD", "PHARMD": "PharmD", "MBCHB": "MBChB",
 }  # fmt: skip
 _SUFFIXES = frozenset({"JR", "SR", "II", "III", "IV", "2ND", "3RD"})
-_TITLES = frozenset({"DR", "DRS", "DOCTOR", "MR", "MRS", "MS", "MISS", "MX", "PROF", "PROFESSOR"})
-_DOCTOR_TITLES = frozenset({"DR", "DRS", "DOCTOR"})
+# Doctor titles in the languages a practice meets: "Dr.", "Dra.", "Dr.ª", "Dott.ssa"...
+_DOCTOR_TITLES = frozenset(
+    {"DR", "DRS", "DOCTOR", "DRA", "DRª", "DRº", "DRES", "DOTT", "DOTTSSA", "DOTTORE",
+     "DOTTORESSA", "DOC"}
+)  # fmt: skip
+_TITLES = _DOCTOR_TITLES | frozenset(
+    {"MR", "MRS", "MS", "MISS", "MX", "PROF", "PROFESSOR", "PROFA", "PROFª", "PR", "HERR",
+     "FRAU", "MME", "MLLE", "SRA", "SRTA"}
+)  # fmt: skip
+# Words that go on a doctor's title: "Dr. med.", "Dr. rer. nat.", "Dr. med. dent.", "Dr. h.c.".
+_TITLE_WORDS = frozenset(
+    {"MED", "DENT", "MEDDENT", "VET", "MEDVET", "RER", "NAT", "RERNAT", "PHIL", "HC", "HABIL",
+     "MULT", "SCI", "IUR", "JUR", "UNIV", "ING"}
+)  # fmt: skip
+# Titles kept before a surname shown without a first name ("Dr. med. Hofmann", "Prof. Lund").
+_SHOWN_TITLES = _DOCTOR_TITLES | {"PROF", "PROFESSOR", "PROFA", "PROFª"}
+_TITLE_DISPLAY = {"DR": "Dr.", "DOCTOR": "Dr.", "DRS": "Dr.", "PROF": "Prof.",
+                  "PROFESSOR": "Prof."}  # fmt: skip
 _PARTICLES = frozenset(
     {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "st",
      "ste", "saint", "bin", "ibn", "al", "el", "dos", "das", "ten", "ter", "vander", "vanden",
@@ -225,6 +262,11 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
         "physical therapists", "occupational therapy", "occupational therapist",
         "speech therapy", "speech therapist", "ymca", "ywca", "martial arts", "karate",
         "barre", "health club", "athletic club", "rec center", "recreation center",
+        # Clubs and sports: "Coastal Rugby Club", "Harbor CrossFit Box", "Eastside FC".
+        "club", "clubs", "rugby", "soccer", "football", "baseball", "softball", "basketball",
+        "hockey", "lacrosse", "volleyball", "tennis", "golf", "swim", "swimming", "running",
+        "cycling", "climbing", "boxing", "dance", "studio", "studios", "box", "fc",
+        "sportverein", "turnverein",
     ),
     "organization": (
         "hospital", "hospitals", "health system", "health systems", "healthsystem",
@@ -245,6 +287,11 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
         "and", "rehab", "rehabilitation", "nursing", "home health", "assisted living",
         "senior living", "services", "solutions", "enterprises", "industries",
         "manufacturing", "construction", "logistics",
+        # Employers' legal forms, law firms, schools and hospitals in other spellings.
+        "gmbh", "ag", "kg", "limited", "plc", "lp", "pty", "holdings", "firm", "law firm",
+        "law office", "law offices", "injury", "personal injury", "school district",
+        "elementary", "unified", "usd", "klinik", "klinikum", "krankenhaus", "hopital",
+        "spital", "medical center", "medical centre",
     ),
 }  # fmt: skip
 _KEYWORD_TYPES = {word: t for t, words in _KEYWORDS.items() for word in words}
@@ -254,11 +301,12 @@ _KEYWORD_RANK = {source_type: rank for rank, source_type in enumerate(_KEYWORDS)
 _WEAK_KEYWORDS = frozenset(
     {"law", "church", "bing", "spa", "web", "sign", "signs", "ad", "ads", "self", "team", "co",
      "pc", "va", "and", "fb", "tv", "health", "online", "event", "events", "social", "barre",
-     "training", "trainer", "group", "partners", "league", "society"}
+     "training", "trainer", "group", "partners", "league", "society", "ag", "box", "studio",
+     "dance", "golf", "running", "firm", "swim", "fc", "lp"}
 )  # fmt: skip
 _LEGAL_FORMS = frozenset(
     {"inc", "incorporated", "llc", "llp", "pllc", "pc", "pa", "corp", "corporation", "co",
-     "company", "ltd", "lp", "plc"}
+     "company", "ltd", "lp", "plc", "gmbh", "ag", "kg", "limited", "pty"}
 )  # fmt: skip
 
 
@@ -297,12 +345,20 @@ def text_key(text: str) -> str:
 class Name(NamedTuple):
     """What one spelling of a source name says: its kind, type signal, key and display."""
 
-    kind: str  # "blank" | "label" (a type label used as a name) | "person" | "other"
+    # "blank" | "label" (a type label used as a name) | "person" | "other" | "patient" (a
+    # referring or self-referred patient named: the spelling must not be kept)
+    kind: str
     source_type: str | None  # None: no signal in the name
     key: str | None  # person "surname|first", else folded text
     display: str  # person "First Last" without credential, else the text as typed
     credential: str  # display form of the type-giving credential, "" if none
+    qualifier: str = ""  # a person's practice or location as typed: "Lakeshore IM"
+    titled: bool = False  # a doctor's title before the name ("Dr.", "Dra.", "Dr. med.")
 
+
+# What a referring patient's spelling becomes: a channel that names nobody.
+PATIENT_NAME = Name("label", "patient", "patient", "Patient referral", "")
+SELF_NAME = Name("label", "self", "self", "Self referral", "")
 
 _CREDENTIAL_PUNCTUATION = str.maketrans("", "", ".-/")
 
@@ -311,13 +367,39 @@ def _credential(token: str) -> str:
     return token.translate(_CREDENTIAL_PUNCTUATION).upper()
 
 
-_WORD_PART = re.compile(r"[a-z]+")
+# Credentials that name the same kind of clinician: "PA" and "PA-C", "NP" and "FNP".
+_CREDENTIAL_CLASS = {
+    **dict.fromkeys(("MD", "MBBS", "MBCHB"), "MD"),
+    **dict.fromkeys(("PA", "PAC"), "PA"),
+    **dict.fromkeys(
+        ("NP", "NPC", "FNP", "FNPC", "FNPBC", "APRN", "APRNBC", "CRNP", "ANP", "ANPBC", "AGNP",
+         "AGNPC", "ACNP", "DNP", "ARNP", "APN", "CNP", "PMHNP"),
+        "NP",
+    ),
+}  # fmt: skip
+
+
+def credential_class(credential: str) -> str:
+    """The kind of clinician a credential names ("PA-C" -> "PA", "FNP" -> "NP"); "" for none."""
+    code = _credential(credential)
+    return _CREDENTIAL_CLASS.get(code, code)
+
+
+_WORD_PART = re.compile(r"[^\W\d_]+")
 _MC = re.compile(r"\bMc([a-z])")
 _NOT_LETTER = re.compile(r"[^a-z]+")
 _HAS_LETTER = re.compile(r"[a-z]")
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-_SEGMENT_BREAK = re.compile(r"[,;|]| - | / ")
-_BARE_INITIAL = re.compile(r"^([A-Za-z])\.?(?= )")
+_SEGMENT_BREAK = re.compile(r"[,;|]")
+# What follows a dash is where the person works, or a credential: "Dr. Patel - Summit Ortho".
+_TAIL_BREAK = re.compile(r" [-–—/] ")
+
+
+def _has_tail(text: str) -> bool:
+    return " - " in text or " / " in text or "–" in text or "—" in text
+
+
+_BARE_INITIAL = re.compile(r"^([^\W\d_])\.?(?= )")
 
 
 def _smart_case(token: str, first: bool) -> str:
@@ -333,16 +415,21 @@ def _smart_case(token: str, first: bool) -> str:
 
 
 def _letters(tokens: list[str]) -> str:
-    return _NOT_LETTER.sub("", " ".join(tokens).lower())
+    return _NOT_LETTER.sub("", _ascii(" ".join(tokens)).lower())
 
 
 def _strip_tokens(
     tokens: list[str], name_tokens: int, case_informative: bool
-) -> tuple[list[str], list[str], bool]:
+) -> tuple[list[str], list[str], bool, list[str]]:
     """Leading titles and trailing credentials/suffixes off one comma segment."""
     titled = False
-    while len(tokens) > 1 and (title := _credential(tokens[0])) in _TITLES:
+    titles: list[str] = []
+    while len(tokens) > 1:
+        title = _credential(tokens[0])
+        if not (title in _TITLES or (titled and title in _TITLE_WORDS)):
+            break
         titled |= title in _DOCTOR_TITLES
+        titles.append(tokens[0])
         tokens = tokens[1:]
     found: list[str] = []
     while tokens:
@@ -365,37 +452,158 @@ def _strip_tokens(
                 break
         found.extend(parts)
         tokens = tokens[:-1]
-    return tokens, found, titled
+    return tokens, found, titled, titles
+
+
+def _title_display(titles: list[str]) -> str:
+    """The titles shown before a lone surname: "Dr.", "Dr. med.", "Prof. Dr.", "Dra."."""
+    shown = []
+    for token in titles:
+        code = _credential(token)
+        if code in _TITLE_DISPLAY:
+            shown.append(_TITLE_DISPLAY[code])
+        elif code in _SHOWN_TITLES:
+            shown.append(token.capitalize() if token.isupper() else token)
+        elif code in _TITLE_WORDS and shown:
+            shown.append(token if "." in token else f"{token.lower()}.")
+    return " ".join(dict.fromkeys(shown)) if shown else ""
+
+
+# --- referring patients named in the spelling ------------------------------------------
+
+# Words that say the referrer is a patient or someone close to one: "Former patient - Rosa
+# H.", "Patient: Linda Pickett", "Friend of Maria Lopez", "Linda Pickett (friend)".
+_PATIENT_MARKERS = frozenset(
+    {"patient", "patients", "friend", "friends", "family", "relative", "relatives", "spouse",
+     "wife", "husband", "coworker", "coworkers", "colleague", "colleagues", "neighbor",
+     "neighbors", "neighbour", "neighbours", "wom", "mouth", "client", "clients", "mother",
+     "father", "mom", "dad", "son", "daughter", "sister", "brother", "cousin", "aunt", "uncle",
+     "grandmother", "grandfather", "parent", "parents", "girlfriend", "boyfriend", "fiance",
+     "fiancee"}
+)  # fmt: skip
+_SELF_MARKERS = frozenset({"self", "selfreferral", "walkin", "walk"})
+_MENTION_MARKERS = _PATIENT_MARKERS | _SELF_MARKERS
+# Words around the marker that are not the patient's name.
+_MENTION_FILLER = frozenset(
+    {"former", "past", "previous", "prior", "current", "existing", "returning", "return",
+     "repeat", "old", "of", "by", "from", "referred", "referral", "referring", "ref", "via",
+     "the", "a", "an", "and", "member", "members", "word", "co", "worker", "workers", "her",
+     "his", "their", "my", "our", "s", "in", "law", "is", "was", "to", "pt", "name", "named",
+     "source", "referrer", "ins"}
+)  # fmt: skip
+_MENTION_PARTS = re.compile(r"[()\[\]:;,|]| [-–—/] ")
+_PATIENT_MENTION = Name("patient", "patient", "patient", PATIENT_NAME.display, "")
+_SELF_MENTION = Name("patient", "self", "self", SELF_NAME.display, "")
+
+
+def _names_patient(text: str, words: list[str]) -> Name | None:
+    """A spelling that names a referring (or self-referred) patient, else None."""
+    rest = [w for w in words if w not in _MENTION_MARKERS and w not in _MENTION_FILLER]
+    if not rest or len(rest) > 4:
+        return None
+    first = next(i for i, w in enumerate(words) if w in _MENTION_MARKERS)
+    # The marker leads ("Friend of ...") or stands apart ("... (patient)"); "Sarah Friend"
+    # is a name.
+    if any(w not in _MENTION_FILLER for w in words[:first]):
+        apart = False
+        for part in _MENTION_PARTS.split(text):
+            said = fold(part).split()
+            if said and all(w in _MENTION_MARKERS or w in _MENTION_FILLER for w in said):
+                apart = apart or not _MENTION_MARKERS.isdisjoint(said)
+        if not apart:
+            return None
+    rest_text = " ".join(rest)
+    # What remains must be a person's name: not a label, an organisation or a clinician.
+    if label_type(rest_text) is not None or _keyword_type(rest_text, False) is not None:
+        return None
+    tokens = {_credential(t) for t in text.split()}
+    if not tokens.isdisjoint(_DOCTOR_TITLES) or any(
+        _CREDENTIALS.get(t) for t in tokens if t not in _AMBIGUOUS_CREDENTIALS
+    ):
+        return None
+    return _PATIENT_MENTION if not _PATIENT_MARKERS.isdisjoint(words) else _SELF_MENTION
+
+
+# --- one spelling ----------------------------------------------------------------------
+
+
+def _qualifier_parts(parts: list[str], credentials: list[str]) -> list[str]:
+    """Bracketed or dash-separated parts that say where a person works; credentials found
+    there go to `credentials` ("John Smith (MD)"), numbers (an NPI, a phone) are dropped."""
+    kept = []
+    for part in parts:
+        tokens = part.split()
+        codes = [_credential(t.strip(".,")) for t in tokens]
+        if codes and all(c in _CREDENTIALS or c in _SUFFIXES for c in codes):
+            credentials.extend(c for c in codes if c in _CREDENTIALS)
+        # "(Dr. Lane)", "(Okafor's PA)" name someone else: not where this person works.
+        elif (
+            _DOCTOR_TITLES.isdisjoint(codes)
+            and not _POSSESSIVE.search(part)
+            and _HAS_LETTER.search(fold(part))
+        ):
+            kept.append(" ".join(tokens))
+    return kept
+
+
+_POSSESSIVE = re.compile(r"\w['’]s\b")
+
+
+def _clinician(part: str) -> bool:
+    """A part that names a clinician: a doctor's title first or a credential last."""
+    tokens = part.split()
+    if not tokens:
+        return False
+    last = _CREDENTIALS.get(_credential(tokens[-1].strip(".,")))
+    return _credential(tokens[0]) in _DOCTOR_TITLES or last is not None
 
 
 @lru_cache(maxsize=131072)
 def parse_name(text: str) -> Name:
     """Read one cleaned name: a person with credentials, an organisation, a channel..."""
     folded = fold(text)
+    if not _HAS_LETTER.search(folded):
+        if any(c.isalpha() for c in text):  # letters no folding reaches: "山田 太郎"
+            return Name("other", None, " ".join(text.casefold().split()), text, "")
+        return Name("blank", "unknown", None, "", "")
     label = label_type(folded)
-    if label == "unknown" or not _HAS_LETTER.search(folded):
+    if label == "unknown":
         return Name("blank", "unknown", None, "", "")
     if label is not None:
         return Name("label", label, label_key(folded), text, "")
-    plain = _BRACKETED.sub(" ", _ascii(text))
-    segments = [s.split() for s in _SEGMENT_BREAK.split(plain)]
+    words = folded.split()
+    if not _MENTION_MARKERS.isdisjoint(words) and (patient := _names_patient(text, words)):
+        return patient
+    brackets = [m[1:-1] for m in _BRACKETED.findall(text)] if "(" in text or "[" in text else []
+    plain = _BRACKETED.sub(" ", text) if brackets else text
+    head, *tails = _TAIL_BREAK.split(plain) if _has_tail(plain) else (plain,)
+    if tails and (not head.strip() or (not _clinician(head) and any(map(_clinician, tails)))):
+        # "Coastal Chiro - Dr. Fox": the clinician comes after the dash; read every part
+        head, tails = _TAIL_BREAK.sub(", ", plain), []
+    segments = [s.split() for s in _SEGMENT_BREAK.split(head)]
     segments = [s for s in segments if s]
     name_tokens = sum(len(s) for s in segments)
     case_informative = not (plain.isupper() or plain.islower())
     credentials: list[str] = []
     titled = False
+    titles: list[str] = []
     stripped: list[list[str]] = []
     for tokens in segments:
-        tokens, found, title = _strip_tokens(tokens, name_tokens, case_informative)
+        tokens, found, title, typed_titles = _strip_tokens(tokens, name_tokens, case_informative)
         credentials.extend(found)
         titled |= title
+        titles.extend(typed_titles)
         if tokens:
             stripped.append(tokens)
+    tail_parts = _qualifier_parts(tails, credentials) if tails else []
+    bracket_parts = _qualifier_parts(brackets, credentials) if brackets else []
     person_signal = bool(credentials) or titled
-    if _KEYWORD_WORDS.isdisjoint(folded.split()):  # no segment can hold a keyword
+    if _KEYWORD_WORDS.isdisjoint(words):  # no segment can hold a keyword
         flagged: list[str | None] = [None] * len(stripped)
+        tail_keywords: list[str | None] = []
     else:
         flagged = [_keyword_type(fold(" ".join(s)), person_signal) for s in stripped]
+        tail_keywords = [_keyword_type(fold(t), False) for t in tail_parts]
     name_segments = [s for s, t in zip(stripped, flagged, strict=True) if t is None]
     keyword = min((t for t in flagged if t), key=_KEYWORD_RANK.__getitem__, default=None)
     typed = (
@@ -406,8 +614,13 @@ def parse_name(text: str) -> Name:
         else []
     )
     credential_type = _CREDENTIALS[typed[0]] if typed else None
-    if not name_segments or (not person_signal and len(name_segments) < len(stripped)):
-        return Name("other", keyword or credential_type, text_key(text), text, "")
+    # Without a credential or title, a part naming an organisation makes the whole an
+    # organisation's name ("Jessica Park - RU Athletics", "Summit Ortho, Okafor").
+    if not name_segments or (
+        not person_signal and (len(name_segments) < len(stripped) or any(tail_keywords))
+    ):
+        found = min((t for t in tail_keywords if t), key=_KEYWORD_RANK.__getitem__, default=None)
+        return Name("other", keyword or found or credential_type, text_key(text), text, "")
     given, surname = _split_person(name_segments)
     surname_key, first_key = _letters(surname), _letters(given[:1])
     if not surname_key:
@@ -416,8 +629,8 @@ def parse_name(text: str) -> Name:
     display = " ".join(_smart_case(t, i == 0) for i, t in enumerate(display_tokens))
     if display[1:2] in (" ", "."):
         display = _BARE_INITIAL.sub(r"\1.", display)  # "J Smith" -> "J. Smith"
-    if titled and not given:
-        display = f"Dr. {display}"
+    if not given and (shown := _title_display(titles)):
+        display = f"{shown} {display}"
     if credential_type is not None:
         source_type = credential_type
     elif keyword in {"chiropractor", "health_wellness"}:
@@ -427,7 +640,10 @@ def parse_name(text: str) -> Name:
     else:
         source_type = keyword
     credential = _CREDENTIAL_DISPLAY.get(typed[0], typed[0]) if typed else ""
-    return Name("person", source_type, f"{surname_key}|{first_key}", display, credential)
+    qualifier = "; ".join([*bracket_parts, *tail_parts])
+    return Name(
+        "person", source_type, f"{surname_key}|{first_key}", display, credential, qualifier, titled
+    )
 
 
 def _split_person(segments: list[list[str]]) -> tuple[list[str], list[str]]:

@@ -7,7 +7,8 @@ work; so the spellings go to a child process at the start and come back when the
 resolved. Short lists are parsed in place: a process costs more than it saves.
 Any failure of the child (no interpreter, a crash, a timeout) falls back to parsing here, so
 the result never depends on the child. Only referrer spellings cross to the child, through a
-pipe; patient identifiers never do.
+pipe; patient identifiers never do (a referring patient typed in the referrer column crosses in
+memory like any spelling, and resolution drops it before anything is stored).
 
     python -m analytics.parse_ahead < spellings.json > parsed.json   (what the child runs)
 """

@@ -11,7 +11,17 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from analytics.names import Name, fold, label_key, label_type, parse_name
+from analytics.names import (
+    PATIENT_NAME,
+    SELF_NAME,
+    Name,
+    credential_class,
+    fold,
+    label_key,
+    label_type,
+    parse_name,
+    text_key,
+)
 from analytics.schema import PARTNER_TYPES, SOURCE_TYPES, UNKNOWN_SOURCE
 from analytics.values import clean_text, normalize_npi
 
@@ -234,11 +244,13 @@ class _Known(NamedTuple):
     by_npi: dict[str, tuple[str, str]]
     by_key: dict[str, list[tuple[str | None, str, str]]]
     rows: frozenset[tuple[str | None, str | None, str, str]]
+    # Person keys without what tells namesakes apart: "smith|john" -> its alias keys.
+    by_base: dict[str, list[str]]
 
 
 def _read_known(known: pd.DataFrame | None) -> _Known:
     if known is None or known.empty:
-        return _Known({}, {}, frozenset())
+        return _Known({}, {}, frozenset(), {})
     missing = [c for c in ALIAS_COLUMNS if c not in known.columns]
     if missing:
         raise ValueError(f"The alias table lacks columns {missing}; it needs {ALIAS_COLUMNS}.")
@@ -256,7 +268,164 @@ def _read_known(known: pd.DataFrame | None) -> _Known:
             by_npi.setdefault(npi, (str(source), source_type))
         if key is not None:
             by_key[key].append((npi, str(source), source_type))
-    return _Known(by_npi, dict(by_key), frozenset(rows))
+    by_base: dict[str, list[str]] = defaultdict(list)
+    for key in by_key:
+        if "|" in key:
+            by_base[key.partition(_POINT_MARK)[0]].append(key)
+    return _Known(by_npi, dict(by_key), frozenset(rows), dict(by_base))
+
+
+# --- people who share a name -----------------------------------------------------------
+
+# An alias key of a person is "surname|first", then what tells namesakes apart when the
+# spelling says it: "smith|john~do~" (John Smith, DO), "patel|~~lakeshore im".
+_POINT_MARK = "~"
+_Point = tuple[str, str]  # (credential class, practice or location key), "" when unsaid
+
+
+def _point(name: Name | None) -> _Point:
+    """What a person's spelling says besides the name: credential class and practice."""
+    if name is None or name.kind != "person":
+        return "", ""
+    cred = credential_class(name.credential) if name.credential else ""
+    return cred.lower(), text_key(name.qualifier) if name.qualifier else ""
+
+
+def _alias_key(key: str, point: _Point) -> str:
+    return key if point == ("", "") else f"{key}{_POINT_MARK}{point[0]}{_POINT_MARK}{point[1]}"
+
+
+def _point_of_key(alias_key: str) -> _Point:
+    _, mark, rest = alias_key.partition(_POINT_MARK)
+    if not mark:
+        return "", ""
+    cred, _, qualifier = rest.partition(_POINT_MARK)
+    return cred, qualifier
+
+
+@dataclass(eq=False)
+class _Person:
+    """One person among those sharing a name key: what their spellings said so far."""
+
+    identity: tuple[str, str]
+    creds: set[str]
+    places: set[str]
+    points: set[_Point]
+
+    def add(self, point: _Point) -> None:
+        self.points.add(point)
+        if point[0]:
+            self.creds.add(point[0])
+        if point[1]:
+            self.places.add(point[1])
+
+    def fits(self, point: _Point) -> bool:
+        """Nothing said of this person contradicts the point (a credential, a practice)."""
+        cred, place = point
+        return (not cred or not self.creds or cred in self.creds) and (
+            not place or not self.places or place in self.places
+        )
+
+    @property
+    def specific(self) -> bool:
+        return bool(self.creds or self.places or self.identity[0] == "npi")
+
+
+def _people(
+    base: str,
+    members: list[int],
+    combos: list[_Combo],
+    points: list[_Point],
+    stored: _Known,
+    identities: list[tuple[str, str] | None],
+    pinned: dict[tuple[str, str], tuple[str, str]],
+    crowded: set[tuple[str, str]],
+) -> None:
+    """Identities of the combinations sharing one person key (fills `identities`).
+
+    A valid NPI is a person. Stored sources are people. A spelling without an NPI joins the
+    one person nothing contradicts (a different credential class or practice does); with none
+    it is a new person; with several it stays apart (ambiguous, for the owner to settle).
+    """
+    people: dict[tuple[str, str], _Person] = {}
+    for i in members:
+        npi = combos[i].npi
+        if npi:
+            people.setdefault(("npi", npi), _Person(("npi", npi), set(), set(), set())).add(
+                points[i]
+            )
+    # Stored sources under this name: each is one person, whatever its alias keys.
+    stored_people: dict[str, _Person] = {}
+    for alias_key in stored.by_base.get(base, ()):
+        for npi, source, source_type in stored.by_key[alias_key]:
+            identity = ("npi", npi) if npi else ("src", source)
+            person = stored_people.get(source)
+            if person is None:
+                person = people.get(identity) or _Person(identity, set(), set(), set())
+                stored_people[source] = person
+                if identity[0] == "src":
+                    pinned[identity] = (source, source_type)
+            elif npi and person.identity[0] == "src":
+                pinned.pop(person.identity, None)
+                same = people.get(("npi", npi))  # the NPI is in this upload too: one person
+                if same is not None:
+                    for point in person.points:
+                        same.add(point)
+                    person = stored_people[source] = same
+                else:
+                    person.identity = ("npi", npi)
+            person.add(_point_of_key(alias_key))
+    for person in stored_people.values():
+        people.setdefault(person.identity, person)
+    # A new NPI under a name stored without one is that name's when it can only be that one.
+    nameless = [p for p in stored_people.values() if p.identity[0] == "src"]
+    new_npis = [p for p in people.values() if p.identity[0] == "npi" and p.identity[1]
+                not in stored.by_npi and p not in stored_people.values()]  # fmt: skip
+    for person in nameless:
+        fitting = [n for n in new_npis if all(person.fits(point) for point in n.points)]
+        if len(fitting) != 1:
+            continue
+        npi_person = fitting[0]
+        if sum(all(o.fits(point) for point in npi_person.points) for o in nameless) != 1:
+            continue
+        del people[person.identity], people[npi_person.identity]
+        pinned[npi_person.identity] = pinned.pop(person.identity)
+        person.identity = npi_person.identity
+        for point in npi_person.points:
+            person.add(point)
+        people[person.identity] = person
+        new_npis.remove(npi_person)
+    by_point: dict[_Point, list[int]] = defaultdict(list)
+    for i in members:
+        if not combos[i].npi:
+            by_point[points[i]].append(i)
+
+    def order(point: _Point) -> tuple:
+        weight = sum(combos[i].weight for i in by_point[point])
+        return -(bool(point[0]) + bool(point[1])), -weight, by_point[point][0]
+
+    undecided = 0
+    for point in sorted(by_point, key=order):
+        # The one person this very spelling was read as before, else those it may be.
+        fits = [p for p in people.values() if point in p.points]
+        if len(fits) != 1:
+            fits = [p for p in people.values() if p.fits(point)]
+            if len(fits) > 1 and any(p.specific for p in fits):
+                fits = [p for p in fits if p.specific]  # a bare stored name does not compete
+        if len(fits) == 1:
+            identity = fits[0].identity
+            fits[0].add(point)
+        else:
+            identity = ("key", _alias_key(base, point))
+            if fits:  # several people it may be: kept apart, the owner decides
+                undecided += 1
+            else:
+                people[identity] = _Person(identity, set(), set(), set())
+                people[identity].add(point)
+        for i in by_point[point]:
+            identities[i] = identity
+    if len(people) + undecided > 1:  # namesakes: shown with their practice
+        crowded.update(identities[i] for i in members)
 
 
 def _key_matches(weights: Counter[str], stored: set[str]) -> dict[str, str]:
@@ -314,6 +483,7 @@ def resolve_sources(
         valid_npis = npis.reset_index(drop=True).where(pd.Series(np.asarray(npi_valid, bool)))
     row_codes, combos = _combos(names, valid_npis, type_labels, parsed or dict)
     stored = _read_known(known)
+    combos, anonymous = _anonymise(combos, set(stored.by_base))
 
     # Person keys: surname-only spellings join the one full name that shares the surname.
     combo_keys = [_combo_key(combo) for combo in combos]
@@ -321,7 +491,7 @@ def resolve_sources(
     for key, combo in zip(combo_keys, combos, strict=True):
         if key and "|" in key:
             person_weights[key] += combo.weight
-    joined = _key_matches(person_weights, {k for k in stored.by_key if "|" in k})
+    joined = _key_matches(person_weights, set(stored.by_base))
     combo_keys = [joined.get(k, k) if k else k for k in combo_keys]
 
     npis_by_key: dict[str, set[str]] = defaultdict(set)
@@ -329,18 +499,35 @@ def resolve_sources(
         if key and combo.npi:
             npis_by_key[key].add(combo.npi)
     for key, rows in stored.by_key.items():
-        npis_by_key[key].update(npi for npi, _, _ in rows if npi)
+        npis_by_key[key.partition(_POINT_MARK)[0]].update(npi for npi, _, _ in rows if npi)
 
-    # Identity of each combination: ("npi", npi), ("key", key) or None for Unknown.
-    identities: list[tuple[str, str] | None] = []
-    for key, combo in zip(combo_keys, combos, strict=True):
+    # Identity of each combination: ("npi", npi), ("key", key), ("src", a stored source) or
+    # None for Unknown. People sharing a name are told apart by credential, practice and NPI.
+    points = [_point(combo.name) for combo in combos]
+    identities: list[tuple[str, str] | None] = [None] * len(combos)
+    by_base: dict[str, list[int]] = defaultdict(list)
+    for i, (key, combo) in enumerate(zip(combo_keys, combos, strict=True)):
         if combo.npi:
-            identities.append(("npi", combo.npi))
-        elif key:
-            one = npis_by_key.get(key, set())
-            identities.append(("npi", next(iter(one))) if len(one) == 1 else ("key", key))
-        else:
-            identities.append(None)
+            identities[i] = ("npi", combo.npi)
+        if key and "|" in key:
+            by_base[key].append(i)
+        elif key and not combo.npi:
+            identities[i] = ("key", key)
+    pinned: dict[tuple[str, str], tuple[str, str]] = {}
+    crowded: set[tuple[str, str]] = set()
+    for base, members in by_base.items():
+        point = points[members[0]]
+        if base not in stored.by_base and all(
+            points[i] == point and not combos[i].npi for i in members
+        ):  # the usual name: one person, nothing stored, nothing to tell apart
+            for i in members:
+                identities[i] = ("key", _alias_key(base, point))
+            continue
+        _people(base, members, combos, points, stored, identities, pinned, crowded)
+    alias_keys = [
+        _alias_key(key, point) if key and "|" in key else key
+        for key, point in zip(combo_keys, points, strict=True)
+    ]
 
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, identity in enumerate(identities):
@@ -348,11 +535,16 @@ def resolve_sources(
             groups[identity].append(i)
 
     resolved: dict[tuple[str, str], tuple[str, str]] = {}
+    reused: set[tuple[str, str]] = set()
     for identity, members in groups.items():
-        resolved[identity] = _resolve_group(
-            identity, [combos[i] for i in members], [combo_keys[i] for i in members],
-            stored, npis_by_key, default_type,
+        source, source_type, again = _resolve_group(
+            identity, [combos[i] for i in members], [alias_keys[i] for i in members],
+            stored, npis_by_key, default_type, pinned.get(identity), identity in crowded,
         )  # fmt: skip
+        resolved[identity] = source, source_type
+        if again:
+            reused.add(identity)
+    _tell_apart(resolved, reused, stored)
 
     sources = [UNKNOWN_SOURCE] * len(combos)
     types = ["unknown"] * len(combos)
@@ -361,16 +553,82 @@ def resolve_sources(
         if identity is None:
             continue
         sources[i], types[i] = resolved[identity]
-        row = (combo_keys[i], combos[i].npi, sources[i], types[i])
+        row = (alias_keys[i], combos[i].npi, sources[i], types[i])
         if row not in stored.rows:
             alias_rows.add(row)
 
     frame = pd.DataFrame(
-        {"source": _take_text(sources, row_codes), "source_type": _take_text(types, row_codes)}
+        {
+            "source": _take_text(sources, row_codes),
+            "source_type": _take_text(types, row_codes),
+            "patient_named": np.asarray(anonymous, dtype=bool)[row_codes],
+        }
     ).set_axis(names.index)
     aliases = pd.DataFrame(sorted(alias_rows, key=lambda r: tuple(x or "" for x in r)))
     aliases = aliases.reindex(columns=range(4)).set_axis(list(ALIAS_COLUMNS), axis=1)
     return Resolution(frame, aliases.astype("str"))
+
+
+def _anonymise(combos: list[_Combo], known_people: set[str]) -> tuple[list[_Combo], list[bool]]:
+    """Referring patients named in the name column become the patient (or self) channel.
+
+    A spelling that says so ("Former patient - Rosa H."), or a bare person's name (no
+    credential, title or NPI) whose rows' type label is mostly Patient / Friend / Word of
+    mouth (or Self): the name is a patient's and must not be kept. A name that other rows or
+    earlier uploads give as a clinician's ("Smith, John MD") is a clinician's, whatever a
+    "Returning patient" label says.
+    """
+    clinicians = set(known_people)
+    for combo in combos:
+        name = combo.name
+        if (
+            name is not None
+            and name.kind == "person"
+            and (combo.npi or name.credential or name.titled)
+        ):
+            clinicians.add(name.key)
+    out: list[_Combo] = []
+    flags: list[bool] = []
+    for combo in combos:
+        name, channel = combo.name, None
+        if name is not None and name.kind == "patient":
+            channel = PATIENT_NAME if name.source_type == "patient" else SELF_NAME
+        elif (
+            name is not None
+            and name.kind in ("person", "other")
+            and name.source_type in (None, "patient", "self")
+            and not (combo.npi or name.credential or name.titled)
+            and combo.label_votes
+            and name.key not in clinicians
+        ):
+            said = _majority(combo.label_votes)
+            channel = {"patient": PATIENT_NAME, "self": SELF_NAME}.get(said or "")
+        flags.append(channel is not None)
+        out.append(combo._replace(name=channel) if channel is not None else combo)
+    return out, flags
+
+
+def _tell_apart(
+    resolved: dict[tuple[str, str], tuple[str, str]],
+    reused: set[tuple[str, str]],
+    stored: _Known,
+) -> None:
+    """Two people must not share a shown name (the store reads a source by its name): a
+    newly composed name already used by another source gets a number, "John Smith (2)"."""
+    taken = {source for rows in stored.by_key.values() for _, source, _ in rows}
+    taken |= {source for source, _ in stored.by_npi.values()}
+    taken |= {resolved[identity][0] for identity in reused}
+    for identity, (source, source_type) in resolved.items():
+        if identity in reused:
+            continue
+        if source not in taken:
+            taken.add(source)
+            continue
+        n = 2
+        while f"{source} ({n})" in taken:
+            n += 1
+        resolved[identity] = (f"{source} ({n})", source_type)
+        taken.add(f"{source} ({n})")
 
 
 def _take_text(per_combo: list[str], row_codes: np.ndarray) -> pd.Series:
@@ -385,13 +643,16 @@ def _resolve_group(
     members: list[_Combo],
     keys: list[str | None],
     stored: _Known,
-    npis_by_key: dict[str, set[str]],
+    npi_keys: dict[str, set[str]],
     default_type: str,
-) -> tuple[str, str]:
-    """(source, source_type) of one identity: reused from the alias table, or composed."""
+    pinned: tuple[str, str] | None = None,
+    namesakes: bool = False,
+) -> tuple[str, str, bool]:
+    """(source, source_type, reused) of one identity: reused from the alias table, or
+    composed (reused False)."""
     npi = identity[1] if identity[0] == "npi" else None
     evidence = _evidence_type(members)
-    reuse = stored.by_npi.get(npi) if npi else None
+    reuse = (stored.by_npi.get(npi) if npi else None) or pinned
     if reuse is None:
         candidates = set()
         for key in {k for k in keys if k}:
@@ -404,8 +665,10 @@ def _resolve_group(
     if reuse is not None:
         source, source_type = reuse
         # An earlier upload without type information does not pin a type forever.
-        return source, (evidence if source_type == "unknown" and evidence else source_type)
-    return _display(members, npi, keys, npis_by_key), evidence or default_type
+        kept_type = evidence if source_type == "unknown" and evidence else source_type
+        return source, kept_type, True
+    display = _display(members, npi, keys, npi_keys, namesakes)
+    return display, evidence or default_type, False
 
 
 def _evidence_type(members: list[_Combo]) -> str | None:
@@ -431,10 +694,16 @@ def _evidence_type(members: list[_Combo]) -> str | None:
 
 
 def _display(
-    members: list[_Combo], npi: str | None, keys: list[str | None], npis_by_key: dict
+    members: list[_Combo],
+    npi: str | None,
+    keys: list[str | None],
+    npis_by_key: dict,
+    namesakes: bool = False,
 ) -> str:
-    """Most frequent person display (with its most frequent credential), else spelling."""
+    """Most frequent person display (with its most frequent credential and practice), else
+    spelling."""
     people: dict[str, int] = {}
+    places: dict[str, int] = {}
     partial: dict[str, int] = {}  # "Dr. Okafor", "J. Smith": only when nothing fuller
     credentials: dict[str, int] = {}
     others: dict[str, int] = {}
@@ -446,6 +715,8 @@ def _display(
             spellings[name.display] = spellings.get(name.display, 0) + weight
             if name.credential:
                 credentials[name.credential] = credentials.get(name.credential, 0) + weight
+            if name.qualifier:
+                places[name.qualifier] = places.get(name.qualifier, 0) + weight
         elif name is not None and (name.kind == "other" or _is_channel(name)):
             others[name.display] = others.get(name.display, 0) + weight
         elif combo.label_type in CHANNEL_TYPES and combo.label_text:
@@ -454,8 +725,11 @@ def _display(
     if display is not None:
         credential = _most_frequent(credentials)
         display = f"{display}, {credential}" if credential else display
+        if places and namesakes:  # "Dr. Patel (Lakeshore IM)": tells namesakes apart
+            display = f"{display} ({_most_frequent(places)})"
     else:
         display = _most_frequent(others) or f"NPI {npi}"
-    if npi and any(k and len(npis_by_key.get(k, ())) > 1 for k in keys):
+    bases = {k.partition(_POINT_MARK)[0] for k in keys if k}
+    if npi and any(len(npis_by_key.get(k, ())) > 1 for k in bases):
         display = f"{display} (NPI …{npi[-4:]})"
     return display

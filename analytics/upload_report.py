@@ -67,6 +67,10 @@ def quality_report(prepared: Prepared) -> pd.DataFrame:
                 f"{q.get('unknown_source_referrals', 0):,}"
                 + (f" ({share:.1%})" if share is not None else ""),
             ),
+            (
+                "Referring patients named (counted as patient referrals, names not kept)",
+                f"{q.get('patient_names_dropped', 0):,}",
+            ),
             ("Rows with no clinic (Unassigned)", f"{q.get('unassigned_clinic_rows', 0):,}"),
             (
                 "Referral date taken from case created",

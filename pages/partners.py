@@ -26,7 +26,7 @@ def act(action, *args, done: str) -> None:
     except identity.IdentityError as exc:
         st.session_state["partners_message"] = ("error", str(exc))
         return
-    if isinstance(result, identity.ImportResult):
+    if isinstance(result, identity.ImportResult | identity.BulkResult):
         done = result.sentence
     st.session_state["partners_message"] = ("success", done)
 
@@ -57,9 +57,44 @@ suggested, outreach, by_hand, edit, decided = st.tabs(
     ["Suggested merges", "Outreach names", "Merge by hand", "Edit a partner", "Decisions"]
 )
 
+
+def bulk_accept(suggestions: tuple, percent: int) -> None:
+    """Accept every suggestion at or above `percent`, once the owner has confirmed."""
+    act(identity.accept_all, suggestions, percent / 100, done="")
+    st.session_state["bulk_confirm"] = False
+
+
 with suggested:
     if not view.suggestions:
         st.success("No likely duplicates among the referral sources.")
+    else:
+        st.caption(
+            "Largest effect on concentration first: pairs of partners, then by the share of "
+            "referrals the two hold together."
+        )
+        with st.expander("Accept many at once"):
+            percent = st.slider(
+                "Accept every suggestion at least this sure (%)", 50, 99, 90, key="bulk_percent"
+            )
+            chosen, held_back = identity.bulk_candidates(view.suggestions, percent / 100)
+            st.write(
+                f"{count(len(chosen))} suggestions would be merged"
+                + (f"; {count(held_back)} above it name several candidates or overlap and are "
+                   "left for you." if held_back else ".")
+            )  # fmt: skip
+            confirmed = st.checkbox(
+                f"Yes, merge these {count(len(chosen))} pairs (each can be undone under Decisions)",
+                key="bulk_confirm",
+                disabled=not chosen,
+            )
+            st.button(
+                "Merge them",
+                key="bulk_accept",
+                type="primary",
+                disabled=not (chosen and confirmed),
+                on_click=bulk_accept,
+                args=(view.suggestions, percent),
+            )
     for i, s in enumerate(view.suggestions[:SHOWN]):
         with st.container(border=True):
             text_col, buttons = st.columns([5, 2], vertical_alignment="center")
@@ -67,7 +102,13 @@ with suggested:
                 f"**{s.source}** ({count(s.source_referrals)} referrals) into "
                 f"**{s.target}** ({count(s.target_referrals)})"
             )
-            text_col.caption(f"{pct(s.confidence, 0)} sure: {'; '.join(s.evidence)}")
+            held = (
+                (s.source_referrals + s.target_referrals) / view.referrals if view.referrals else 0
+            )
+            text_col.caption(
+                f"{pct(s.confidence, 0)} sure, {pct(held, 1)} of referrals together: "
+                f"{'; '.join(s.evidence)}"
+            )
             left, right = buttons.columns(2)
             left.button(
                 "Merge",

@@ -106,3 +106,24 @@ def test_merge_by_hand_and_errors_in_one_sentence(app: AppTest):
 def test_the_decisions_export_is_offered(app: AppTest):
     labels = [b.label for b in app.get("download_button")]
     assert "Export decisions (CSV)" in labels
+
+
+def test_bulk_accept_asks_for_confirmation_and_says_what_it_did(app: AppTest):
+    assert tiles(app)["Partners"] == "3"
+    assert app.button(key="bulk_accept").disabled  # not before the owner confirms
+    app.slider(key="bulk_percent").set_value(80).run()
+    assert any("1 suggestions would be merged." in m.value for m in app.markdown)
+    app.checkbox(key="bulk_confirm").check().run()
+    assert not app.button(key="bulk_accept").disabled
+    app.button(key="bulk_accept").click().run()
+    assert not app.exception
+    assert "Merged 1 suggested pair." in said(app)
+    assert tiles(app)["Partners"] == "2" and tiles(app)["HHI"] == "4,100"
+    assert any("No likely duplicates" in m.value for m in app.success)
+
+
+def test_bulk_accept_above_every_confidence_merges_nothing(app: AppTest):
+    app.slider(key="bulk_percent").set_value(99).run()
+    assert any("0 suggestions would be merged." in m.value for m in app.markdown)
+    assert app.button(key="bulk_accept").disabled
+    assert tiles(app)["Partners"] == "3"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analytics.identity_match import Context, Entity, match
+from analytics.identity_match import Context, Entity, match, told_apart
 from analytics.identity_names import first_name_fit, org_similarity, outreach_matches, read_name
 
 
@@ -127,8 +127,6 @@ def test_namesakes_with_different_npis_make_an_unnumbered_spelling_uncertain():
 @pytest.mark.parametrize(
     ("a", "b", "rows", "effect"),
     [
-        ("Maria Okafor, MD", "Maria Okafor, DO", {}, "credentials differ (MD / DO)"),
-        ("Peter Kim, DC", "Peter Kim, MD", {}, "types differ (chiropractor / physician)"),
         (
             "Gregory Lane",
             "Greg Lane MD",
@@ -146,6 +144,44 @@ def test_namesakes_with_different_npis_make_an_unnumbered_spelling_uncertain():
 def test_row_evidence_moves_the_confidence(a, b, rows, effect):
     found = scored(a, b, rows=rows)
     assert effect in found.evidence
+
+
+# Issue 11: a name alone never joins two people that anything tells apart.
+@pytest.mark.parametrize(
+    ("a", "b", "a_npi", "b_npi", "apart"),
+    [
+        ("Maria Okafor, MD", "Maria Okafor, DO", "", "", "different credentials (MD / DO)"),
+        ("Peter Kim, DC", "Peter Kim, MD", "", "", "different credentials (DC / MD)"),
+        ("Kelly Brennan, NP", "Kelly Brennan, PA-C", "", "", "different credentials (NP / PA-C)"),
+        ("Dr. Patel (Lakeshore IM)", "Dr. Patel (Summit Orthopedics)", "", "",
+         "different practices in the name"),
+        ("John Smith, MD", "Smith, John MD", "1234567893", "1245319599", "different NPIs"),
+        # Nothing tells them apart: the same credential class, or one NPI for both.
+        ("Kelly Brennan, PA", "Kelly Brennan, PA-C", "", "", None),
+        ("Rachel Kim, NP", "Kim, Rachel FNP", "", "", None),
+        ("Maria Okafor, MD", "Maria Okafor, DO", "1234567893", "1234567893", None),
+        ("Dr. Patel (Lakeshore IM)", "Dr. Patel (Lakeshore IM)", "", "", None),
+    ],
+)  # fmt: skip
+def test_people_told_apart_are_never_suggested(a, b, a_npi, b_npi, apart):
+    first = Entity(a, referrals=2, npis=frozenset({a_npi} - {""}))
+    second = Entity(b, referrals=9, npis=frozenset({b_npi} - {""}))
+    assert told_apart(first, second) == apart
+    found = scored(a, b, a_npi=a_npi, b_npi=b_npi)
+    assert (found is None) == (apart is not None)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Patient Referral", "Former patient"),
+        ("Friend/Family", "Word of mouth"),
+        ("Patient referral", "Patient Referral"),
+    ],
+)
+def test_patient_channels_are_never_suggested(a, b):
+    first, second = Entity(a, "patient", 5), Entity(b, "patient", 3)
+    assert match(first, second, Context.of([first, second])) is None
 
 
 @pytest.mark.parametrize(

@@ -129,15 +129,21 @@ def test_sample_sources_never_mix_two_referrers(sample_store):
     assert mixed == {}
 
 
+def without_patients(labels: dict[str, str]) -> dict[str, str]:
+    """The labels but the patient word-of-mouth channel: never offered as a merge (issue 11)."""
+    return {name: label for name, label in labels.items() if label != "CH-PATIENT"}
+
+
 def test_sample_suggestions_precision_and_recall(sample_store):
     entities, labels, _ = store_labels(sample_store)
+    labels = without_patients(labels)
     found = suggest(entities)
     scores = precision_recall(labels, found)
     assert scores["wrong"] == []
     assert scores["precision"] == 1.0
     assert scores["recall"] >= 0.95
     need, misses = top_suggestion_hits(labels, found, entities)
-    assert need >= 30
+    assert need >= 29  # 34 before the five patient labels left the count
     assert misses == []  # every split spelling has its own referrer at the top
 
 
@@ -171,6 +177,7 @@ def spelling_entities() -> tuple[list[Entity], dict[str, str]]:
 
 def test_raw_spellings_precision_and_recall():
     entities, labels = spelling_entities()
+    labels = without_patients(labels)
     found = suggest(entities)
     scores = precision_recall(labels, found)
     assert scores["precision"] == 1.0, scores["wrong"]

@@ -475,8 +475,9 @@ def test_frame_is_aligned_and_typed():
         index=[30, 10, 20],
     )
     assert got.frame.index.tolist() == [30, 10, 20]
-    assert got.frame.columns.tolist() == ["source", "source_type"]
-    assert (got.frame.dtypes == "str").all()
+    assert got.frame.columns.tolist() == ["source", "source_type", "patient_named"]
+    assert (got.frame[["source", "source_type"]].dtypes == "str").all()
+    assert got.frame["patient_named"].tolist() == [False, False, False]
     assert got.frame["source"].tolist() == ["John Smith, MD", "Google", UNKNOWN_SOURCE]
 
 
@@ -491,7 +492,8 @@ def test_aliases_list_keys_and_npis():
     )
     rows = {tuple(None if pd.isna(v) else v for v in r) for r in got.aliases.itertuples(False)}
     assert rows == {
-        ("smith|john", "1234567893", "John Smith, MD", "physician"),
+        # The credential class goes into a person's alias key: a DO namesake is another key.
+        ("smith|john~md~", "1234567893", "John Smith, MD", "physician"),
         ("smith|john", None, "John Smith, MD", "physician"),
         ("google", None, "Google", "marketing"),
         ("summit orthopedics", None, "Summit Orthopedics", "organization"),
@@ -535,7 +537,7 @@ def test_known_aliases_keep_canonical_names_across_uploads():
     # Only what the table does not hold yet: the new NPI-less... nothing for Smith or Okafor.
     assert rows == {
         ("smith|jonathan", "1234567893", "Dr. John Smith (Summit)", "physician"),
-        ("chu|ann", None, "Ann Chu", "chiropractor"),
+        ("chu|ann~dc~", None, "Ann Chu", "chiropractor"),  # the DC Ann Chu, joined to the one
     }
 
 
