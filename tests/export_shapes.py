@@ -242,3 +242,67 @@ def raintree_cases(seed: int = 16) -> tuple[bytes, Expected, int]:
             )
     rng.shuffle(rows)
     return _workbook({"Cases": [header, *rows]}), Expected(20, 3, 3000.0, 0.5), 4
+
+
+def _referral_rows(recipe, seed: int) -> list[list[object]]:
+    rng = random.Random(seed)
+    rows = []
+    for name, label, n in recipe:
+        for _ in range(n):
+            rows.append([_day(rng, 2025, rng.randint(1, 12)), name, label, "Harbor"])
+    rng.shuffle(rows)
+    return [["Referral Date", "Referred By", "Referral Type", "Clinic"], *rows]
+
+
+def unicode_names(seed: int = 17) -> tuple[bytes, Expected]:
+    """Names from a practice abroad, and a rugby club.
+
+    12 referrals: Hofmann 5 (5/12), Weiß 3 (1/4), Ødegaard 2 (1/6), Coastal Rugby Club 2 (1/6).
+    HHI = 41.667^2 + 25^2 + 16.667^2 + 16.667^2 = 1736.11 + 625 + 277.78 + 277.78 = 2916.67;
+    cr1 = 5/12 = 0.4167.
+    """
+    recipe = (
+        ("Dr. med. Klaus Hofmann", "Physician", 5),
+        ("Anna Weiß, MD", "Physician", 3),
+        ("Søren Ødegaard, MD", "Physician", 2),
+        ("Coastal Rugby Club", None, 2),
+    )
+    return _workbook({"Referrals": _referral_rows(recipe, seed)}), Expected(12, 4, 2916.67, 0.4167)
+
+
+def namesakes(seed: int = 18) -> tuple[bytes, Expected]:
+    """Two John Smiths (MD and DO, no NPI) and two Dr. Patels told apart by their practice,
+    plus one bare "Dr. Patel" that could be either and stays apart.
+
+    12 referrals, 5 partners: Smith MD 4 (1/3), Smith DO 3 (1/4), Patel Lakeshore 2, Patel
+    Summit 2 (1/6 each), Dr. Patel 1 (1/12).
+    HHI = 33.333^2 + 25^2 + 2 x 16.667^2 + 8.333^2 = 1111.11 + 625 + 555.56 + 69.44 = 2361.11;
+    cr1 = 1/3.
+    """
+    recipe = (
+        ("John Smith, MD", "Physician", 4),
+        ("John Smith, DO", "Physician", 3),
+        ("Dr. Patel (Lakeshore IM)", "Physician", 2),
+        ("Dr. Patel - Summit Orthopedics", "Physician", 2),
+        ("Dr. Patel", "Physician", 1),
+    )
+    return _workbook({"Referrals": _referral_rows(recipe, seed)}), Expected(12, 5, 2361.11, 1 / 3)
+
+
+REFERRING_PATIENTS = ("Linda Pickett", "Rosa H.", "Tom Baker")
+
+
+def referring_patients(seed: int = 19) -> tuple[bytes, Expected]:
+    """Patients named in the referrer column of a hand log.
+
+    10 referrals: Okafor 6 (the one partner, 0.6); patients 4 (Linda Pickett twice as
+    "Patient", "Former patient - Rosa H.", Tom Baker as "Friend/Family").
+    HHI = 60^2 = 3600; cr1 = 0.6; patient share 0.4.
+    """
+    recipe = (
+        ("Okafor, Maria MD", "Physician", 6),
+        ("Linda Pickett", "Patient", 2),
+        ("Former patient - Rosa H.", None, 1),
+        ("Tom Baker", "Friend/Family", 1),
+    )
+    return _workbook({"Referrals": _referral_rows(recipe, seed)}), Expected(10, 1, 3600.0, 0.6)

@@ -177,3 +177,34 @@ def test_an_outreach_sheet_in_the_workbook_is_not_read_as_referrals(store, tmp_p
     assert result["rows_loaded"] == 2
     (skipped,) = [s for s in result["sheets"] if s["status"] == "skipped"]
     assert skipped["sheet"] == "Outreach" and "outreach log" in skipped["reason"]
+
+
+def test_unicode_names_are_kept_and_a_club_is_an_organisation(store, tmp_path):
+    data, expected = shapes.unicode_names()
+    _load(store, tmp_path, "names.xlsx", data)
+    got = _check(store, expected)
+    profiles = store.source_profiles()
+    shown = set(profiles["source"])
+    assert any("Weiß" in s for s in shown) and any("Søren Ødegaard" in s for s in shown)
+    assert any("Hofmann" in s and "Med " not in s for s in shown)
+    club = profiles[profiles["source"] == "Coastal Rugby Club"]
+    assert list(club["source_type"]) == ["health_wellness"]
+    assert got["mix"]["health_wellness"] == pytest.approx(2 / 12, abs=1e-4)
+
+
+def test_namesakes_stay_apart(store, tmp_path):
+    data, expected = shapes.namesakes()
+    _load(store, tmp_path, "namesakes.xlsx", data)
+    _check(store, expected)
+
+
+def test_referring_patients_are_counted_never_stored(store, tmp_path):
+    data, expected = shapes.referring_patients()
+    _load(store, tmp_path, "log.xlsx", data)
+    got = _check(store, expected)
+    assert got["patient_share"] == pytest.approx(0.4)
+    store.close()
+    raw = (tmp_path / "test.duckdb").read_bytes()
+    for name in shapes.REFERRING_PATIENTS:
+        assert name.encode() not in raw
+    assert b"Okafor" in raw  # the search can find a name that is stored
