@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
-import python_calamine
 
 from analytics import arrow_pool  # noqa: F401  (chooses the Arrow memory pool)
 from analytics.errors import IngestError
+from analytics.workbook_sandbox import read_sheets
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -111,23 +111,10 @@ class _ExcelSheet:
 
 
 def _read_excel(data: bytes, file_name: str) -> Workbook:
-    try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises several unrelated types for a bad file
-        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
-            raise IngestError(
-                f"{file_name} is password-protected; remove the password in Excel, save, "
-                "and upload it again."
-            ) from None
-        raise IngestError(
-            f"{file_name} could not be opened as a workbook (it may be damaged or not really "
-            "a spreadsheet); open it in Excel, save it as .xlsx, and upload it again."
-        ) from None
+    # Parsed in a child process under memory and time limits: the file is hostile until read.
     sheets: dict[str, Grid] = {}
-    for name in book.sheet_names:
-        try:
-            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        except Exception:
+    for name, rows in read_sheets(data, file_name).items():
+        if rows is None:
             continue  # chart sheets and the like hold no cells
         if not any(any(cell not in ("", None) for cell in row) for row in rows[:HEAD_LINES]):
             continue
