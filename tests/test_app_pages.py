@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from analytics.app_state import _open_store
 from analytics.filters import Filters, preset_period
 from analytics.formatting import count, money, pct
+from analytics.store import Store
 from analytics.stress import stress_test
 from analytics.summary import metrics_summary
 from tests.conftest import ROOT
@@ -233,7 +234,8 @@ def test_empty_store_says_what_to_upload(tmp_path, monkeypatch, page):
 
 def test_store_selector_switches_practice(sample, tmp_path, monkeypatch):
     shutil.copy(sample["db"], tmp_path / "riverside_pt.duckdb")
-    other = _open_store(str(tmp_path / "lakeside_pt.duckdb"))  # an empty second practice
+    Store(tmp_path / "lakeside_pt.duckdb")  # an empty second practice (the app opens, never
+    other = _open_store(str(tmp_path / "lakeside_pt.duckdb"))  # creates, a practice's file)
     assert other.is_empty()
     at = open_page(tmp_path / "riverside_pt.duckdb", monkeypatch)
     practice = at.selectbox(key="store_path")
