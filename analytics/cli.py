@@ -13,6 +13,7 @@ from pathlib import Path
 from analytics.errors import IngestError
 from analytics.filters import Filters
 from analytics.identity_cli import add_identity_command
+from analytics.keys_cli import add_keys_command
 from analytics.ingest import prepare
 from analytics.store import METRIC_COLUMNS, Store
 
@@ -81,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sample.set_defaults(run=_sample)
     add_identity_command(sub)
+    add_keys_command(sub, Store)
 
     report = sub.add_parser("report", help="write the workbook, PDF report or slide deck")
     report.add_argument("--db")

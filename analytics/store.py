@@ -19,12 +19,16 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from analytics import arrow_pool  # noqa: F401  (chooses the Arrow memory pool)
+from analytics import (
+    arrow_pool,  # noqa: F401  (chooses the Arrow memory pool)
+    store_keys,
+)
 from analytics.errors import IngestError
 from analytics.filters import Filters
 from analytics.identity_decisions import ACTIONS, DECISION_COLUMNS, replay
 from analytics.identity_names import outreach_matches, partial_names
 from analytics.ingest import IngestContext, Prepared
+from analytics.key_secret import KEY_ENV
 from analytics.schema import ACTIVITY_COLUMNS, REFERRAL_COLUMNS, SOURCE_TYPES
 from analytics.store_sql import (
     RESOLVED_ACTIVITIES,
@@ -103,6 +107,10 @@ class Store:
     def __init__(self, path: str | os.PathLike | None = None, *, create: bool = True):
         self.path = Path(path or os.environ.get("REFERRALS_DB") or DEFAULT_DB)
         self._memory = str(self.path) == ":memory:"
+        # A store in memory keeps its secret in memory too (unless REFERRALS_KEY is set).
+        self._secret = (
+            secrets.token_bytes(32) if self._memory and not os.environ.get(KEY_ENV) else None
+        )
         if self._memory:
             self._keep = duckdb.connect(":memory:")
         elif create:
@@ -119,6 +127,7 @@ class Store:
             if not cur.execute("SELECT 1 FROM meta WHERE key = 'salt'").fetchall():
                 cur.execute("INSERT INTO meta VALUES ('salt', ?)", [secrets.token_hex(16)])
                 cur.execute("INSERT INTO meta VALUES ('version', '0')")
+                store_keys.start_store(cur, self.path, self._secret)
             if not cur.execute("SELECT 1 FROM meta WHERE key = 'organization_votes'").fetchall():
                 # A store written before organisations were counted per partner.
                 _count_organizations(cur)
@@ -210,14 +219,23 @@ class Store:
     # What the ingest needs ------------------------------------------------------------------
 
     def ingest_context(self) -> IngestContext:
-        """Salt, saved mappings and known aliases for preparing the next upload."""
-        salt = bytes.fromhex(self._query("SELECT value FROM meta WHERE key = 'salt'")[0][0])
+        """Patient-hashing key, saved mappings and known aliases for the next upload."""
+        salt = store_keys.hashing_key(self._cursor(), self.path, self._secret)
         saved = {
             sig: json.loads(mapping)
             for sig, mapping in self._query("SELECT signature, mapping FROM column_mappings")
         }
         aliases = self._frame("SELECT key, npi, source, source_type FROM source_aliases")
         return IngestContext(salt=salt, saved_mappings=saved, aliases=aliases)
+
+    def migrate_keys(self) -> int:
+        """Re-key an old store's patients under the secret kept outside it (store_keys)."""
+        with self._write_lock:
+            return store_keys.migrate(self._cursor(), self.path, self._secret)
+
+    def key_scheme(self) -> str:
+        """How this store's patient keys are made (store_keys.LEGACY/MIGRATED/SECRET)."""
+        return store_keys.key_scheme(self._cursor())
 
     def version(self) -> int:
         """A counter bumped by every write: cached frames keyed by it go stale on change."""
