@@ -59,5 +59,3 @@ def _migrate(store: Store) -> int:
         "(keep it: later loads need it to recognise returning patients)."
     )
     return 0
-
-
