@@ -13,7 +13,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from analytics import arrow_pool  # noqa: F401  (chooses the Arrow memory pool)
+from analytics import (
+    arrow_pool,  # noqa: F401  (chooses the Arrow memory pool)
+    limits,
+)
 from analytics.errors import IngestError
 from analytics.workbook_sandbox import read_sheets
 
@@ -21,6 +24,9 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 DELIMITERS = (",", ";", "\t", "|")
 HEAD_LINES = 40  # rows looked at to find the header; title blocks are never this long
+# Python's csv module stops at 128 KB a field (a process-wide setting); a long notes cell
+# is allowed up to the limit, past it the file is refused in one sentence.
+csv.field_size_limit(max(csv.field_size_limit(), limits.MAX_FIELD_BYTES))
 
 
 @dataclass(frozen=True)
@@ -245,6 +251,12 @@ def _read_text(data: bytes, file_name: str) -> Workbook:
     raw = to_utf8(data)
     if b"\n" not in raw[:1_000_000] and b"\r" in raw:
         raw = raw.replace(b"\r", b"\n")  # classic Mac line endings
+    lines = raw.count(b"\n")  # ~50 ms for 130 MB: the row limit is known before parsing
+    if lines > limits.MAX_ROWS + HEAD_LINES:
+        raise IngestError(
+            f"{file_name} has {lines:,} lines, more than the {limits.MAX_ROWS:,} rows a report "
+            "is read up to; split the export by date range and upload the parts."
+        )
     starts = [0]
     while len(starts) <= HEAD_LINES:
         nxt = raw.find(b"\n", starts[-1])
@@ -254,11 +266,27 @@ def _read_text(data: bytes, file_name: str) -> Workbook:
     if starts[-1] < len(raw) and len(starts) <= HEAD_LINES:
         starts.append(len(raw) + 1)  # a last line without a newline
     head_lines = [
-        raw[starts[i] : starts[i + 1]].decode("utf-8", errors="replace").rstrip("\r\n")
+        # A carriage return inside a quoted cell is a line break to the csv module: a space.
+        raw[starts[i] : starts[i + 1]]
+        .decode("utf-8", errors="replace")
+        .rstrip("\r\n")
+        .replace("\r", " ")
         for i in range(len(starts) - 1)
     ]
-    delimiter = sniff_delimiter(head_lines)
-    head = [list(next(csv.reader([ln], delimiter=delimiter), [])) for ln in head_lines]
+    try:
+        delimiter = sniff_delimiter(head_lines)
+        head = [list(next(csv.reader([ln], delimiter=delimiter), [])) for ln in head_lines]
+    except csv.Error:
+        raise IngestError(
+            f"{file_name} has a cell longer than {limits.MAX_FIELD_BYTES:,} characters in its "
+            "first rows, which no report column holds; export the report again as CSV or Excel."
+        ) from None
+    widest = max((len(row) for row in head), default=0)
+    if widest > limits.MAX_COLUMNS:
+        raise IngestError(
+            f"{file_name} has {widest:,} columns, more than the {limits.MAX_COLUMNS:,} a report "
+            "is read up to; export only the report's own columns and upload that."
+        )
     stem = file_name.rsplit("/", 1)[-1]
     grid = Grid(sheet=stem, head=head, body=_TextSheet(raw, delimiter, starts, head).body)
     return Workbook(sheets={stem: grid}, kind="text")
