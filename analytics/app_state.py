@@ -21,6 +21,7 @@ from analytics.safe_csv import to_safe_csv
 from analytics.store import DEFAULT_DB, Store, StoreUnavailable
 from analytics.stress import stress_test_of
 from analytics.summary import metrics_summary
+from analytics.text import md
 
 
 def _default_path() -> str:
@@ -68,7 +69,7 @@ def store_session() -> Iterator[None]:
         with get_store().session():
             yield
     except StoreUnavailable as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
 
 
 def store_facts() -> tuple[object, object, list[str]]:
@@ -79,7 +80,7 @@ def store_facts() -> tuple[object, object, list[str]]:
             first, last = store.date_bounds()
             return first, last, store.clinics()
     except StoreUnavailable as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
         st.stop()
 
 
