@@ -161,17 +161,25 @@ def sniff_delimiter(lines: list[str]) -> str:
 class _TextSheet:
     """Delimited UTF-8 bytes; rows are read below a header line found by the caller."""
 
-    def __init__(self, raw: bytes, delimiter: str, line_starts: list[int], head: list[list[str]]):
+    def __init__(
+        self,
+        raw: bytes,
+        delimiter: str,
+        line_starts: list[int],
+        head: list[list[str]],
+        file_name: str = "The file",
+    ):
+        self.file_name = file_name
         self.raw = raw
         self.delimiter = delimiter
         self.line_starts = line_starts
         self.head = head
 
     def body(self, header_index: int) -> pd.DataFrame:
-        if header_index + 1 >= len(self.line_starts):
-            return pd.DataFrame()
+        width = len(self.head[header_index]) if header_index < len(self.head) else 0
+        if header_index + 1 >= len(self.line_starts) or not width:
+            return pd.DataFrame()  # nothing below the header, or a header with no cells
         offset = self.line_starts[header_index + 1]
-        width = len(self.head[header_index])
         names = [str(i) for i in range(width)]
         ragged: list[str] = []
 
@@ -203,7 +211,13 @@ class _TextSheet:
         else:
             # A short "Total" or "Count: 312" line, or a newline inside quotes: the C parser
             # pads short rows, so every later row keeps its spreadsheet row number.
-            frame = pd.read_csv(
+            frame = self._read_ragged(offset, names)
+        frame.columns = range(width)
+        return frame
+
+    def _read_ragged(self, offset: int, names: list[str]) -> pd.DataFrame:
+        try:
+            return pd.read_csv(
                 io.BytesIO(self.raw[offset:]),
                 sep=self.delimiter,
                 header=None,
@@ -216,8 +230,11 @@ class _TextSheet:
                 engine="c",
                 encoding="utf-8",
             )
-        frame.columns = range(width)
-        return frame
+        except (pd.errors.ParserError, ValueError):
+            raise IngestError(
+                f'{self.file_name} has a quoted cell that never ends (a " without its closing '
+                '"); open it in Excel, save it as CSV again, and upload that.'
+            ) from None
 
 
 def _as_str_dtype(arrow_type: pa.DataType) -> object:
@@ -227,7 +244,7 @@ def _as_str_dtype(arrow_type: pa.DataType) -> object:
 def to_utf8(data: bytes) -> bytes:
     """The file's bytes as UTF-8 without a BOM, decoding UTF-16 and Windows-1252 when needed."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16").encode("utf-8")
+        return data.decode("utf-16", errors="replace").encode("utf-8")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if not _is_utf8(data):
@@ -249,6 +266,8 @@ def _is_utf8(data: bytes) -> bool:
 
 def _read_text(data: bytes, file_name: str) -> Workbook:
     raw = to_utf8(data)
+    if not raw.strip():
+        raise IngestError(f"{file_name} is empty; export the report again and upload that file.")
     if b"\n" not in raw[:1_000_000] and b"\r" in raw:
         raw = raw.replace(b"\r", b"\n")  # classic Mac line endings
     lines = raw.count(b"\n")  # ~50 ms for 130 MB: the row limit is known before parsing
@@ -288,7 +307,7 @@ def _read_text(data: bytes, file_name: str) -> Workbook:
             "is read up to; export only the report's own columns and upload that."
         )
     stem = file_name.rsplit("/", 1)[-1]
-    grid = Grid(sheet=stem, head=head, body=_TextSheet(raw, delimiter, starts, head).body)
+    grid = Grid(sheet=stem, head=head, body=_TextSheet(raw, delimiter, starts, head, stem).body)
     return Workbook(sheets={stem: grid}, kind="text")
 
 

@@ -75,3 +75,32 @@ def test_rows_past_the_limit_are_refused_before_parsing(monkeypatch):
     text = HEADER + LAST * 50
     with pytest.raises(IngestError, match=r"q\.csv has 51 lines, more than the 5 rows"):
         read_workbook(text.encode(), "q.csv")
+
+
+# Found by the fuzzer (tests/test_fuzz_ingest.py): each was a traceback before.
+FOUND = {
+    "empty-header-row": (b'\n\n""', None),
+    "quote-never-closed": (
+        b'Referral Date,Referring Provider\n"',
+        'q.csv has a quoted cell that never ends (a " without its closing "); open it in '
+        "Excel, save it as CSV again, and upload that.",
+    ),
+    "bom-only": (b"\xfe\xff", "q.csv is empty; export the report again and upload that file."),
+    "odd-utf16": (b"\xff\xfeA", None),
+    "line-break-in-quoted-value": (
+        b'Referral Date,Referring Provider\n"0\n0",Dr A\n',
+        "None of the 1 rows in q.csv could be used ('0 0' is not a readable date",
+    ),
+}
+
+
+@pytest.mark.parametrize(("data", "sentence"), FOUND.values(), ids=FOUND.keys())
+def test_fuzzer_findings_end_in_one_sentence(data: bytes, sentence: str | None):
+    from analytics.ingest import IngestContext, prepare
+
+    with pytest.raises(IngestError) as caught:
+        prepare(data, "q.csv", IngestContext(salt=bytes(16)))
+    message = str(caught.value)
+    assert "\n" not in message
+    if sentence:
+        assert message.startswith(sentence)
