@@ -5,6 +5,8 @@ STAMP     := $(VENV)/.install-stamp
 DEV_STAMP := $(VENV)/.dev-install-stamp
 DB        ?= data/referrals.duckdb
 PORT      ?= 8501
+# Only this machine can reach the app unless told otherwise (`ADDRESS=0.0.0.0 make run`).
+ADDRESS   ?= 127.0.0.1
 
 .PHONY: install install-dev run test lint format bench sample clean
 
@@ -25,6 +27,7 @@ install-dev: $(DEV_STAMP)
 run: $(STAMP)
 	$(PY) -m analytics sample --db $(DB) --if-empty
 	REFERRALS_DB=$(DB) $(PY) -m streamlit run dashboard.py --server.port $(PORT) \
+		--server.address $(ADDRESS) \
 		--server.headless true --browser.gatherUsageStats false
 
 test: $(DEV_STAMP)

@@ -26,8 +26,7 @@ with st.sidebar:
             persist_state="session",
             help="One store per practice: the .duckdb files in the data folder.",
         )
-    store = app_state.get_store()
-    first, last = store.date_bounds()
+    first, last, clinics = app_state.store_facts()
     preset = st.selectbox(
         "Period", (*PERIODS, "Custom"), index=2, key="period_preset", persist_state="session"
     )
@@ -46,7 +45,6 @@ with st.sidebar:
         start, end = preset_period("All data" if preset == "Custom" else preset, last)
     if first is not None:
         st.caption(f"{day(start or first)} – {day(end or last)} · data through {day(last)}")
-    clinics = store.clinics()
     # A clinic chosen in another practice's store is not offered here: drop it quietly.
     if any(c not in clinics for c in st.session_state.get("clinics", [])):
         st.session_state["clinics"] = [c for c in st.session_state["clinics"] if c in clinics]
@@ -103,4 +101,6 @@ pages = {
 # Presentation mode (consultants in front of a client): no upload or identity editing.
 if app_state.presentation_mode():
     pages["Data"] = [p for p in pages.get("Data", []) if p.url_path not in ("upload", "partners")]
-st.navigation(pages).run()
+# The store stays open for the page's run and is let go after it (the command line can load).
+with app_state.store_session():
+    st.navigation(pages).run()

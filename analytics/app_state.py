@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pandas as pd
@@ -17,25 +18,70 @@ from analytics.ingest import Prepared, prepare
 from analytics.partner_view import PartnerView, partner_names_of, partner_view_of
 from analytics.periods import Encoded, encode, tables_of
 from analytics.safe_csv import to_safe_csv
-from analytics.store import DEFAULT_DB, Store
+from analytics.store import DEFAULT_DB, Store, StoreUnavailable
 from analytics.stress import stress_test_of
 from analytics.summary import metrics_summary
+from analytics.text import md
+
+
+def _default_path() -> str:
+    return str(os.environ.get("REFERRALS_DB") or DEFAULT_DB)
 
 
 def store_path() -> str:
-    """The store this session works on: the chosen one, else $REFERRALS_DB, else the default."""
+    """The store this session works on: the chosen one, else $REFERRALS_DB, else the default.
+
+    A chosen practice renamed or deleted in another window is not re-created empty: this
+    session goes back to the default store and says so (see `practice_notice`).
+    """
     chosen = st.session_state.get("store_path")
-    return str(chosen or os.environ.get("REFERRALS_DB") or DEFAULT_DB)
+    default = _default_path()
+    if chosen and Path(chosen) != Path(default) and not Path(chosen).exists():
+        st.session_state["practice_gone"] = str(chosen)
+        # Once the practice picker is drawn in this run, the next run resets it.
+        with suppress(st.errors.StreamlitAPIException):
+            st.session_state["store_path"] = default
+        return default
+    return str(chosen or default)
 
 
 @st.cache_resource(show_spinner=False)
 def _open_store(path: str) -> Store:
-    return Store(Path(path))
+    # Only the app's own store is created when missing; a practice's file must exist.
+    return Store(Path(path), create=Path(path) == Path(_default_path()))
 
 
 def get_store() -> Store:
-    """One cached handle per store file, shared by every session (a cursor per query)."""
+    """One cached handle per store file, shared by every session (opened per operation)."""
+    gone = st.session_state.pop("practice_gone", None)
+    if gone:
+        st.warning(
+            f"{Path(gone).stem.replace('_', ' ').title()} was renamed or deleted in another "
+            "window; this is the main practice. Pick a practice on the Practices page."
+        )
     return _open_store(store_path())
+
+
+@contextmanager
+def store_session() -> Iterator[None]:
+    """Hold the store open for one run of a page; a busy or vanished store is one sentence."""
+    try:
+        with get_store().session():
+            yield
+    except StoreUnavailable as exc:
+        st.error(md(str(exc)))
+
+
+def store_facts() -> tuple[object, object, list[str]]:
+    """The sidebar's first and last referral dates and clinics; stops the run with one
+    sentence when the store is busy elsewhere or gone."""
+    try:
+        with get_store().session() as store:
+            first, last = store.date_bounds()
+            return first, last, store.clinics()
+    except StoreUnavailable as exc:
+        st.error(md(str(exc)))
+        st.stop()
 
 
 def run_in_frame() -> None:

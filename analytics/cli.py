@@ -14,7 +14,9 @@ from analytics.errors import IngestError
 from analytics.filters import Filters
 from analytics.identity_cli import add_identity_command
 from analytics.ingest import Rejection, prepare
+from analytics.keys_cli import add_keys_command
 from analytics.store import METRIC_COLUMNS, Store
+from analytics.store_file import open_cli_store
 from analytics.verdict import overlap_sentence
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
@@ -88,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sample.set_defaults(run=_sample)
     add_identity_command(sub)
+    add_keys_command(sub, open_cli_store)
 
     report = sub.add_parser("report", help="write the workbook, PDF report or slide deck")
     report.add_argument("--db")
@@ -215,7 +218,7 @@ def _rejection(rejection: Rejection) -> dict:
 
 def _ingest(args: argparse.Namespace) -> int:
     overrides = _overrides(args.map)
-    store = Store(args.db)
+    store = open_cli_store(args.db)
     failed = False
     results = []
     for name in args.files:
@@ -265,7 +268,7 @@ def _describe(result: dict) -> str:
 
 
 def _sample(args: argparse.Namespace) -> int:
-    store = Store(args.db)
+    store = open_cli_store(args.db)
     if args.if_empty and not store.is_empty():
         print(f"{store.path} already holds referrals; sample data not loaded.")
         return 0
@@ -276,7 +279,7 @@ def _sample(args: argparse.Namespace) -> int:
 
 
 def _metrics(args: argparse.Namespace) -> int:
-    store = Store(args.db)
+    store = open_cli_store(args.db)
     filters = Filters(
         start=args.start,
         end=args.end,
@@ -334,7 +337,7 @@ def _report(args: argparse.Namespace) -> int:
         return 2
     try:
         out = build_report(
-            Store(args.db),
+            open_cli_store(args.db),
             filters,
             args.out,
             practice_name=args.practice,

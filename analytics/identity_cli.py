@@ -13,7 +13,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from analytics.store import Store
+from analytics.store_file import open_cli_store
 
 # analytics.identity (rapidfuzz and the matchers) loads when an identity action runs, so the
 # other commands, `ingest` above all, do not pay for it.
@@ -48,7 +48,7 @@ def _suggestions(args: argparse.Namespace) -> int:
     from analytics.identity_suggest import MIN_CONFIDENCE
 
     minimum = MIN_CONFIDENCE if args.min is None else args.min
-    found = identity.suggestions(Store(args.db), minimum)
+    found = identity.suggestions(open_cli_store(args.db), minimum)
     if args.json:
         print(json.dumps([asdict(s) for s in found], indent=2))
         return 0
@@ -60,7 +60,7 @@ def _suggestions(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from analytics import identity
 
-    Path(args.out).write_bytes(identity.export_csv(Store(args.db)))
+    Path(args.out).write_bytes(identity.export_csv(open_cli_store(args.db)))
     print(f"Decisions written to {args.out}.")
     return 0
 
@@ -70,7 +70,7 @@ def _import(args: argparse.Namespace) -> int:
 
     try:
         data = Path(args.file).read_bytes()
-        result = identity.import_csv(Store(args.db), data)
+        result = identity.import_csv(open_cli_store(args.db), data)
     except OSError as exc:
         print(f"{args.file} cannot be read ({exc.strerror}); check the path.", file=sys.stderr)
         return 2

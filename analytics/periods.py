@@ -25,6 +25,7 @@ __all__ = [
     "Encoded",
     "PeriodTables",
     "arrived_flags",
+    "cents",
     "conversion_rate",
     "day_bounds",
     "dominant_type_codes",
@@ -306,8 +307,11 @@ def tables_from_sources(
     end: pd.Timestamp | None,
 ) -> PeriodTables:
     """Build the period's tables from a source table (from pandas or from SQL)."""
-    payments = sources["payments"].to_numpy(dtype="float64")
-    charges = sources["charges"].to_numpy(dtype="float64")
+    # Money to the cent: a float sum taken in another order (DuckDB's parallel SUM, the same
+    # rows shuffled) differs in its last bit, which reordered partners tied on revenue.
+    payments = cents(sources["payments"].to_numpy(dtype="float64"))
+    charges = cents(sources["charges"].to_numpy(dtype="float64"))
+    sources = sources.assign(payments=payments, charges=charges)
     basis = revenue_basis(payments, charges)
     sources = sources.assign(revenue=revenue_of(payments, charges, basis))
     referrals = int(sources["referrals"].sum())
@@ -316,6 +320,7 @@ def tables_from_sources(
         .sum()
         .reindex(list(SOURCE_TYPES), fill_value=0)
     )
+    types["revenue"] = cents(types["revenue"].to_numpy(dtype="float64"))
     types["referrals"] = types["referrals"].astype("int64")
     types.index.name = "source_type"
     return PeriodTables(
@@ -326,11 +331,16 @@ def tables_from_sources(
         partners=partner_table(sources, referrals),
         types=types,
         referrals=referrals,
-        revenue=None if basis == "none" else float(sources["revenue"].sum()),
+        revenue=None if basis == "none" else float(cents(sources["revenue"].sum())),
         revenue_basis=basis,
         arrived=int(sources["arrived"].sum()),
         known=int(sources["known"].sum()),
     )
+
+
+def cents(amounts):
+    """Money sums rounded to the cent, so equal totals compare equal whatever the sum order."""
+    return np.round(amounts, 2)
 
 
 def partner_table(sources: pd.DataFrame, total_referrals: int) -> pd.DataFrame:
@@ -355,6 +365,8 @@ def partner_table(sources: pd.DataFrame, total_referrals: int) -> pd.DataFrame:
     ]
     grouped = rows.groupby("source", sort=False)
     table = grouped[summed].sum(min_count=1)
+    for column in ("revenue", "payments", "charges", "physician_revenue"):
+        table[column] = cents(table[column].to_numpy(dtype="float64"))
     table["first_referral"] = grouped["first_referral"].min()
     table["last_referral"] = grouped["last_referral"].max()
     # A partner whose rows carry two types is shown under the type of most of its referrals.

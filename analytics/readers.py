@@ -12,15 +12,21 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
-import python_calamine
 
-from analytics import arrow_pool  # noqa: F401  (chooses the Arrow memory pool)
+from analytics import (
+    arrow_pool,  # noqa: F401  (chooses the Arrow memory pool)
+    limits,
+)
 from analytics.errors import IngestError
+from analytics.workbook_sandbox import read_sheets
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 DELIMITERS = (",", ";", "\t", "|")
 HEAD_LINES = 40  # rows looked at to find the header; title blocks are never this long
+# Python's csv module stops at 128 KB a field (a process-wide setting); a long notes cell
+# is allowed up to the limit, past it the file is refused in one sentence.
+csv.field_size_limit(max(csv.field_size_limit(), limits.MAX_FIELD_BYTES))
 
 
 @dataclass(frozen=True)
@@ -114,24 +120,11 @@ class _ExcelSheet:
 
 
 def _read_excel(data: bytes, file_name: str) -> Workbook:
-    try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises several unrelated types for a bad file
-        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
-            raise IngestError(
-                f"{file_name} is password-protected; remove the password in Excel, save, "
-                "and upload it again."
-            ) from None
-        raise IngestError(
-            f"{file_name} could not be opened as a workbook (it may be damaged or not really "
-            "a spreadsheet); open it in Excel, save it as .xlsx, and upload it again."
-        ) from None
+    # Parsed in a child process under memory and time limits: the file is hostile until read.
     sheets: dict[str, Grid] = {}
-    for name in book.sheet_names:
-        try:
-            sheet = book.get_sheet_by_name(name)
-            rows = sheet.to_python(skip_empty_area=False)
-        except Exception:
+    found, merged = read_sheets(data, file_name)
+    for name, rows in found.items():
+        if rows is None:
             continue  # chart sheets and the like hold no cells
         if not any(any(cell not in ("", None) for cell in row) for row in rows[:HEAD_LINES]):
             continue
@@ -139,25 +132,13 @@ def _read_excel(data: bytes, file_name: str) -> Workbook:
             sheet=name,
             head=[list(r) for r in rows[:HEAD_LINES]],
             body=_ExcelSheet(rows).body,
-            merged=_merged_in_head(sheet),
+            merged=merged.get(name, ()),
         )
     if not sheets:
         raise IngestError(
             f"{file_name} has no sheet with any data; check you exported the right report."
         )
     return Workbook(sheets=sheets, kind="excel")
-
-
-def _merged_in_head(sheet: python_calamine.CalamineSheet) -> tuple:
-    try:
-        ranges = sheet.merged_cell_ranges or ()
-    except Exception:  # .xls and .ods readers may not list them
-        return ()
-    return tuple(
-        ((int(a[0]), int(a[1])), (int(b[0]), int(b[1])))
-        for a, b in ranges
-        if int(a[0]) < HEAD_LINES
-    )
 
 
 # Delimited text ---------------------------------------------------------------------------
@@ -184,17 +165,25 @@ def sniff_delimiter(lines: list[str]) -> str:
 class _TextSheet:
     """Delimited UTF-8 bytes; rows are read below a header line found by the caller."""
 
-    def __init__(self, raw: bytes, delimiter: str, line_starts: list[int], head: list[list[str]]):
+    def __init__(
+        self,
+        raw: bytes,
+        delimiter: str,
+        line_starts: list[int],
+        head: list[list[str]],
+        file_name: str = "The file",
+    ):
+        self.file_name = file_name
         self.raw = raw
         self.delimiter = delimiter
         self.line_starts = line_starts
         self.head = head
 
     def body(self, header_index: int) -> pd.DataFrame:
-        if header_index + 1 >= len(self.line_starts):
-            return pd.DataFrame()
+        width = len(self.head[header_index]) if header_index < len(self.head) else 0
+        if header_index + 1 >= len(self.line_starts) or not width:
+            return pd.DataFrame()  # nothing below the header, or a header with no cells
         offset = self.line_starts[header_index + 1]
-        width = len(self.head[header_index])
         names = [str(i) for i in range(width)]
         ragged: list[str] = []
 
@@ -229,7 +218,13 @@ class _TextSheet:
         else:
             # A short "Total" or "Count: 312" line, or a newline inside quotes: the C parser
             # pads short rows, so every later row keeps its spreadsheet row number.
-            frame = pd.read_csv(
+            frame = self._read_ragged(offset, names)
+        frame.columns = range(width)
+        return frame
+
+    def _read_ragged(self, offset: int, names: list[str]) -> pd.DataFrame:
+        try:
+            return pd.read_csv(
                 io.BytesIO(self.raw[offset:]),
                 sep=self.delimiter,
                 header=None,
@@ -242,8 +237,11 @@ class _TextSheet:
                 engine="c",
                 encoding="utf-8",
             )
-        frame.columns = range(width)
-        return frame
+        except (pd.errors.ParserError, ValueError):
+            raise IngestError(
+                f'{self.file_name} has a quoted cell that never ends (a " without its closing '
+                '"); open it in Excel, save it as CSV again, and upload that.'
+            ) from None
 
 
 def _as_str_dtype(arrow_type: pa.DataType) -> object:
@@ -253,7 +251,7 @@ def _as_str_dtype(arrow_type: pa.DataType) -> object:
 def to_utf8(data: bytes) -> bytes:
     """The file's bytes as UTF-8 without a BOM, decoding UTF-16 and Windows-1252 when needed."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16").encode("utf-8")
+        return data.decode("utf-16", errors="replace").encode("utf-8")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if not _is_utf8(data):
@@ -275,8 +273,16 @@ def _is_utf8(data: bytes) -> bool:
 
 def _read_text(data: bytes, file_name: str) -> Workbook:
     raw = to_utf8(data)
+    if not raw.strip():
+        raise IngestError(f"{file_name} is empty; export the report again and upload that file.")
     if b"\n" not in raw[:1_000_000] and b"\r" in raw:
         raw = raw.replace(b"\r", b"\n")  # classic Mac line endings
+    lines = raw.count(b"\n")  # ~50 ms for 130 MB: the row limit is known before parsing
+    if lines > limits.MAX_ROWS + HEAD_LINES:
+        raise IngestError(
+            f"{file_name} has {lines:,} lines, more than the {limits.MAX_ROWS:,} rows a report "
+            "is read up to; split the export by date range and upload the parts."
+        )
     starts = [0]
     while len(starts) <= HEAD_LINES:
         nxt = raw.find(b"\n", starts[-1])
@@ -286,13 +292,29 @@ def _read_text(data: bytes, file_name: str) -> Workbook:
     if starts[-1] < len(raw) and len(starts) <= HEAD_LINES:
         starts.append(len(raw) + 1)  # a last line without a newline
     head_lines = [
-        raw[starts[i] : starts[i + 1]].decode("utf-8", errors="replace").rstrip("\r\n")
+        # A carriage return inside a quoted cell is a line break to the csv module: a space.
+        raw[starts[i] : starts[i + 1]]
+        .decode("utf-8", errors="replace")
+        .rstrip("\r\n")
+        .replace("\r", " ")
         for i in range(len(starts) - 1)
     ]
-    delimiter = sniff_delimiter(head_lines)
-    head = [list(next(csv.reader([ln], delimiter=delimiter), [])) for ln in head_lines]
+    try:
+        delimiter = sniff_delimiter(head_lines)
+        head = [list(next(csv.reader([ln], delimiter=delimiter), [])) for ln in head_lines]
+    except csv.Error:
+        raise IngestError(
+            f"{file_name} has a cell longer than {limits.MAX_FIELD_BYTES:,} characters in its "
+            "first rows, which no report column holds; export the report again as CSV or Excel."
+        ) from None
+    widest = max((len(row) for row in head), default=0)
+    if widest > limits.MAX_COLUMNS:
+        raise IngestError(
+            f"{file_name} has {widest:,} columns, more than the {limits.MAX_COLUMNS:,} a report "
+            "is read up to; export only the report's own columns and upload that."
+        )
     stem = file_name.rsplit("/", 1)[-1]
-    grid = Grid(sheet=stem, head=head, body=_TextSheet(raw, delimiter, starts, head).body)
+    grid = Grid(sheet=stem, head=head, body=_TextSheet(raw, delimiter, starts, head, stem).body)
     return Workbook(sheets={stem: grid}, kind="text")
 
 

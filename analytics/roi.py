@@ -18,7 +18,7 @@ import pandas as pd
 
 from analytics.filters import Filters
 from analytics.outreach import Touches, partner_types_of, period_days, touches_for
-from analytics.periods import Encoded, PeriodTables, encode, tables_of
+from analytics.periods import Encoded, PeriodTables, cents, encode, tables_of
 from analytics.schema import ACTIVITY_TYPES
 from analytics.sources import infer_type
 
@@ -97,6 +97,7 @@ def partner_roi_of(
     by_name = sources.groupby(sources["source"].astype(str), sort=False)[
         ["referrals", "revenue"]
     ].sum()
+    by_name["revenue"] = cents(by_name["revenue"].to_numpy(dtype="float64"))
     dominant = (
         sources.sort_values("referrals", ascending=False, kind="stable")
         .drop_duplicates("source")

@@ -3,11 +3,14 @@ and the owner's identity decisions (applied to every read, never to the stored r
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import secrets
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,11 +19,16 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from analytics import arrow_pool  # noqa: F401  (chooses the Arrow memory pool)
+from analytics import (
+    arrow_pool,  # noqa: F401  (chooses the Arrow memory pool)
+    store_keys,
+)
+from analytics.errors import IngestError
 from analytics.filters import Filters
 from analytics.identity_decisions import ACTIONS, DECISION_COLUMNS, replay
 from analytics.identity_names import outreach_matches, partial_names
 from analytics.ingest import IngestContext, Prepared
+from analytics.key_secret import KEY_ENV
 from analytics.schema import ACTIVITY_COLUMNS, REFERRAL_COLUMNS, SOURCE_TYPES, UNASSIGNED_CLINIC
 from analytics.store_sql import (
     RESOLVED_ACTIVITIES,
@@ -34,6 +42,32 @@ from analytics.store_sql import (
 )
 
 DEFAULT_DB = Path("data/referrals.duckdb")
+
+
+def _seconds_setting(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, default))
+    except ValueError:
+        return default
+    return value if value >= 0 else default
+
+
+# How long an operation waits for another program (the dashboard, another load) to let go of
+# the store file before it gives up with one sentence.
+LOCK_WAIT_SECONDS = _seconds_setting("REFERRALS_LOCK_WAIT_SECONDS", 60.0)
+
+
+class StoreUnavailable(IngestError):
+    """The store file cannot be opened now: busy elsewhere, or gone; one sentence."""
+
+
+class StoreBusy(StoreUnavailable):
+    """Another process held the store past the wait."""
+
+
+class StoreMissing(StoreUnavailable):
+    """The store file was renamed or deleted since it was opened."""
+
 
 # What the metric functions read of a referral row.
 METRIC_COLUMNS: tuple[str, ...] = (
@@ -64,31 +98,102 @@ class SaveResult:
 
 
 class Store:
-    """One practice's DuckDB file. Thread-safe: one connection, a cursor per call."""
+    """One practice's DuckDB file, opened only while an operation runs (see `session`).
 
-    def __init__(self, path: str | os.PathLike | None = None):
+    DuckDB lets one process at a time open a file for writing, so a handle held for the life
+    of the app would lock out the monthly command-line load. Every public method opens the
+    file (waiting up to LOCK_WAIT_SECONDS for another process to let go) and closes it when
+    the last operation in flight ends; `with store.session():` keeps it open across several.
+    Thread-safe: one connection while open, a cursor per call.
+    """
+
+    def __init__(self, path: str | os.PathLike | None = None, *, create: bool = True):
         self.path = Path(path or os.environ.get("REFERRALS_DB") or DEFAULT_DB)
-        if str(self.path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        ext_dir = Path(os.environ.get("DUCKDB_EXTENSION_DIRECTORY", ".duckdb_extensions"))
-        self._con = duckdb.connect(
-            str(self.path), config={"extension_directory": str(ext_dir.resolve())}
+        self._memory = str(self.path) == ":memory:"
+        # A store in memory keeps its secret in memory too (unless REFERRALS_KEY is set).
+        self._secret = (
+            secrets.token_bytes(32) if self._memory and not os.environ.get(KEY_ENV) else None
         )
+        if self._memory:
+            self._keep = duckdb.connect(":memory:")
+        elif create:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Created once, at most: a store renamed or deleted later is reported, not re-created.
+        self._create = create
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._users = 0
+        self._open_lock = threading.Lock()
         self._write_lock = threading.Lock()
-        with self._write_lock:
-            cur = self._con.cursor()
+        with self.session(), self._write_lock:
+            cur = self._cursor()
             cur.execute(SCHEMA)
             if not cur.execute("SELECT 1 FROM meta WHERE key = 'salt'").fetchall():
                 cur.execute("INSERT INTO meta VALUES ('salt', ?)", [secrets.token_hex(16)])
                 cur.execute("INSERT INTO meta VALUES ('version', '0')")
+                store_keys.start_store(cur, self.path, self._secret)
             if not cur.execute("SELECT 1 FROM meta WHERE key = 'organization_votes'").fetchall():
                 # A store written before organisations were counted per partner.
                 _count_organizations(cur)
                 cur.execute("INSERT INTO meta VALUES ('organization_votes', '1')")
 
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        if self._memory:
+            return self._keep.cursor()
+        if not self._create and not self.path.exists():
+            raise StoreMissing(
+                f"{self.path.name} is not in the data folder any more (renamed or deleted "
+                "elsewhere); pick the practice again."
+            )
+        ext_dir = Path(os.environ.get("DUCKDB_EXTENSION_DIRECTORY", ".duckdb_extensions"))
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        pause = 0.05
+        while True:
+            try:
+                con = duckdb.connect(
+                    str(self.path), config={"extension_directory": str(ext_dir.resolve())}
+                )
+                break
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise StoreUnavailable(
+                        f"{self.path} cannot be opened as a store ({_first_line(exc)}); "
+                        "check the path."
+                    ) from None
+                if time.monotonic() >= deadline:
+                    raise StoreBusy(
+                        f"{self.path.name} is in use by another program (the dashboard or "
+                        f"another load) and stayed busy for {LOCK_WAIT_SECONDS:g} seconds; "
+                        "try again when it finishes."
+                    ) from None
+                time.sleep(pause)
+                pause = min(pause * 2, 0.5)
+        self._create = False
+        return con
+
+    @contextmanager
+    def session(self) -> Iterator[Store]:
+        """Keep the file open until the block ends (operations inside share the connection)."""
+        with self._open_lock:
+            if self._con is None:
+                self._con = self._connect()
+            self._users += 1
+        try:
+            yield self
+        finally:
+            with self._open_lock:
+                self._users -= 1
+                if self._users == 0 and self._con is not None:
+                    con, self._con = self._con, None
+                    con.close()
+
     def close(self) -> None:
-        """Release the file so another process can open it."""
-        self._con.close()
+        """Release the file so another process can open it (it is released after each call
+        anyway; this ends a session left open by mistake)."""
+        with self._open_lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
+                self._users = 0
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         return self._con.cursor()
@@ -117,14 +222,23 @@ class Store:
     # What the ingest needs ------------------------------------------------------------------
 
     def ingest_context(self) -> IngestContext:
-        """Salt, saved mappings and known aliases for preparing the next upload."""
-        salt = bytes.fromhex(self._query("SELECT value FROM meta WHERE key = 'salt'")[0][0])
+        """Patient-hashing key, saved mappings and known aliases for the next upload."""
+        salt = store_keys.hashing_key(self._cursor(), self.path, self._secret)
         saved = {
             sig: json.loads(mapping)
             for sig, mapping in self._query("SELECT signature, mapping FROM column_mappings")
         }
         aliases = self._frame("SELECT key, npi, source, source_type FROM source_aliases")
         return IngestContext(salt=salt, saved_mappings=saved, aliases=aliases)
+
+    def migrate_keys(self) -> int:
+        """Re-key an old store's patients under the secret kept outside it (store_keys)."""
+        with self._write_lock:
+            return store_keys.migrate(self._cursor(), self.path, self._secret)
+
+    def key_scheme(self) -> str:
+        """How this store's patient keys are made (store_keys.LEGACY/MIGRATED/SECRET)."""
+        return store_keys.key_scheme(self._cursor())
 
     def version(self) -> int:
         """A counter bumped by every write: cached frames keyed by it go stale on change."""
@@ -592,6 +706,26 @@ class Store:
         for col in ("npis", "clinics", "payers", "spellings", "members"):
             frame[col] = [tuple(v) if v is not None else () for v in frame[col]]
         return frame
+
+
+def _opened(method: Callable) -> Callable:
+    @functools.wraps(method)
+    def run(self: Store, *args, **kwargs):
+        with self.session():
+            return method(self, *args, **kwargs)
+
+    return run
+
+
+# Every operation opens the file for its own length (nested ones share the connection).
+for _name, _method in list(vars(Store).items()):
+    _skip = _name.startswith("__") or _name in ("session", "close", "_connect", "_cursor")
+    if callable(_method) and not _skip:
+        setattr(Store, _name, _opened(_method))
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _for_duckdb(table: pa.Table) -> pa.Table:

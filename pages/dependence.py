@@ -4,6 +4,7 @@ import streamlit as st
 
 from analytics import app_state, charts, dependence_view
 from analytics.formatting import money, pct
+from analytics.text import md
 
 app_state.run_in_frame()
 filters = app_state.current_filters()
@@ -27,7 +28,7 @@ for row in data.key_referrers.to_dict("records"):
         else "revenue was not exported"
     )
     st.warning(
-        f"**{row['Partner']}** ({row['Type']}) sends **{pct(row['Share of referrals'])}** of "
+        f"**{md(row['Partner'])}** ({row['Type']}) sends **{pct(row['Share of referrals'])}** of "
         f"your referrals: {at_risk}.",
         icon=":material/priority_high:",
     )

@@ -5,6 +5,7 @@ import streamlit as st
 from analytics import app_state, roi_charts
 from analytics.growth import RECENT_MONTHS, GrowthTargets, growth_status
 from analytics.outreach_pages import CADENCE_PARTNERS, NO_LOG
+from analytics.text import md
 
 app_state.run_in_frame()
 
@@ -29,7 +30,7 @@ head.caption(
     f"partner {data.value.lower()} in the period."
 )
 if data.clinic_note:
-    st.caption(data.clinic_note)
+    st.caption(md(data.clinic_note))
 
 if not data.has_log:
     st.info(NO_LOG, icon=":material/campaign:")

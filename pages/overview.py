@@ -3,6 +3,7 @@
 import streamlit as st
 
 from analytics import app_state, charts
+from analytics.text import md
 
 app_state.run_in_frame()
 filters = app_state.current_filters()
@@ -27,8 +28,8 @@ for i, item in enumerate(data.attention[:5]):
         text, action = st.columns([5, 1], vertical_alignment="center")
         icon = ":material/error:" if item.severity == "risk" else ":material/warning:"
         color = "red" if item.severity == "risk" else "orange"
-        text.markdown(f":{color}[{icon}] **{item.title}**")
-        text.caption(item.detail)
+        text.markdown(f":{color}[{icon}] **{md(item.title)}**")
+        text.caption(md(item.detail))
         if item.partner and action.button(
             "Open partner", key=f"attention_{i}", icon=":material/arrow_forward:", width="stretch"
         ):

@@ -4,6 +4,7 @@ import streamlit as st
 
 from analytics import app_state, charts
 from analytics.formatting import day
+from analytics.text import md
 
 app_state.run_in_frame()
 filters = app_state.current_filters()
@@ -34,7 +35,7 @@ name = st.selectbox(
 )
 view = app_state.partner(filters, name)
 if view is None:
-    st.info(f"{name} sent no referrals up to the end of this period. Pick a longer period.")
+    st.info(f"{md(name)} sent no referrals up to the end of this period. Pick a longer period.")
     st.stop()
 facts = view.facts
 st.caption(
@@ -48,7 +49,7 @@ st.caption(
     )
 )
 for note in view.status:
-    st.warning(note, icon=":material/priority_high:")
+    st.warning(md(note), icon=":material/priority_high:")
 
 app_state.show_tiles(view.tiles, per_row=5)
 
@@ -67,5 +68,5 @@ with clinics:
 with payers:
     st.subheader("Payers")
     app_state.show_table(view.payers, "partner_payers")
-st.subheader(view.members_label)
+st.subheader(md(view.members_label))
 app_state.show_table(view.members, "partner_members")

@@ -5,6 +5,7 @@ import streamlit as st
 from analytics import app_state, identity
 from analytics.formatting import count, pct
 from analytics.schema import SOURCE_TYPE_LABELS, SOURCE_TYPES
+from analytics.text import md
 
 app_state.run_in_frame()
 
@@ -38,9 +39,9 @@ def act_with(action, key: str, *args, done: str) -> None:
 
 kind, text = st.session_state.pop("partners_message", (None, None))
 if kind == "error":
-    st.error(text, icon=":material/error:")
+    st.error(md(text), icon=":material/error:")
 elif kind == "success":
-    st.success(text, icon=":material/check_circle:")
+    st.success(md(text), icon=":material/check_circle:")
 
 filters = app_state.current_filters()
 view = app_state.identity_view()
@@ -99,15 +100,17 @@ with suggested:
         with st.container(border=True):
             text_col, buttons = st.columns([5, 2], vertical_alignment="center")
             text_col.markdown(
-                f"**{s.source}** ({count(s.source_referrals)} referrals) into "
-                f"**{s.target}** ({count(s.target_referrals)})"
+                f"**{md(s.source)}** ({count(s.source_referrals)} referrals) into "
+                f"**{md(s.target)}** ({count(s.target_referrals)})"
             )
             held = (
                 (s.source_referrals + s.target_referrals) / view.referrals if view.referrals else 0
             )
             text_col.caption(
-                f"{pct(s.confidence, 0)} sure, {pct(held, 1)} of referrals together: "
-                f"{'; '.join(s.evidence)}"
+                md(
+                    f"{pct(s.confidence, 0)} sure, {pct(held, 1)} of referrals together: "
+                    f"{'; '.join(s.evidence)}"
+                )
             )
             left, right = buttons.columns(2)
             left.button(
@@ -138,10 +141,10 @@ with outreach:
     for i, name in enumerate(view.outreach[:SHOWN]):
         with st.container(border=True):
             text_col, pick, button = st.columns([3, 3, 1], vertical_alignment="bottom")
-            text_col.markdown(f"**{name.name}** ({count(name.activities)} activities)")
+            text_col.markdown(f"**{md(name.name)}** ({count(name.activities)} activities)")
             best = name.candidates[0] if name.candidates else None
             text_col.caption(
-                f"Best match {pct(best.confidence, 0)} sure: {'; '.join(best.evidence)}"
+                md(f"Best match {pct(best.confidence, 0)} sure: {'; '.join(best.evidence)}")
                 if best
                 else "No likely match."
             )
@@ -233,7 +236,7 @@ with edit:
             st.caption("Split off a spelling that is somebody else: it becomes its own source.")
             for j, spelling in enumerate(spellings):
                 row_text, row_button = st.columns([5, 1], vertical_alignment="center")
-                row_text.write(spelling)
+                row_text.markdown(md(spelling))
                 row_button.button(
                     "Split off",
                     key=f"split_{j}",
@@ -266,7 +269,7 @@ with decided:
         st.info("No decisions yet: every source reads as the exports name it.")
     for row in view.decisions.head(SHOWN).itertuples(index=False):
         text_col, button = st.columns([6, 1], vertical_alignment="center")
-        text_col.markdown(f"{row.Decision}  \n:gray[{row.When:%b %d, %Y %H:%M} {row.Note}]")
+        text_col.markdown(f"{md(row.Decision)}  \n:gray[{row.When:%b %d, %Y %H:%M} {md(row.Note)}]")
         button.button(
             "Undo",
             key=f"undo_{row.ID}",

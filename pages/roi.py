@@ -6,6 +6,7 @@ from analytics import app_state, roi_charts
 from analytics.formatting import count, money
 from analytics.outreach_pages import NO_LOG, roi_text
 from analytics.roi import QUADRANTS
+from analytics.text import md
 
 app_state.run_in_frame()
 
@@ -44,7 +45,7 @@ if not data.touches:
     )
     st.stop()
 if data.clinic_note:
-    st.caption(data.clinic_note)
+    st.caption(md(data.clinic_note))
 
 totals = data.totals
 tiles = st.columns(4)

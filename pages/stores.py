@@ -6,6 +6,7 @@ import streamlit as st
 
 from analytics import app_state
 from analytics.practices import PracticeError, display_name
+from analytics.text import md
 
 app_state.run_in_frame()
 st.title("Practices")
@@ -51,14 +52,14 @@ presenting = st.toggle(
 )
 message = st.session_state.pop("practice_message", None)
 if message:
-    (st.error if message[0] == "error" else st.success)(message[1])
+    (st.error if message[0] == "error" else st.success)(md(message[1]))
 
 current = app_state.store_path()
 st.subheader("Open a practice")
 for path in app_state.store_choices():
     with st.container(border=True):
         name, action = st.columns([5, 1], vertical_alignment="center")
-        name.markdown(f"**{display_name(path)}**")
+        name.markdown(f"**{md(display_name(path))}**")
         name.caption(Path(path).name)
         if Path(path) == Path(current):
             action.badge("Open now", icon=":material/check:", color="green")
@@ -80,7 +81,7 @@ if not presenting:
         )
         st.form_submit_button("Create", icon=":material/add:", on_click=_create)
     with rename, st.form("rename_practice", border=True):
-        st.markdown(f"**Rename {display_name(current)}**")
+        st.markdown(f"**Rename {md(display_name(current))}**")
         # One field per practice, so switching practices shows the right name.
         key = f"rename_{Path(current).stem}"
         st.text_input("New name", key=key, value=display_name(current))
@@ -88,7 +89,7 @@ if not presenting:
             "Rename", icon=":material/edit:", on_click=_rename, args=(current, key)
         )
     logo = st.file_uploader(
-        f"Logo of {display_name(current)} for its reports (PNG or JPEG)",
+        f"Logo of {md(display_name(current))} for its reports (PNG or JPEG)",
         type=["png", "jpg", "jpeg"],
         key="practice_logo",
     )
@@ -97,7 +98,7 @@ if not presenting:
             app_state.save_practice_logo(current, logo.getvalue())
             st.success("Saved: the PDF, deck and workbook of this practice will carry it.")
         except PracticeError as exc:
-            st.error(str(exc))
+            st.error(md(str(exc)))
     profile = app_state.practice_profile()
     if profile.logo:
         st.image(profile.logo, width=160, caption="The logo on this practice's reports")

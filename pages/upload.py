@@ -6,6 +6,7 @@ from analytics import upload_report
 from analytics.app_state import get_store, prepared_upload, run_in_frame
 from analytics.errors import IngestError
 from analytics.ingest import file_hash, list_sheets
+from analytics.text import md, md_table
 from analytics.verdict import overlap_sentence
 
 ALL_SHEETS = "All sheets that hold referrals"
@@ -36,11 +37,11 @@ files = st.file_uploader(
 for upload in files or []:
     data = upload.getvalue()
     digest = file_hash(data)
-    st.subheader(upload.name, divider="gray")
+    st.subheader(md(upload.name), divider="gray")
     try:
         sheets = list_sheets(data, upload.name)
     except IngestError as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
         continue
     sheet = None
     if len(sheets) > 1:
@@ -56,7 +57,7 @@ for upload in files or []:
     try:
         prepared = prepared_upload(data, digest, upload.name, kind, sheet, overrides)
     except IngestError as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
         continue
 
     existing = store.find_upload(digest, kind, prepared.read_sheets)
@@ -108,7 +109,9 @@ for upload in files or []:
             st.dataframe(prepared.preview, hide_index=True)
     with right:
         st.markdown("**Data quality**")
-        st.table(upload_report.quality_report(prepared), hide_index=True, border="horizontal")
+        st.table(
+            md_table(upload_report.quality_report(prepared)), hide_index=True, border="horizontal"
+        )
         if prepared.rows_rejected:
             st.warning(
                 f"{prepared.rows_rejected:,} rows will not be loaded; the rest will. "
@@ -141,15 +144,15 @@ for upload in files or []:
                     prepared, replace=replace, remember_mapping=True, allow_overlap=allow
                 )
         except IngestError as exc:
-            st.error(str(exc))
+            st.error(md(str(exc)))
         else:
             if result.status == "duplicate":
                 st.info("This exact file is already in the store; nothing changed.")
             elif result.status == "overlap":
-                st.warning(overlap_sentence(result.overlap or {}))
+                st.warning(md(overlap_sentence(result.overlap or {})))
             else:
                 note = f", replacing {result.replaced_rows:,} rows" if replace else ""
-                st.success(f"Saved {prepared.rows_loaded:,} rows from {upload.name}{note}.")
+                st.success(md(f"Saved {prepared.rows_loaded:,} rows from {upload.name}{note}."))
 
 st.subheader("Upload history", divider="gray")
 history = store.uploads()

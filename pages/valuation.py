@@ -6,6 +6,7 @@ import streamlit as st
 from analytics import app_state, charts, valuation_charts
 from analytics.scenarios import Scenario
 from analytics.scorecard import STATUS_WORDS
+from analytics.text import md, md_table
 
 STATUS_BADGES = {"ok": "green", "watch": "orange", "risk": "red"}
 STATUS_ICONS = {
@@ -42,7 +43,7 @@ for check in data.checks:
         value.markdown(f"#### {check['shown']}")
         status = check["status"]
         verdict.badge(STATUS_WORDS[status], icon=STATUS_ICONS[status], color=STATUS_BADGES[status])
-        verdict.write(check["sentence"])
+        verdict.markdown(md(check["sentence"]))
 app_state.csv_download("valuation_scorecard", data.scorecard)
 
 st.subheader("The last 12 months")
@@ -111,7 +112,7 @@ if not stress.results:
     st.info("Pick partners or practice groups in a scenario to see what they would take away.")
 else:
     # A static table: every cell wraps, so a comparison reads without widening columns.
-    st.table(stress.side_by_side.set_index("Measure"))
+    st.table(md_table(stress.side_by_side.set_index("Measure")))
     app_state.csv_download("stress_side_by_side", stress.side_by_side)
     app_state.show_chart(
         valuation_charts.scenario_chart(stress.table), "stress_scenarios", stress.table

@@ -100,7 +100,8 @@ def test_patient_names_never_reach_the_store(tmp_path, webpt_xlsx):
     for table in ("referrals", "uploads", "source_aliases"):
         cells = store._frame(f"SELECT * FROM {table}").astype(str).to_numpy().ravel()
         assert not any("Patientson" in str(c) for c in cells), table
-    store._cursor().execute("CHECKPOINT")
+    with store.session():
+        store._cursor().execute("CHECKPOINT")
     store.close()
     raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
     assert b"Patientson" not in raw
@@ -166,7 +167,8 @@ def test_no_sample_patient_name_or_mrn_in_the_store_file(tmp_path):
     assert not texts & set(names)
     assert not texts & set(mrns)
     assert not any(n in t for t in texts for n in names[:300])  # nor inside a longer text
-    store._cursor().execute("CHECKPOINT")
+    with store.session():
+        store._cursor().execute("CHECKPOINT")
     store.close()
     raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
     assert not [n for n in names if n.encode() in raw]
