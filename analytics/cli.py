@@ -79,6 +79,13 @@ def _parser() -> argparse.ArgumentParser:
     metrics.add_argument("--basis", choices=("referrals", "revenue"), default="referrals")
     metrics.add_argument("--level", choices=("partner", "organization"), default="partner")
     metrics.add_argument("--json", action="store_true", help="print JSON (the only format)")
+    metrics.add_argument(
+        "--fiscal-start",
+        type=int,
+        choices=range(1, 13),
+        metavar="MONTH",
+        help="month the fiscal year starts (1-12; default: the store's setting, else 1)",
+    )
     metrics.set_defaults(run=_metrics)
 
     sample = sub.add_parser("sample", help="load the bundled sample practice")
@@ -284,7 +291,12 @@ def _metrics(args: argparse.Namespace) -> int:
         basis=args.basis,
         level=args.level,
     )
-    print(json.dumps(store_metrics(store, filters), indent=2, default=str))
+    # Issue 17's keys (diligence, targets, source quality, cohorts) after the original ones.
+    from analytics.extended_summary import store_extended_metrics
+
+    out = store_metrics(store, filters)
+    out |= store_extended_metrics(store, filters, args.fiscal_start)
+    print(json.dumps(out, indent=2, default=str))
     return 0
 
 

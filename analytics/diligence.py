@@ -191,12 +191,12 @@ def _notes(years: list[FiscalYear], loaded: int, prior_loaded: dict[str, int]) -
             f"Only {loaded} months of referrals are loaded; buyers read {HISTORY_MONTHS} "
             "(three full years). Load older exports to complete the schedules."
         )
-    for y in years:
+    for i, y in enumerate(years):
         if not y.complete:
-            notes.append(
-                f"{y.label} has {y.months_loaded} of 12 months loaded: its totals are partial "
-                "and its partners lost include partners not yet seen that year."
-            )
+            note = f"{y.label} has {y.months_loaded} of 12 months loaded: its totals are partial"
+            if i == len(years) - 1 and i > 0:
+                note += " and its partners lost include partners not yet seen that year"
+            notes.append(note + ".")
     for label, months in prior_loaded.items():
         if months < 12:
             notes.append(

@@ -92,7 +92,8 @@ def _timing(rows: pd.DataFrame) -> pd.DataFrame:
             "90th percentile days": _nearest_rank(days, weights, 0.9),
             "within": within,
         }
-    return pd.DataFrame.from_dict(out, orient="index")
+    columns = ["Median days to first visit", "90th percentile days", "within"]
+    return pd.DataFrame.from_dict(out, orient="index", columns=columns).astype("float64")
 
 
 def payer_mix_of(frame: pd.DataFrame, filters: Filters, by: str = "source") -> pd.DataFrame:
