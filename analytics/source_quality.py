@@ -165,5 +165,5 @@ def source_quality_of(frame: pd.DataFrame, filters: Filters, by: str = "source")
     table = table.sort_values(
         ["Revenue", "Referrals", name], ascending=[False, False, True], kind="stable"
     )
-    table.insert(0, "Revenue rank", range(1, len(table) + 1))
+    table.insert(0, "Rank by revenue", range(1, len(table) + 1))
     return table.reset_index(drop=True)

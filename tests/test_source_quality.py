@@ -31,7 +31,7 @@ def test_per_partner():
     table = source_quality_of(make_frame(ROWS), Filters())
     assert list(table["Partner"]) == ["B", "A"]  # ranked by revenue: 1,200 before 1,000
     a = table.set_index("Partner").loc["A"]
-    assert a["Revenue rank"] == 2
+    assert a["Rank by revenue"] == 2
     assert a["Referrals"] == 4 and a["Episodes"] == 3
     assert a["Revenue"] == 1000.0
     assert a["Revenue per referral"] == 250.0

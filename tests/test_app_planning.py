@@ -1,0 +1,43 @@
+"""Issue 17's pages render on the sample practice and show the analytics' figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_app_pages import open_page, sample  # noqa: F401  (the sample store fixture)
+
+PLANNING_PAGES = {
+    "pages/diligence.py": "Diligence schedules",
+    "pages/targets.py": "Targets",
+    "pages/source_quality.py": "Source quality",
+    "pages/cohorts.py": "Referral cohorts",
+    "pages/portfolio.py": "Portfolio",
+}
+
+
+@pytest.mark.parametrize("page", PLANNING_PAGES)
+def test_page_renders(sample, monkeypatch, page):  # noqa: F811
+    at = open_page(sample["db"], monkeypatch, page)
+    assert at.title[0].value == PLANNING_PAGES[page]
+    assert len(at.dataframe) >= 1
+
+
+def test_diligence_page_says_history_is_short(sample, monkeypatch):  # noqa: F811
+    at = open_page(sample["db"], monkeypatch, "pages/diligence.py")
+    warnings = [w.value for w in at.warning]
+    assert any(w.startswith("Only 24 months of referrals are loaded") for w in warnings)
+    years = at.dataframe[0].value
+    assert list(years["Year"]) == ["2024", "2025", "2026"]
+    texts = [t.value for t in at.text]
+    assert "Only 24 months of referrals are loaded; buyers read 36." in texts
+
+
+def test_valuation_page_lists_buyers_rules(sample, monkeypatch):  # noqa: F811
+    at = open_page(sample["db"], monkeypatch, "pages/valuation.py")
+    texts = [t.value for t in at.text]
+    assert "Customer concentration (revenue)" in texts
+
+
+def test_partners_page_offers_owner_managed_flag(sample, monkeypatch):  # noqa: F811
+    at = open_page(sample["db"], monkeypatch, "pages/partners.py")
+    assert any(m.label == "Owner-managed partners" for m in at.multiselect)
