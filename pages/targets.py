@@ -51,8 +51,10 @@ if not app_state.presentation_mode():
     editor = pd.DataFrame(
         {
             "Partner": pd.Series(names, dtype="str"),
-            "Monthly target": [saved.get(n) for n in names],
-            "Proposed (3-month average)": [proposed.get(n) for n in names],
+            "Monthly target": pd.Series([saved.get(n) for n in names], dtype="float64"),
+            "Proposed (3-month average)": pd.Series(
+                [proposed.get(n) for n in names], dtype="float64"
+            ),
         }
     )
     edited = st.data_editor(

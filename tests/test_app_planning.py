@@ -41,3 +41,23 @@ def test_valuation_page_lists_buyers_rules(sample, monkeypatch):  # noqa: F811
 def test_partners_page_offers_owner_managed_flag(sample, monkeypatch):  # noqa: F811
     at = open_page(sample["db"], monkeypatch, "pages/partners.py")
     assert any(m.label == "Owner-managed partners" for m in at.multiselect)
+
+
+def test_targets_page_counts_partners_on_target(sample, monkeypatch, tmp_path):  # noqa: F811
+    import shutil
+
+    from analytics.store import Store
+
+    db = tmp_path / "targets.duckdb"
+    shutil.copy(sample["db"], db)
+    store = Store(db)
+    # Okafor sent 74 in October 2026 (raw rows): on a target of 70, off one of 999.
+    store.set_targets({"Maria Okafor, MD": 70, "Robert Hughes, DO": 999}, "hand")
+    store.close()
+    at = open_page(db, monkeypatch, "pages/targets.py")
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["Partners with a target"] == "2"
+    assert tiles["On target this month"] == "1"
+    assert tiles["Share at target"] == "50.0%"
+    table = at.dataframe[0].value.set_index("Partner")
+    assert table.loc["Maria Okafor, MD", "This month"] == 74
