@@ -39,7 +39,7 @@ for note in data.notes:
     st.warning(note, icon=":material/info:")
 
 st.subheader("By year")
-app_state.show_table(data.years, "diligence_years")
+app_state.show_table(data.years.round({"HHI": 0}), "diligence_years")
 
 st.subheader("Top 10 referrers each year")
 st.caption(

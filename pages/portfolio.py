@@ -21,7 +21,7 @@ if len(table) < 2:
         "compare them."
     )
 app_state.show_chart(portfolio_chart(table), "portfolio_chart", table)
-app_state.show_table(table, "portfolio_table")
+app_state.show_table(table.round({"HHI": 0, "Median days to first visit": 1}), "portfolio_table")
 st.download_button(
     "Portfolio workbook (.xlsx)",
     data=lambda: portfolio_workbook(table),

@@ -33,7 +33,7 @@ st.subheader("Partners on target")
 if table.empty:
     st.info("No targets yet: set some below.")
 else:
-    app_state.show_table(table, "targets_on_target")
+    app_state.show_table(table.round(2), "targets_on_target")
 
 st.subheader("Against their own 3-month average")
 st.caption(
@@ -41,7 +41,7 @@ st.caption(
     f"{pct(RAG_YELLOW, 0)} of it or more; red: below that. Beside it, the Poisson decline test "
     "of the Trends page (a drop unlikely to be chance over the last 90 days)."
 )
-app_state.show_table(view["rag"], "targets_rag")
+app_state.show_table(view["rag"].round(2), "targets_rag")
 
 if not app_state.presentation_mode():
     st.subheader("Set targets")
