@@ -244,8 +244,15 @@ def pack_practice(
             continue
         try:
             if kind in ("pdf", "pptx") and images is None:
+                from analytics.charts import png_available
                 from analytics.report.images import report_images
 
+                if not png_available():
+                    result.skipped.append(
+                        f"The .{kind} file was not made: its charts need Chromium, which is "
+                        "not installed here."
+                    )
+                    continue
                 images = report_images(content)
             data = render(content, kind, images)
         except (ReportError, RuntimeError, OSError) as exc:

@@ -158,3 +158,12 @@ def test_sending_failure_is_one_sentence(folder, tmp_path, capsys):
     assert code == 2
     err = capsys.readouterr().err
     assert "could not be sent" in err and "Traceback" not in err
+
+
+def test_pdf_without_chromium_is_skipped_and_said(folder, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr("analytics.charts.png_available", lambda: False)
+    out = tmp_path / "packs"
+    args = ["pack", "--out", str(out), "--folder", str(folder), "--formats", "pdf,actions"]
+    assert main(args) == 0
+    assert not (out / "northside_pt" / "report.pdf").exists()
+    assert "The .pdf file was not made: its charts need Chromium" in capsys.readouterr().out
