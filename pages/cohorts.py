@@ -31,4 +31,6 @@ fig.update_layout(yaxis_tickprefix="$", height=420, margin={"l": 10, "r": 10, "t
 app_state.show_chart(fig, "cohort_curve", curve)
 
 st.subheader("Every cohort")
-app_state.show_table(table.round(2), "cohort_table")
+app_state.show_table(
+    table.round({"Cumulative revenue": 2, "Cumulative revenue per referral": 2}), "cohort_table"
+)
