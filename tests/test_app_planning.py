@@ -61,3 +61,26 @@ def test_targets_page_counts_partners_on_target(sample, monkeypatch, tmp_path): 
     assert tiles["Share at target"] == "50.0%"
     table = at.dataframe[0].value.set_index("Partner")
     assert table.loc["Maria Okafor, MD", "This month"] == 74
+
+
+def test_owner_managed_flag_is_saved_and_counted(sample, monkeypatch, tmp_path):  # noqa: F811
+    import shutil
+
+    from analytics.store import Store
+
+    db = tmp_path / "owner.duckdb"
+    shutil.copy(sample["db"], db)
+    at = open_page(db, monkeypatch, "pages/partners.py")
+    picker = next(m for m in at.multiselect if m.label == "Owner-managed partners")
+    picker.set_value(["Maria Okafor, MD"]).run()
+    next(b for b in at.button if b.label == "Save owner-managed partners").click().run()
+    assert not at.exception
+    store = Store(db)
+    try:
+        assert store.owner_managed() == frozenset({"Maria Okafor, MD"})
+    finally:
+        store.close()
+    at.switch_page("pages/diligence.py").run()
+    years = at.dataframe[0].value.set_index("Year")
+    # Okafor sent 725 of the 3,598 referrals of 2025 (raw rows of the sample).
+    assert years.loc["2025", "Owner-managed share"] == pytest.approx(725 / 3598)
