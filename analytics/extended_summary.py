@@ -16,11 +16,13 @@ from analytics.filters import Filters
 from analytics.periods import tables_of
 from analytics.scorecard import encodings_of
 from analytics.source_quality import source_quality_of
+from analytics.store import METRIC_COLUMNS
 from analytics.targets import on_target_of, rag_of, share_at_target
 
 __all__ = [
     "EXTENDED_KEYS",
     "FISCAL_START_KEY",
+    "PLANNING_COLUMNS",
     "extended_metrics",
     "fiscal_start_of",
     "store_extended_metrics",
@@ -29,6 +31,9 @@ __all__ = [
 EXTENDED_KEYS = ("diligence", "buyer_rules", "targets", "source_quality", "cohorts")
 FISCAL_START_KEY = "fiscal_year_start"
 TOP_PARTNERS = 10
+# What these metrics read of a referral row: the metric columns, payer and discharge date
+# (patient keys and case IDs, most of a large store's bytes, are not needed).
+PLANNING_COLUMNS: tuple[str, ...] = (*METRIC_COLUMNS, "payer", "discharge_date")
 
 
 def _day(day: int) -> pd.Timestamp:
@@ -206,7 +211,7 @@ def fiscal_start_of(store) -> int:
 
 def store_extended_metrics(store, filters: Filters, fiscal_start: int | None = None) -> dict:
     """extended_metrics of a store, with its owner-managed flags, targets and fiscal year."""
-    history = store.referrals(replace(filters, start=None))
+    history = store.referrals(replace(filters, start=None), columns=PLANNING_COLUMNS)
     targets = store.targets()
     return extended_metrics(
         history,

@@ -133,11 +133,11 @@ def planning_sheets(
 
 def planning_sheets_of(store, filters: Filters) -> list[Sheet]:
     """planning_sheets of a store, with its flags, targets and fiscal year."""
-    from analytics.extended_summary import fiscal_start_of
+    from analytics.extended_summary import PLANNING_COLUMNS, fiscal_start_of
 
     saved = store.targets()
     return planning_sheets(
-        store.referrals(replace(filters, start=None)),
+        store.referrals(replace(filters, start=None), columns=PLANNING_COLUMNS),
         filters,
         owner_managed=store.owner_managed(),
         targets=dict(zip(saved["partner"], saved["monthly_target"], strict=True)),
