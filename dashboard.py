@@ -90,7 +90,14 @@ pages = {
         st.Page("pages/engagement.py", title="Engagement", icon=":material/handshake:"),
     ],
     "Valuation": [
-        st.Page("pages/valuation.py", title="Valuation readiness", icon=":material/sell:")
+        st.Page("pages/valuation.py", title="Valuation readiness", icon=":material/sell:"),
+        st.Page("pages/diligence.py", title="Diligence schedules", icon=":material/fact_check:"),
+    ],
+    "Planning": [
+        st.Page("pages/targets.py", title="Targets", icon=":material/flag:"),
+        st.Page("pages/source_quality.py", title="Source quality", icon=":material/star:"),
+        st.Page("pages/cohorts.py", title="Cohorts", icon=":material/stacked_line_chart:"),
+        st.Page("pages/portfolio.py", title="Portfolio", icon=":material/scatter_plot:"),
     ],
     "Data": [
         st.Page("pages/upload.py", title="Upload", icon=":material/upload_file:"),

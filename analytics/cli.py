@@ -81,6 +81,13 @@ def _parser() -> argparse.ArgumentParser:
     metrics.add_argument("--basis", choices=("referrals", "revenue"), default="referrals")
     metrics.add_argument("--level", choices=("partner", "organization"), default="partner")
     metrics.add_argument("--json", action="store_true", help="print JSON (the only format)")
+    metrics.add_argument(
+        "--fiscal-start",
+        type=int,
+        choices=range(1, 13),
+        metavar="MONTH",
+        help="month the fiscal year starts (1-12; default: the store's setting, else 1)",
+    )
     metrics.set_defaults(run=_metrics)
 
     sample = sub.add_parser("sample", help="load the bundled sample practice")
@@ -111,7 +118,90 @@ def _parser() -> argparse.ArgumentParser:
         help="contribution margin for the stress test, in percent (e.g. 40)",
     )
     report.set_defaults(run=_report)
+    _add_pack_command(sub)
     return parser
+
+
+def _add_pack_command(sub) -> None:
+    # The monthly pack (issue 17): analytics/pack.py.
+    pack = sub.add_parser("pack", help="write every practice's monthly pack (and e-mail it)")
+    pack.add_argument("--out", required=True, metavar="DIR", help="folder for the packs")
+    pack.add_argument(
+        "--folder",
+        metavar="DIR",
+        help="the practices' data folder (default: the folder of $REFERRALS_DB, else data/)",
+    )
+    pack.add_argument(
+        "--practice", action="append", default=[], metavar="NAME", help="only these (repeatable)"
+    )
+    pack.add_argument("--start", type=_date)
+    pack.add_argument("--end", type=_date)
+    pack.add_argument(
+        "--formats",
+        default="pdf,pptx,xlsx,actions",
+        help="comma-separated: pdf, pptx, xlsx, actions (default: all)",
+    )
+    pack.add_argument("--smtp-host", help="send each pack by e-mail through this SMTP server")
+    pack.add_argument("--smtp-port", type=int, default=25)
+    pack.add_argument("--mail-from", metavar="ADDRESS")
+    pack.add_argument("--mail-to", action="append", default=[], metavar="ADDRESS")
+    pack.add_argument("--smtp-user")
+    pack.add_argument(
+        "--smtp-password-env", metavar="VAR", help="environment variable holding the password"
+    )
+    pack.add_argument("--starttls", action="store_true")
+    pack.set_defaults(run=_pack)
+
+
+def _pack(args: argparse.Namespace) -> int:
+    import os
+
+    from analytics.pack import (
+        FORMATS,
+        PackError,
+        SmtpSettings,
+        find_practices,
+        pack_practice,
+        send_pack,
+    )
+
+    formats = [f.strip().lower() for f in args.formats.split(",") if f.strip()]
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown or not formats:
+        print(f"--formats takes {', '.join(FORMATS)}; got {args.formats!r}.", file=sys.stderr)
+        return 2
+    if args.smtp_host and not (args.mail_from and args.mail_to):
+        print("Sending needs --mail-from and at least one --mail-to.", file=sys.stderr)
+        return 2
+    folder = args.folder or Path(os.environ.get("REFERRALS_DB") or "data/referrals.duckdb").parent
+    try:
+        stores = find_practices(folder, args.practice)
+        if not stores:
+            print(f"No practice stores (*.duckdb) in {folder}.", file=sys.stderr)
+            return 2
+        results = []
+        for path in stores:
+            result = pack_practice(path, args.out, formats=formats, start=args.start, end=args.end)
+            results.append(result)
+            print(f"{result.practice}: {len(result.files)} files in {result.folder}")
+            for line in result.changes + result.skipped:
+                print(f"  {line}")
+        if args.smtp_host:
+            settings = SmtpSettings(
+                host=args.smtp_host,
+                port=args.smtp_port,
+                sender=args.mail_from,
+                recipients=tuple(args.mail_to),
+                user=args.smtp_user,
+                password_env=args.smtp_password_env,
+                starttls=args.starttls,
+            )
+            sent = send_pack(results, settings)
+            print(f"{sent} e-mail{'' if sent == 1 else 's'} sent.")
+    except PackError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    return 0
 
 
 def _date(text: str) -> date:
@@ -287,7 +377,12 @@ def _metrics(args: argparse.Namespace) -> int:
         basis=args.basis,
         level=args.level,
     )
-    print(json.dumps(store_metrics(store, filters), indent=2, default=str))
+    # Issue 17's keys (diligence, targets, source quality, cohorts) after the original ones.
+    from analytics.extended_summary import store_extended_metrics
+
+    out = store_metrics(store, filters)
+    out |= store_extended_metrics(store, filters, args.fiscal_start)
+    print(json.dumps(out, indent=2, default=str))
     return 0
 
 

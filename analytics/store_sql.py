@@ -90,6 +90,16 @@ CREATE TABLE IF NOT EXISTS organization_votes (
 -- verdict's warnings (JSON list of sentences).
 ALTER TABLE uploads ADD COLUMN IF NOT EXISTS sheets VARCHAR;
 ALTER TABLE uploads ADD COLUMN IF NOT EXISTS warnings VARCHAR;
+-- The owner's settings per partner (issue 17): relationships the owner handles personally,
+-- and the expected referrals per month; and store-wide settings such as the fiscal year.
+CREATE TABLE IF NOT EXISTS partner_flags (
+    partner VARCHAR PRIMARY KEY, owner_managed BOOLEAN NOT NULL, set_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS partner_targets (
+    partner VARCHAR PRIMARY KEY, monthly_target DOUBLE NOT NULL, origin VARCHAR NOT NULL,
+    set_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS settings (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
 """
 
 # Referrals as every read sees them: the owner's decisions applied (a spelling moved, a source

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics import app_state, charts
+from analytics import app_planning, app_state, charts
 from analytics.formatting import day
 from analytics.text import md
 
@@ -70,3 +70,12 @@ with payers:
     app_state.show_table(view.payers, "partner_payers")
 st.subheader(md(view.members_label))
 app_state.show_table(view.members, "partner_members")
+
+# Source quality of this partner (issue 17): what its referrals are worth, not how many.
+st.subheader("Source quality")
+quality, _ = app_planning.source_quality(filters, "source")
+own = quality[quality["Partner"] == name]
+if own.empty:
+    st.info("No referrals from this partner in the period.")
+else:
+    app_state.show_table(own, "partner_quality")

@@ -278,3 +278,29 @@ with decided:
             kwargs={"done": f"Undid: {row.Decision}."},
         )
     app_state.show_table(view.partners, "partners")
+
+# Owner-managed relationships (issue 17): the diligence schedules report their share.
+st.subheader("Relationships the owner handles personally")
+st.caption(
+    "Buyers ask whether the referrals belong to the practice or to the owner: flag the "
+    "partners whose relationship rests on the owner personally. The Diligence page shows the "
+    "share of referrals they send each year."
+)
+owner_options = app_state.partner_names(filters)
+owner_saved = sorted(app_state.get_store().owner_managed())
+owner_picked = st.multiselect(
+    "Owner-managed partners",
+    sorted(set(owner_options) | set(owner_saved)),
+    default=owner_saved,
+    key="owner_managed_pick",
+)
+if st.button("Save owner-managed partners", key="owner_managed_save"):
+    store = app_state.get_store()
+    store.set_owner_managed(sorted(set(owner_saved) - set(owner_picked)), managed=False)
+    store.set_owner_managed(owner_picked, managed=True)
+    st.session_state["partners_message"] = (
+        "success",
+        f"{len(owner_picked)} partner{'s' if len(owner_picked) != 1 else ''} marked as "
+        "owner-managed.",
+    )
+    st.rerun()

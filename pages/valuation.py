@@ -3,7 +3,7 @@ stop, and the PDF, deck and workbook to hand over."""
 
 import streamlit as st
 
-from analytics import app_state, charts, valuation_charts
+from analytics import app_planning, app_state, charts, valuation_charts
 from analytics.scenarios import Scenario
 from analytics.scorecard import STATUS_WORDS
 from analytics.text import md, md_table
@@ -182,3 +182,21 @@ st.caption(
     "workbook: every table of every page on its own sheet. Each takes a few seconds."
     + ("" if has_chromium else " PDF and slides need Chromium on the server.")
 )
+
+# Buyers' published rules (issue 17), beside the scorecard; the schedules are on Diligence.
+st.subheader("Buyers' rules")
+st.caption(
+    "Rules of thumb buyers apply to the same period (sources in docs/valuation.md); the "
+    "three-year schedules are on the Diligence schedules page."
+)
+for rule in app_planning.buyer_rules(filters):
+    with st.container(border=True):
+        label, verdict = st.columns([4, 8], vertical_alignment="center")
+        label.text(rule["label"])
+        label.caption(rule["threshold"])
+        verdict.badge(
+            STATUS_WORDS[rule["status"]],
+            icon=STATUS_ICONS[rule["status"]],
+            color=STATUS_BADGES[rule["status"]],
+        )
+        verdict.text(rule["sentence"])

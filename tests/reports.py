@@ -14,6 +14,7 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
+from analytics.extended_summary import EXTENDED_KEYS
 from analytics.filters import Filters, preset_period
 from analytics.report.content import ReportContent, content_from_store, report_content
 from analytics.store import Store
@@ -127,7 +128,9 @@ def cli_metrics() -> dict:
         text=True,
         check=True,
     )
-    return json.loads(proc.stdout)
+    # The reports carry metrics_summary's keys; metrics --json adds issue 17's after them.
+    out = json.loads(proc.stdout)
+    return {k: v for k, v in out.items() if k not in EXTENDED_KEYS}
 
 
 @cache

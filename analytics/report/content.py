@@ -65,6 +65,8 @@ class ReportContent:
     scenarios: list[dict]
     margin: float | None
     uploads: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Issue 17's sheets (diligence, targets, source quality, cohorts; report/planning.py).
+    extra_sheets: tuple = ()
 
     @property
     def title(self) -> str:
@@ -195,13 +197,16 @@ def content_from_store(store: Store, filters: Filters, **options) -> ReportConte
     its outreach log and its upload history (options as `report_content` takes them)."""
     scope = Filters(clinics=filters.clinics, source_types=filters.source_types)
     options.setdefault("store", str(Path(store.path)))
-    return report_content(
+    content = report_content(
         store.referrals(scope),
         store.activities(),
         filters,
         uploads=store.uploads(),
         **options,
     )
+    from analytics.report.planning import planning_sheets_of
+
+    return replace(content, extra_sheets=tuple(planning_sheets_of(store, filters)))
 
 
 def with_practice(content: ReportContent, name: str | None, logo: bytes | None) -> ReportContent:

@@ -414,6 +414,7 @@ def report_sheets(content: ReportContent) -> list[Sheet]:
     ]
     if content.scenarios:
         sheets.append(_stress_sheet(content))
+    sheets += list(content.extra_sheets)
     sheets.append(Sheet("Uploads", "Upload", "Files loaded into this store", content.uploads))
     return sheets
 

@@ -1,0 +1,32 @@
+"""Portfolio: every practice in the data folder side by side, for consultants."""
+
+import streamlit as st
+
+from analytics import app_planning, app_state
+from analytics.portfolio import portfolio_chart
+from analytics.report.planning import portfolio_workbook
+
+app_state.run_in_frame()
+st.title("Portfolio")
+st.caption(
+    "Every practice store in the data folder, each over its own last 12 months of data. A "
+    "percentile is the share of practices at or below this one's value: 100% on HHI is the "
+    "most concentrated, 100% on conversion the best converting, 100% on days to first visit "
+    "the slowest. Blank with fewer than two practices to compare."
+)
+table = app_planning.portfolio()
+if len(table) < 2:
+    st.info(
+        "Only one practice in the data folder: add client practices on the Practices page to "
+        "compare them."
+    )
+app_state.show_chart(portfolio_chart(table), "portfolio_chart", table)
+app_state.show_table(table.round({"HHI": 0, "Median days to first visit": 1}), "portfolio_table")
+st.download_button(
+    "Portfolio workbook (.xlsx)",
+    data=lambda: portfolio_workbook(table),
+    file_name="portfolio.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/download:",
+    on_click="ignore",
+)
