@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from analytics import values
+from analytics import upload_report, values
 from analytics.ingest import IngestContext, prepare
 from analytics.readers import sniff_delimiter
 from tests.conftest import xlsx_bytes
@@ -264,3 +264,22 @@ def test_a_long_csv_of_us_amounts_keeps_its_fast_reading():
     assert p.frame["payments"].sum() == pytest.approx(expected)
     assert p.quality["number_conventions"] == {"payments": values.DECIMAL_POINT}
     assert p.frame["payments"].notna().all()
+
+
+def test_upload_page_lists_number_formats_and_refused_cells():
+    many = "".join(f'2025-01-{i + 1:02d},Dr. A,"1.234,{i:02d}",oops\n' for i in range(7))
+    text = "Referral Date,Referring Provider,Charges,Payments\n" + many
+    p = run(text.encode(), "report.csv")
+    table = upload_report.quality_report(p)
+    report = dict(zip(table["Check"], table["Value"], strict=True))
+    assert report["Number format"] == "Charges: decimal comma (1.234,50)"
+    assert report["Payments / collections left blank (not a number)"] == (
+        "7 cells, rows 2, 3, 4, 5, 6…; e.g. 'oops'"
+    )
+    one = run(HOSTILE_CSV.encode(), "hostile.csv")
+    table = upload_report.quality_report(one)
+    report = dict(zip(table["Check"], table["Value"], strict=True))
+    assert report["Visits left blank (negative)"] == "1 cell, row 3; e.g. '-3'"
+    assert report["Number format"] == (
+        "Charges: decimal point (1,234.50); Payments / collections: decimal point (1,234.50)"
+    )
