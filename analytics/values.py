@@ -421,7 +421,7 @@ class NumberColumn(NamedTuple):
     problems: np.ndarray | None  # per row: index into PROBLEMS; None when no cell was refused
 
 
-_CUR = r"(?:us\$|\$|€|£|chf|eur|usd|gbp)"
+_CUR = r"(?:us\$|ca?\$|au?\$|\$|€|£|chf|sfr\.?|fr\.|eur|usd|gbp|cad|aud)"
 # Digits with single separators between them: "1.234,50", "1 234", "1'234.50", "5.".
 _DIGITS = r"(?P<num>\d(?:[.,' ]?\d)*[.,]?|[.,]\d+)(?P<exp>e[-+]?\d+)?"
 _MONEY = (
