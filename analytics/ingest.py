@@ -331,7 +331,7 @@ def _referrals(
     else:
         patient_key = pd.Series(pd.NA, index=idx, dtype="str")
 
-    eval_date = _dates(body, found, "eval_date")
+    eval_date = _dates(body, found, "eval_date", first_row, quality)
     arrived = (
         values.parse_flags(body[found["arrived"]])
         if "arrived" in found
@@ -346,7 +346,7 @@ def _referrals(
     visits = _numbers(body, found, "visits", values.read_counts, first_row, quality)
     charges = _numbers(body, found, "charges", values.read_money, first_row, quality, counts)
     payments = _numbers(body, found, "payments", values.read_money, first_row, quality, counts)
-    discharge_date = _dates(body, found, "discharge_date")
+    discharge_date = _dates(body, found, "discharge_date", first_row, quality)
 
     # Last, so the spellings had every other column's time to be parsed ahead.
     name_header = mapping_mod.normalize_header(found.get("source_name", ""))
@@ -404,10 +404,18 @@ def _opt_text(body: pd.DataFrame, found: dict[str, str], name: str, idx: pd.Inde
     return text if text is not None else pd.Series(pd.NA, index=idx, dtype="str")
 
 
-def _dates(body: pd.DataFrame, found: dict[str, str], name: str) -> pd.Series:
+def _dates(
+    body: pd.DataFrame, found: dict[str, str], name: str, first_row: int, quality: dict
+) -> pd.Series:
+    """An optional date column; refused cells become NaT and are listed like numbers' are."""
+    problems = quality.setdefault("value_problems", {})
     if name not in found:
         return pd.Series(pd.NaT, index=body.index, dtype="datetime64[ns]")
-    return values.parse_dates(body[found[name]]).astype("datetime64[ns]")
+    raw = body[found[name]]
+    column = values.read_dates(raw)
+    if column.problems is not None:
+        problems |= _value_problems(name, column.problems, raw, first_row)
+    return column.dates.astype("datetime64[ns]")
 
 
 def _numbers(

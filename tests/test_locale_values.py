@@ -283,3 +283,36 @@ def test_upload_page_lists_number_formats_and_refused_cells():
     assert report["Number format"] == (
         "Charges: decimal point (1,234.50); Payments / collections: decimal point (1,234.50)"
     )
+
+
+def test_unreadable_evaluation_and_discharge_dates_are_listed_with_rows():
+    text = (
+        "Referral Date,Referring Provider,Eval Date,Discharge Date\n"
+        "2025-03-03,Dr. A,2025-03-05,2025-04-30\n"  # row 2
+        "2025-03-04,Dr. A,soon,\n"  # row 3
+        "2025-03-05,Dr. A,1980-03-06,n/a\n"  # row 4
+        "2025-03-06,Dr. A,,31.04.2025\n"  # row 5
+    )
+    p = run(text.encode(), "dates.csv")
+    assert p.rows_loaded == 4
+    assert p.frame["eval_date"].notna().tolist() == [True, False, False, False]
+    assert p.quality["value_problems"] == {
+        "eval_date:not a date": {
+            "count": 1,
+            "rows": [3],
+            "examples": ["soon"],
+            "reason": "not a date",
+        },
+        "eval_date:before 1990": {
+            "count": 1,
+            "rows": [4],
+            "examples": ["1980-03-06"],
+            "reason": "before 1990",
+        },
+        "discharge_date": {
+            "count": 1,
+            "rows": [5],
+            "examples": ["31.04.2025"],
+            "reason": "not a date",
+        },
+    }
