@@ -395,10 +395,13 @@ def _iso_dates(values: pd.Series) -> tuple[pd.Series, np.ndarray | None] | None:
     if days is None:
         return None
     rows = days.to_numpy().astype("datetime64[D]")
-    problems = _date_range_problems(rows, np.zeros(len(rows), dtype=np.int8))
-    rows[problems > 0] = np.datetime64("NaT", "D")
+    outside = (rows < _MIN_DATE) | (rows > _MAX_DATE)
+    problems = None
+    if outside.any():
+        problems = _date_range_problems(rows, np.zeros(len(rows), dtype=np.int8))
+        rows[outside] = np.datetime64("NaT", "D")
     series = pd.Series(rows.astype("datetime64[ns]"), index=values.index, name=values.name)
-    return series, problems if problems.any() else None
+    return series, problems
 
 
 def _date_range_problems(days: np.ndarray, problems: np.ndarray) -> np.ndarray:
