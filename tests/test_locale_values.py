@@ -316,3 +316,23 @@ def test_unreadable_evaluation_and_discharge_dates_are_listed_with_rows():
             "reason": "not a date",
         },
     }
+
+
+@pytest.mark.parametrize("ragged", [False, True])
+def test_csv_placeholders_are_missing_but_nan_in_money_is_said(ragged):
+    text = (
+        "Referral Date,Referring Provider,Location,Payments\n"
+        "2025-03-03,Dr. Lee MD,NULL,NaN\n"
+        "2025-03-04,N/A,NA,nan\n"
+        "2025-03-05,Dr. Lee MD,Mitte,12.50\n"
+    )
+    if ragged:  # a short "Total" line sends the file through the other CSV parser
+        text += "Total\n"
+    p = run(text.encode(), "x.csv")
+    f = p.frame
+    assert f["clinic"].tolist() == ["(Unassigned)", "(Unassigned)", "Mitte"]
+    assert f["source_name"].isna().tolist() == [False, True, False]
+    assert f["payments"].sum() == 12.5
+    assert p.quality["value_problems"] == {
+        "payments": {"count": 2, "rows": [2, 3], "examples": ["NaN", "nan"], "reason": "not finite"}
+    }
