@@ -414,7 +414,7 @@ def _dates(
     raw = body[found[name]]
     column = values.read_dates(raw)
     if column.problems is not None:
-        problems |= _value_problems(name, column.problems, raw, first_row)
+        problems |= _value_problems(name, column.problems, raw, first_row, found)
     return column.dates.astype("datetime64[ns]")
 
 
@@ -440,27 +440,34 @@ def _numbers(
     column = read(raw) if per is None else read(raw, per=per)
     conventions[name] = column.convention
     if column.problems is not None:
-        problems |= _value_problems(name, column.problems, raw, first_row)
+        problems |= _value_problems(name, column.problems, raw, first_row, found)
     return column.numbers.astype("float64")
 
 
 MAX_LISTED_PROBLEM_ROWS = 20
+PATIENT_HIDDEN = "(hidden: patient identifier)"
+PATIENT_HEADERS = frozenset(mapping_mod.REFERRAL_SYNONYMS["patient"])
 
 
-def _value_problems(name: str, codes: np.ndarray, raw: pd.Series, first_row: int) -> dict:
+def _value_problems(
+    name: str, codes: np.ndarray, raw: pd.Series, first_row: int, found: dict[str, str]
+) -> dict:
     """One entry per reason: how many cells, the first rows as the user numbers them, examples."""
-    found = [int(c) for c in np.unique(codes) if c]
+    reasons = [int(c) for c in np.unique(codes) if c]
+    # The report is stored: a patient column mapped as an amount by mistake shows no cells.
+    header = mapping_mod.normalize_header(raw.name)
+    patients = raw.name == found.get("patient") or header in PATIENT_HEADERS
     out = {}
-    for code in found:
+    for code in reasons:
         at = np.flatnonzero(codes == code)
         reason = values.PROBLEMS[code]
         # Rows kept their positions in the sheet through filtering: the index is the offset.
         rows = first_row + raw.index.to_numpy()[at[:MAX_LISTED_PROBLEM_ROWS]]
         shown = dict.fromkeys(str(raw.iloc[i]).strip()[:30] for i in at[:1000])
-        out[name if len(found) == 1 else f"{name}:{reason}"] = {
+        out[name if len(reasons) == 1 else f"{name}:{reason}"] = {
             "count": len(at),
             "rows": [int(r) for r in rows],
-            "examples": list(shown)[:3],
+            "examples": [PATIENT_HIDDEN] if patients else list(shown)[:3],
             "reason": reason,
         }
     return out

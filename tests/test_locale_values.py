@@ -336,3 +336,17 @@ def test_csv_placeholders_are_missing_but_nan_in_money_is_said(ragged):
     assert p.quality["value_problems"] == {
         "payments": {"count": 2, "rows": [2, 3], "examples": ["NaN", "nan"], "reason": "not finite"}
     }
+
+
+def test_a_patient_column_mapped_as_an_amount_shows_no_cells():
+    text = "Referral Date,Referring Provider,MRN\n2025-03-03,Dr. A,52872006\n"
+    p = run(text.encode(), "x.csv", overrides={"payments": "MRN"})
+    assert p.quality["value_problems"] == {
+        "payments": {
+            "count": 1,
+            "rows": [2],
+            "examples": ["(hidden: patient identifier)"],
+            "reason": "over 1,000,000",
+        }
+    }
+    assert "52872006" not in str(p.quality)
