@@ -350,3 +350,10 @@ def test_a_patient_column_mapped_as_an_amount_shows_no_cells():
         }
     }
     assert "52872006" not in str(p.quality)
+
+
+def test_every_convention_has_words_on_the_upload_page():
+    dates = {v for k, v in vars(values).items() if k.startswith(("DAY_", "MONTH_"))}
+    assert dates | {values.NO_SLASH_DATES} == set(upload_report.DATE_CONVENTIONS)
+    numbers = {v for k, v in vars(values).items() if k.startswith(("DECIMAL_", "MIXED_"))}
+    assert numbers == set(upload_report.NUMBER_CONVENTIONS)
