@@ -478,10 +478,13 @@ def _referrals(
             keep &= ~subtotal
     counts = None
     if "count" in found:
-        counts = values.parse_counts(body[found["count"]])
+        read = values.read_counts(body[found["count"]])
+        counts = read.numbers
         missing = counts.isna() & keep
         for pos in np.flatnonzero(missing.to_numpy()):
-            rejected.append(rows.rejection(int(pos), "no count of referrals"))
+            why = values.PROBLEMS[read.problems[pos]] if read.problems is not None else ""
+            reason = f"count of referrals {why}" if why else "no count of referrals"
+            rejected.append(rows.rejection(int(pos), reason))
         keep &= ~missing
         zero = (counts == 0) & keep
         quality["zero_count_rows"] = int(zero.sum())
@@ -521,7 +524,7 @@ def _referrals(
     else:
         patient_key = pd.Series(pd.NA, index=idx, dtype="str")
 
-    eval_date = _dates(body, found, "eval_date")
+    eval_date = _dates(body, found, "eval_date", rows, quality)
     arrived = (
         values.parse_flags(body[found["arrived"]])
         if "arrived" in found
@@ -536,7 +539,7 @@ def _referrals(
     visits = _numbers(body, found, "visits", values.read_counts, rows, quality)
     charges = _numbers(body, found, "charges", values.read_money, rows, quality, counts)
     payments = _numbers(body, found, "payments", values.read_money, rows, quality, counts)
-    discharge_date = _dates(body, found, "discharge_date")
+    discharge_date = _dates(body, found, "discharge_date", rows, quality)
 
     # Last, so the spellings had every other column's time to be parsed ahead.
     default_type = "physician" if name_header in PHYSICIAN_HEADERS else "unknown"
@@ -633,10 +636,18 @@ def _opt_text(body: pd.DataFrame, found: dict[str, str], name: str, idx: pd.Inde
     return text if text is not None else pd.Series(pd.NA, index=idx, dtype="str")
 
 
-def _dates(body: pd.DataFrame, found: dict[str, str], name: str) -> pd.Series:
+def _dates(
+    body: pd.DataFrame, found: dict[str, str], name: str, rows: RowNumbers, quality: dict
+) -> pd.Series:
+    """An optional date column; refused cells become NaT and are listed like numbers' are."""
+    problems = quality.setdefault("value_problems", {})
     if name not in found:
         return pd.Series(pd.NaT, index=body.index, dtype="datetime64[ns]")
-    return values.parse_dates(body[found[name]]).astype("datetime64[ns]")
+    raw = body[found[name]]
+    column = values.read_dates(raw)
+    if column.problems is not None:
+        problems |= _value_problems(name, column.problems, raw, rows, found)
+    return column.dates.astype("datetime64[ns]")
 
 
 def _numbers(
@@ -661,18 +672,25 @@ def _numbers(
     column = read(raw) if per is None else read(raw, per=per)
     conventions[name] = column.convention
     if column.problems is not None:
-        problems |= _value_problems(name, column.problems, raw, rows)
+        problems |= _value_problems(name, column.problems, raw, rows, found)
     return column.numbers.astype("float64")
 
 
 MAX_LISTED_PROBLEM_ROWS = 20
+PATIENT_HIDDEN = "(hidden: patient identifier)"
+PATIENT_HEADERS = frozenset(mapping_mod.REFERRAL_SYNONYMS["patient"])
 
 
-def _value_problems(name: str, codes: np.ndarray, raw: pd.Series, rows: RowNumbers) -> dict:
+def _value_problems(
+    name: str, codes: np.ndarray, raw: pd.Series, rows: RowNumbers, found: dict[str, str]
+) -> dict:
     """One entry per reason: how many cells, the first rows as the user numbers them, examples."""
-    found = [int(c) for c in np.unique(codes) if c]
+    reasons = [int(c) for c in np.unique(codes) if c]
+    # The report is stored: a patient column mapped as an amount by mistake shows no cells.
+    header = mapping_mod.normalize_header(raw.name)
+    patients = raw.name == found.get("patient") or header in PATIENT_HEADERS
     out = {}
-    for code in found:
+    for code in reasons:
         at = np.flatnonzero(codes == code)
         reason = values.PROBLEMS[code]
         # Rows kept their positions in the body through filtering: the index is the offset.
@@ -681,12 +699,12 @@ def _value_problems(name: str, codes: np.ndarray, raw: pd.Series, rows: RowNumbe
         entry: dict = {
             "count": len(at),
             "rows": [rows.row(int(i)) for i in listed],
-            "examples": list(shown)[:3],
+            "examples": [PATIENT_HIDDEN] if patients else list(shown)[:3],
             "reason": reason,
         }
         if rows.sheets is not None:
             entry["sheets"] = [rows.sheet(int(i)) for i in listed]
-        out[name if len(found) == 1 else f"{name}:{reason}"] = entry
+        out[name if len(reasons) == 1 else f"{name}:{reason}"] = entry
     return out
 
 

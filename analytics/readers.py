@@ -27,6 +27,9 @@ HEAD_LINES = 40  # rows looked at to find the header; title blocks are never thi
 # Python's csv module stops at 128 KB a field (a process-wide setting); a long notes cell
 # is allowed up to the limit, past it the file is refused in one sentence.
 csv.field_size_limit(max(csv.field_size_limit(), limits.MAX_FIELD_BYTES))
+# CSV cells read as missing: Arrow's defaults without "NaN", "nan", "-nan", "1.#IND"...,
+# so a money cell holding them is refused and listed, not silently blank.
+CSV_MISSING = ["", "#N/A", "#N/A N/A", "#NA", "N/A", "NA", "NULL", "n/a", "null"]
 
 
 @dataclass(frozen=True)
@@ -204,9 +207,7 @@ class _TextSheet:
                 ),
                 convert_options=pacsv.ConvertOptions(
                     column_types={n: pa.string() for n in names},
-                    # Only empty cells are missing, as in the fallback below: "NaN" or "NA"
-                    # in a cell is said, not silently dropped.
-                    null_values=[""],
+                    null_values=CSV_MISSING,
                     strings_can_be_null=True,
                     quoted_strings_can_be_null=True,
                 ),
@@ -232,7 +233,7 @@ class _TextSheet:
                 dtype=str,
                 skip_blank_lines=False,
                 keep_default_na=False,
-                na_values=[""],
+                na_values=CSV_MISSING,
                 on_bad_lines="skip",
                 engine="c",
                 encoding="utf-8",

@@ -17,7 +17,41 @@ DATE_CONVENTIONS = {
     values.MONTH_FIRST_ASSUMED: "month first, as US exports are (no day above 12 to tell)",
     values.MONTH_FIRST_CONFLICTING: "month first (some cells read only day first: check them)",
     values.NO_SLASH_DATES: "dates or ISO text (2025-03-14), no day/month question",
+    values.DAY_FIRST_ASSUMED: "day first, as dotted dates are (no day above 12 to tell)",
+    values.DAY_FIRST_CONFLICTING: "day first (some cells read only month first: check them)",
 }
+NUMBER_CONVENTIONS = {
+    values.DECIMAL_POINT: "decimal point (1,234.50)",
+    values.DECIMAL_COMMA: "decimal comma (1.234,50)",
+    values.DECIMAL_POINT_ASSUMED: "1,234 read as one thousand two hundred thirty-four",
+    values.DECIMAL_COMMA_ASSUMED: "1.234 read as one thousand two hundred thirty-four",
+    values.MIXED_DECIMALS: "mixed decimal points and commas (each cell read as it must be)",
+}
+MAX_SHOWN_ROWS = 5
+
+
+def _number_lines(kind: str, quality: dict) -> list[tuple[str, str]]:
+    """How each amount column was read, and the cells refused with their rows."""
+    label = {f.name: f.label for f in FIELDS_BY_KIND[kind]}
+    formats = [
+        f"{label.get(name, name)}: {NUMBER_CONVENTIONS[convention]}"
+        for name, convention in quality.get("number_conventions", {}).items()
+        if convention in NUMBER_CONVENTIONS
+    ]
+    lines = [("Number format", "; ".join(formats))] if formats else []
+    for key, problem in quality.get("value_problems", {}).items():
+        name = key.split(":", 1)[0]
+        rows = ", ".join(str(r) for r in problem["rows"][:MAX_SHOWN_ROWS])
+        more = "…" if problem["count"] > MAX_SHOWN_ROWS else ""
+        examples = ", ".join(f"'{e}'" for e in problem["examples"])
+        cells = "cell, row" if problem["count"] == 1 else "cells, rows"
+        lines.append(
+            (
+                f"{label.get(name, name)} left blank ({problem['reason']})",
+                f"{problem['count']:,} {cells} {rows}{more}; e.g. {examples}",
+            )
+        )
+    return lines
 
 
 def mapping_table(prepared: Prepared) -> pd.DataFrame:
@@ -57,6 +91,7 @@ def quality_report(prepared: Prepared) -> pd.DataFrame:
         ("Blank rows skipped", f"{q.get('blank_rows', 0):,}"),
         ("Date format", DATE_CONVENTIONS.get(q.get("date_convention", ""), "")),
     ]
+    lines += _number_lines(prepared.kind, q)
     if prepared.kind == "referrals":
         share = q.get("unknown_source_share")
         lines += [

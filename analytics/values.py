@@ -17,6 +17,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 __all__ = [
+    "AFTER_2100",
+    "BEFORE_1990",
     "DAY_FIRST",
     "DAY_FIRST_ASSUMED",
     "DAY_FIRST_CONFLICTING",
@@ -31,6 +33,7 @@ __all__ = [
     "MONTH_FIRST_ASSUMED",
     "MONTH_FIRST_CONFLICTING",
     "NEGATIVE",
+    "NOT_A_DATE",
     "NOT_A_NUMBER",
     "NOT_FINITE",
     "NO_DECIMALS",
@@ -39,6 +42,7 @@ __all__ = [
     "OVER_COUNT",
     "PROBLEMS",
     "UNDER_AMOUNT",
+    "DateColumn",
     "NumberColumn",
     "arrow_text",
     "clean_text",
@@ -52,6 +56,7 @@ __all__ = [
     "parse_flags",
     "parse_money",
     "read_counts",
+    "read_dates",
     "read_money",
     "read_numbers",
     "text_bytes",
@@ -69,6 +74,35 @@ DAY_FIRST_ASSUMED = "day-first (assumed)"
 # Mostly dotted dates with parts > 12 in both positions: day/month, month/day cells are NaT.
 DAY_FIRST_CONFLICTING = "day-first (conflicting)"
 NO_SLASH_DATES = "none"
+
+# Sane caps: beyond them a cell is a typo or an attack (1e308 sums to inf), not a value.
+MAX_AMOUNT = 1_000_000  # one referral's charges or payments, one activity's cost
+MAX_COUNT = 100_000  # visits of one referral, referrals on one summary row
+# Why a non-blank cell gave no value (NumberColumn/DateColumn.problems index this; 0 = fine).
+NOT_A_NUMBER = "not a number"
+NOT_FINITE = "not finite"
+NEGATIVE = "negative"
+OVER_AMOUNT = f"over {MAX_AMOUNT:,}"
+UNDER_AMOUNT = f"under -{MAX_AMOUNT:,}"
+OVER_COUNT = f"over {MAX_COUNT:,}"
+NOT_A_DATE = "not a date"
+BEFORE_1990 = "before 1990"
+AFTER_2100 = "after 2100"
+PROBLEMS = (
+    "",
+    NOT_A_NUMBER,
+    NOT_FINITE,
+    NEGATIVE,
+    OVER_AMOUNT,
+    UNDER_AMOUNT,
+    OVER_COUNT,
+    NOT_A_DATE,
+    BEFORE_1990,
+    AFTER_2100,
+)
+_FINE, _NAN, _INF, _NEG, _OVER, _UNDER, _OVER_COUNT, _NOT_DATE, _EARLY, _LATE = range(len(PROBLEMS))
+# Deliberate blanks in a date column.
+_NO_DATE = r"(?i)^(?:-+|–|—|n/?a|n\.a\.|none|null|nil)?$"
 
 _MIN_DATE = np.datetime64("1990-01-01", "D")
 _MAX_DATE = np.datetime64("2100-12-31", "D")
@@ -352,7 +386,7 @@ def _cast_long_text(values: pd.Series, to: pa.DataType) -> pa.ChunkedArray | Non
         return None
 
 
-def _iso_dates(values: pd.Series) -> pd.Series | None:
+def _iso_dates(values: pd.Series) -> tuple[pd.Series, np.ndarray | None] | None:
     """Fast path for a CSV column of ISO dates ("2025-03-14") or times ("2025-03-14 09:30")."""
     days = _cast_long_text(values, pa.date32())
     if days is None:
@@ -361,24 +395,56 @@ def _iso_dates(values: pd.Series) -> pd.Series | None:
     if days is None:
         return None
     rows = days.to_numpy().astype("datetime64[D]")
-    rows[(rows < _MIN_DATE) | (rows > _MAX_DATE)] = np.datetime64("NaT", "D")
-    return pd.Series(rows.astype("datetime64[ns]"), index=values.index, name=values.name)
+    outside = (rows < _MIN_DATE) | (rows > _MAX_DATE)
+    problems = None
+    if outside.any():
+        problems = _date_range_problems(rows, np.zeros(len(rows), dtype=np.int8))
+        rows[outside] = np.datetime64("NaT", "D")
+    series = pd.Series(rows.astype("datetime64[ns]"), index=values.index, name=values.name)
+    return series, problems
 
 
-def parse_dates_report(values: pd.Series) -> tuple[pd.Series, str]:
-    """Parse a date column and say how its slash dates were read (DAY_FIRST, MONTH_FIRST...)."""
+def _date_range_problems(days: np.ndarray, problems: np.ndarray) -> np.ndarray:
+    """Code the dates outside the plausible window (the caller sets them to NaT)."""
+    problems[days < _MIN_DATE] = _EARLY
+    problems[days > _MAX_DATE] = _LATE
+    return problems
+
+
+class DateColumn(NamedTuple):
+    """A parsed date column: dates, how slash dates were read, and which cells were refused."""
+
+    dates: pd.Series  # datetime64[ns] at midnight; NaT when blank or refused
+    convention: str  # DAY_FIRST, MONTH_FIRST, ...
+    problems: np.ndarray | None  # per row: index into PROBLEMS; None when no cell was refused
+
+
+def read_dates(values: pd.Series) -> DateColumn:
+    """Parse a date column; non-blank cells that give no date in 1990-2100 are coded."""
     iso = _iso_dates(values)
     if iso is not None:
-        return iso, NO_SLASH_DATES
+        return DateColumn(iso[0], NO_SLASH_DATES, iso[1])
     u = _uniques(values)
     days = np.full(u.size, np.datetime64("NaT", "D"))
     text_days, convention = _dates_from_text(u.text)
     days[u.text_at] = text_days
     days[u.number_at] = _from_numbers(u.numbers)
     days[u.datetime_at] = u.datetimes
-    days[(days < _MIN_DATE) | (days > _MAX_DATE)] = np.datetime64("NaT", "D")
+    problems = np.where(np.isnat(days), _NOT_DATE, _FINE).astype(np.int8)
+    blank = pc.match_substring_regex(u.text, _NO_DATE).to_numpy(zero_copy_only=False)
+    problems[u.text_at[blank]] = _FINE
+    problems = _date_range_problems(days, problems)
+    days[problems > 0] = np.datetime64("NaT", "D")
     rows = _spread(u.codes, days, np.datetime64("NaT", "D")).astype("datetime64[ns]")
-    return pd.Series(rows, index=values.index, name=values.name), convention
+    refused = _spread(u.codes, problems, np.int8(_FINE)) if problems.any() else None
+    series = pd.Series(rows, index=values.index, name=values.name)
+    return DateColumn(series, convention, refused)
+
+
+def parse_dates_report(values: pd.Series) -> tuple[pd.Series, str]:
+    """Parse a date column and say how its slash dates were read (DAY_FIRST, MONTH_FIRST...)."""
+    column = read_dates(values)
+    return column.dates, column.convention
 
 
 def parse_dates(values: pd.Series) -> pd.Series:
@@ -398,20 +464,6 @@ DECIMAL_COMMA_ASSUMED = "decimal comma (assumed)"
 MIXED_DECIMALS = "mixed"
 NO_DECIMALS = "none"  # whole numbers only, or no text: nothing to decide
 
-# Sane caps: above them a cell is a typo or an attack (1e308 sums to inf), not a value.
-MAX_AMOUNT = 1_000_000  # one referral's charges or payments, one activity's cost
-MAX_COUNT = 100_000  # visits of one referral, referrals on one summary row
-
-# Why a non-blank cell gave no number (NumberColumn.problems codes index this; 0 = fine).
-NOT_A_NUMBER = "not a number"
-NOT_FINITE = "not finite"
-NEGATIVE = "negative"
-OVER_AMOUNT = f"over {MAX_AMOUNT:,}"
-UNDER_AMOUNT = f"under -{MAX_AMOUNT:,}"
-OVER_COUNT = f"over {MAX_COUNT:,}"
-PROBLEMS = ("", NOT_A_NUMBER, NOT_FINITE, NEGATIVE, OVER_AMOUNT, UNDER_AMOUNT, OVER_COUNT)
-_FINE, _NAN, _INF, _NEG, _OVER, _UNDER, _OVER_COUNT = range(len(PROBLEMS))
-
 
 class NumberColumn(NamedTuple):
     """A parsed number column: values, how they were read, and which cells were refused."""
@@ -421,7 +473,7 @@ class NumberColumn(NamedTuple):
     problems: np.ndarray | None  # per row: index into PROBLEMS; None when no cell was refused
 
 
-_CUR = r"(?:us\$|\$|€|£|chf|eur|usd|gbp)"
+_CUR = r"(?:us\$|ca?\$|au?\$|\$|€|£|chf|sfr\.?|fr\.|eur|usd|gbp|cad|aud)"
 # Digits with single separators between them: "1.234,50", "1 234", "1'234.50", "5.".
 _DIGITS = r"(?P<num>\d(?:[.,' ]?\d)*[.,]?|[.,]\d+)(?P<exp>e[-+]?\d+)?"
 _MONEY = (

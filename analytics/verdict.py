@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from analytics import mapping as mapping_mod
+from analytics import values
 from analytics.schema import UNASSIGNED_CLINIC
 from analytics.sheets import clinic_from_name
 
@@ -43,7 +44,12 @@ def sheet_warnings(prepared: Prepared) -> list[str]:
 
 def value_warnings(quality: dict) -> list[str]:
     """Values that could not be read and were left blank (money, visits), with their rows."""
-    out = []
+    out = [
+        f"The {field.replace('_', ' ')} column mixes decimal points and decimal commas; "
+        "check a few amounts against the spreadsheet."
+        for field, convention in sorted((quality.get("number_conventions") or {}).items())
+        if convention == values.MIXED_DECIMALS
+    ]
     for key, problem in sorted((quality.get("value_problems") or {}).items()):
         field = key.split(":", 1)[0].replace("_", " ")
         rows = problem.get("rows") or []

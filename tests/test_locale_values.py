@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from analytics import values
+from analytics import upload_report, values
 from analytics.ingest import IngestContext, prepare
 from analytics.readers import sniff_delimiter
 from tests.conftest import xlsx_bytes
@@ -264,3 +264,96 @@ def test_a_long_csv_of_us_amounts_keeps_its_fast_reading():
     assert p.frame["payments"].sum() == pytest.approx(expected)
     assert p.quality["number_conventions"] == {"payments": values.DECIMAL_POINT}
     assert p.frame["payments"].notna().all()
+
+
+def test_upload_page_lists_number_formats_and_refused_cells():
+    many = "".join(f'2025-01-{i + 1:02d},Dr. A,"1.234,{i:02d}",oops\n' for i in range(7))
+    text = "Referral Date,Referring Provider,Charges,Payments\n" + many
+    p = run(text.encode(), "report.csv")
+    table = upload_report.quality_report(p)
+    report = dict(zip(table["Check"], table["Value"], strict=True))
+    assert report["Number format"] == "Charges: decimal comma (1.234,50)"
+    assert report["Payments / collections left blank (not a number)"] == (
+        "7 cells, rows 2, 3, 4, 5, 6…; e.g. 'oops'"
+    )
+    one = run(HOSTILE_CSV.encode(), "hostile.csv")
+    table = upload_report.quality_report(one)
+    report = dict(zip(table["Check"], table["Value"], strict=True))
+    assert report["Visits left blank (negative)"] == "1 cell, row 3; e.g. '-3'"
+    assert report["Number format"] == (
+        "Charges: decimal point (1,234.50); Payments / collections: decimal point (1,234.50)"
+    )
+
+
+def test_unreadable_evaluation_and_discharge_dates_are_listed_with_rows():
+    text = (
+        "Referral Date,Referring Provider,Eval Date,Discharge Date\n"
+        "2025-03-03,Dr. A,2025-03-05,2025-04-30\n"  # row 2
+        "2025-03-04,Dr. A,soon,\n"  # row 3
+        "2025-03-05,Dr. A,1980-03-06,n/a\n"  # row 4
+        "2025-03-06,Dr. A,,31.04.2025\n"  # row 5
+    )
+    p = run(text.encode(), "dates.csv")
+    assert p.rows_loaded == 4
+    assert p.frame["eval_date"].notna().tolist() == [True, False, False, False]
+    assert p.quality["value_problems"] == {
+        "eval_date:not a date": {
+            "count": 1,
+            "rows": [3],
+            "examples": ["soon"],
+            "reason": "not a date",
+        },
+        "eval_date:before 1990": {
+            "count": 1,
+            "rows": [4],
+            "examples": ["1980-03-06"],
+            "reason": "before 1990",
+        },
+        "discharge_date": {
+            "count": 1,
+            "rows": [5],
+            "examples": ["31.04.2025"],
+            "reason": "not a date",
+        },
+    }
+
+
+@pytest.mark.parametrize("ragged", [False, True])
+def test_csv_placeholders_are_missing_but_nan_in_money_is_said(ragged):
+    text = (
+        "Referral Date,Referring Provider,Location,Payments\n"
+        "2025-03-03,Dr. Lee MD,NULL,NaN\n"
+        "2025-03-04,N/A,NA,nan\n"
+        "2025-03-05,Dr. Lee MD,Mitte,12.50\n"
+    )
+    if ragged:  # a short "Total" line sends the file through the other CSV parser
+        text += "Total\n"
+    p = run(text.encode(), "x.csv")
+    f = p.frame
+    assert f["clinic"].tolist() == ["(Unassigned)", "(Unassigned)", "Mitte"]
+    assert f["source_name"].isna().tolist() == [False, True, False]
+    assert f["payments"].sum() == 12.5
+    assert p.quality["value_problems"] == {
+        "payments": {"count": 2, "rows": [2, 3], "examples": ["NaN", "nan"], "reason": "not finite"}
+    }
+
+
+def test_a_patient_column_mapped_as_an_amount_shows_no_cells():
+    text = "Referral Date,Referring Provider,MRN\n2025-03-03,Dr. A,52872006\n"
+    p = run(text.encode(), "x.csv", overrides={"payments": "MRN"})
+    assert p.quality["value_problems"] == {
+        "payments": {
+            "count": 1,
+            "rows": [2],
+            "examples": ["(hidden: patient identifier)"],
+            "reason": "over 1,000,000",
+        }
+    }
+    assert "52872006" not in str(p.quality)
+
+
+def test_every_convention_has_words_on_the_upload_page():
+    dates = {v for k, v in vars(values).items() if k.startswith(("DAY_", "MONTH_"))}
+    assert dates | {values.NO_SLASH_DATES} == set(upload_report.DATE_CONVENTIONS)
+    numbers = {v for k, v in vars(values).items() if k.startswith(("DECIMAL_", "MIXED_"))}
+    assert numbers == set(upload_report.NUMBER_CONVENTIONS)

@@ -136,6 +136,47 @@ def test_parse_dates_column_convention(column, expected, convention):
     assert dates.tolist() == [pd.Timestamp(e) if e else NaT for e in expected]
 
 
+# Non-blank cells that give no plausible date are coded, so the upload can say which.
+@pytest.mark.parametrize(
+    ("cell", "reason"),
+    [
+        ("soon", values.NOT_A_DATE),
+        ("2/30/2025", values.NOT_A_DATE),
+        ("1850-01-01", values.NOT_A_DATE),
+        ("1989-12-31", values.BEFORE_1990),
+        ("2101-01-01", values.AFTER_2100),
+        (dt.datetime(1980, 5, 1), values.BEFORE_1990),
+        (1234567893.0, values.NOT_A_DATE),
+        (True, values.NOT_A_DATE),
+        ("", ""),
+        ("-", ""),
+        ("N/A", ""),
+        (None, ""),
+        ("3/4/2025", ""),
+    ],
+)
+def test_read_dates_codes_refused_cells(cell, reason):
+    got = values.read_dates(pd.Series(["1/2/2025", cell], dtype=object))
+    codes = [0, 0] if got.problems is None else got.problems.tolist()
+    assert [values.PROBLEMS[c] for c in codes] == ["", reason]
+    assert got.dates.iloc[0] == pd.Timestamp("2025-01-02")
+    assert pd.isna(got.dates.iloc[1]) or not reason
+
+
+def test_read_dates_fast_path_codes_the_out_of_range_rows():
+    cells = ["2016-11-01", None, "1980-01-01", "2101-01-01 10:00"] * 3_000
+    fast = values.read_dates(pd.Series(cells, dtype="str"))
+    slow = values.read_dates(pd.Series(cells, dtype=object))
+    assert fast.dates.equals(slow.dates)
+    assert fast.problems.tolist() == slow.problems.tolist()
+    assert [values.PROBLEMS[c] for c in fast.problems[:4]] == [
+        "",
+        "",
+        values.BEFORE_1990,
+        values.AFTER_2100,
+    ]
+
+
 @pytest.mark.parametrize(
     "column",
     [
@@ -265,6 +306,11 @@ def test_parse_counts(cell, expected):
         ("GBP 12.50", 12.5),
         ("12.50 GBP", 12.5),
         ("US$ 12.50", 12.5),
+        ("Fr. 1'234.50", 1234.5),
+        ("SFr. 12.50", 12.5),
+        ("C$12.50", 12.5),
+        ("AU$ 12.50", 12.5),
+        ("12.50 CAD", 12.5),
         ("USD 1,234.50", 1234.5),
         ("1 234 567", 1234567.0),
         ("0,50", 0.5),

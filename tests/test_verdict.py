@@ -100,3 +100,23 @@ def test_clinic_sheets_chosen_one_by_one_are_said():
     assert "Every row is under (Unassigned) although the sheet names look like clinics" in (
         " ".join(p.warnings)
     )
+
+
+def test_a_bad_count_says_why_and_mixed_decimals_are_flagged():
+    rows = [
+        ["Month", "Referrer", "New Patients", "Revenue"],
+        ["Apr 2025", "Okafor, Maria MD", 4, "1.234,50"],
+        ["Apr 2025", "Reyes, Alan DO", "abc", "1,234.50"],
+        ["May 2025", "Reyes, Alan DO", -2, "2.000,25"],
+        ["May 2025", "Okafor, Maria MD", 3, "980.00"],
+    ]
+    p = prepare(xlsx_bytes(rows), "s.xlsx", CTX, today=TODAY)
+    assert [(r.row, r.reason) for r in p.rejections] == [
+        (3, "count of referrals not a number"),
+        (4, "count of referrals negative"),
+    ]
+    assert p.quality["number_conventions"]["payments"] == "mixed"
+    assert (
+        "The payments column mixes decimal points and decimal commas; check a few amounts "
+        "against the spreadsheet." in p.warnings
+    )
