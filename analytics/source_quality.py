@@ -162,8 +162,11 @@ def source_quality_of(frame: pd.DataFrame, filters: Filters, by: str = "source")
         }
     )
     table["Top payers"] = table[name].map(_top_payers(payer_mix_of(frame, filters, by)))
+    # Sums of floats differ in their last bits with the order rows come in: rank on cents, so
+    # ties fall to the name whatever the order.
+    table["_cents"] = table["Revenue"].round(2)
     table = table.sort_values(
-        ["Revenue", "Referrals", name], ascending=[False, False, True], kind="stable"
-    )
+        ["_cents", "Referrals", name], ascending=[False, False, True], kind="stable"
+    ).drop(columns="_cents")
     table.insert(0, "Rank by revenue", range(1, len(table) + 1))
     return table.reset_index(drop=True)

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import threading
 import zipfile
+import zlib
 from pathlib import Path
 
 from analytics import limits
@@ -53,7 +54,7 @@ def check_declared(data: bytes, file_name: str) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         parts = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError):
         return  # the reader says it cannot be opened
     unzipped = sum(p.file_size for p in parts)
     if unzipped > limits.MAX_UNZIPPED_BYTES:
@@ -69,7 +70,7 @@ def check_declared(data: bytes, file_name: str) -> None:
         try:
             with archive.open(part) as stream:
                 head = stream.read(_HEAD_BYTES)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError):
             continue  # the child reports a damaged part
         found = _DIMENSION.search(head)
         if not found:

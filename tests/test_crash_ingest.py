@@ -49,7 +49,8 @@ def test_a_killed_load_leaves_the_store_before_or_after(tmp_path: Path):
     rng = random.Random(13)
     header = "Referral Date,Referring Provider,Referral Type,Clinic,MRN,Total Payments\n"
     first = tmp_path / "first.csv"
-    first.write_text(header + "01/02/2025,Dr A,Physician,North,1,10.00\n")
+    # Another clinic: the big file must add to the store, not overlap what it holds.
+    first.write_text(header + "01/02/2025,Dr A,Physician,South,1,10.00\n")
     big = tmp_path / "big.csv"
     big.write_text(
         header
