@@ -540,6 +540,7 @@ def _report(
 
 
 def report_file(
+    path: str,
     filters: Filters,
     kind: str,
     practice_name: str | None,
@@ -547,12 +548,16 @@ def report_file(
     scenarios: tuple = (),
     margin: float | None = None,
 ) -> bytes:
-    """The workbook ("xlsx"), PDF ("pdf") or deck ("pptx") of the filters' period, with the
-    page's stress-test scenarios (the default three when none)."""
+    """The workbook ("xlsx"), PDF ("pdf") or deck ("pptx") of store `path` for the filters'
+    period, with the page's stress-test scenarios (the default three when none).
+
+    The path is passed, not read from the session: a download button runs this after the
+    script, outside the session, where the session's chosen practice cannot be read.
+    """
     return _report(
-        store_path(),
+        path,
         filters,
-        get_store().version(),
+        _open_store(path).version(),
         kind,
         practice_name,
         logo,

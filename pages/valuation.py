@@ -140,6 +140,7 @@ if settings is not None:
     if upload is not None:
         logo = upload.getvalue()
 chosen = tuple(s for s in scenarios if s.partners or s.organizations)
+path = app_state.store_path()
 report = {
     "practice_name": practice_name,
     "logo": logo,
@@ -166,7 +167,10 @@ for label, kind, icon, mime in (
 ):
     row.download_button(
         label,
-        data=lambda kind=kind: app_state.report_file(filters, kind, **report),
+        # Bound now: the button builds the file later, outside this session's state.
+        data=lambda kind=kind, path=path, filters=filters, report=report: app_state.report_file(
+            path, filters, kind, **report
+        ),
         file_name=f"{stem}_referrals.{kind}",
         mime=mime,
         icon=icon,
