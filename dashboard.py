@@ -7,12 +7,14 @@ import streamlit as st
 from analytics import app_state
 from analytics.filters import Filters, preset_period
 from analytics.formatting import day
+from analytics.practices import display_name
 
 st.set_page_config(page_title="Referral Power", page_icon=":material/hub:", layout="wide")
 
 PERIODS = ("Last month", "Last quarter", "Trailing 12 months", "Year to date", "All data")
 LEVELS = {"partner": "Each referrer", "organization": "Practice group"}
 
+app_state.open_linked_practice()
 with st.sidebar:
     st.markdown("### Referral Power")
     stores = app_state.store_choices()
@@ -21,10 +23,17 @@ with st.sidebar:
             "Practice",
             stores,
             index=stores.index(app_state.store_path()),
-            format_func=lambda p: Path(p).stem.replace("_", " ").title(),
+            format_func=display_name,
             key="store_path",
             persist_state="session",
             help="One store per practice: the .duckdb files in the data folder.",
+        )
+    app_state.link_practice()
+    if app_state.practice_profile().demo:
+        st.warning(
+            "Demo data: this is the sample practice, not yours. Start your own practice on "
+            "the Upload page; your exports never mix with the demo.",
+            icon=":material/science:",
         )
     store = app_state.get_store()
     first, last = store.date_bounds()
@@ -103,4 +112,5 @@ pages = {
 # Presentation mode (consultants in front of a client): no upload or identity editing.
 if app_state.presentation_mode():
     pages["Data"] = [p for p in pages.get("Data", []) if p.url_path not in ("upload", "partners")]
+app_state.show_flash()
 st.navigation(pages).run()

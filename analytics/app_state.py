@@ -22,10 +22,68 @@ from analytics.stress import stress_test_of
 from analytics.summary import metrics_summary
 
 
+def _home() -> Path:
+    """The store the app was started on: $REFERRALS_DB, else data/referrals.duckdb."""
+    return Path(os.environ.get("REFERRALS_DB") or DEFAULT_DB)
+
+
 def store_path() -> str:
-    """The store this session works on: the chosen one, else $REFERRALS_DB, else the default."""
+    """The store this session works on: the chosen one, else the practice its data folder
+    opens first (the owner's own once started), else the one the app was started on."""
     chosen = st.session_state.get("store_path")
-    return str(chosen or os.environ.get("REFERRALS_DB") or DEFAULT_DB)
+    if chosen:
+        return str(chosen)
+    from analytics.practices import default_practice
+
+    return str(default_practice(_home().parent) or _home())
+
+
+def open_linked_practice() -> None:
+    """On a session's first run, open the practice its link names (?practice=stem): a
+    reload or a shared link keeps the practice. An unknown name is said, not guessed."""
+    if st.session_state.get("store_path"):
+        return
+    wanted = st.query_params.get("practice")
+    if not wanted:
+        return
+    for path in store_choices():
+        if Path(path).stem == wanted:
+            st.session_state["store_path"] = path
+            return
+    flash(
+        "warning",
+        f"The link names a practice that is not here ({wanted}); opened "
+        "the default one instead. Pick another under Practice in the sidebar.",
+    )
+
+
+def link_practice() -> None:
+    """Write the open practice into the address bar, so a reload or a copied link keeps it."""
+    stem = Path(store_path()).stem
+    if st.query_params.get("practice") != stem:
+        st.query_params["practice"] = stem
+
+
+def flash(kind: str, text: str) -> None:
+    """A message for the next run of any page (success, warning, error), shown as text."""
+    st.session_state["_flash"] = (kind, text)
+
+
+def show_flash() -> None:
+    """The message left by the last action, once."""
+    message = st.session_state.pop("_flash", None)
+    if message:
+        kind, text = message
+        show = {"success": st.success, "warning": st.warning, "error": st.error}[kind]
+        show(plain(text))
+
+
+_MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$:")
+
+
+def plain(text: str) -> str:
+    """Text from a user or a file, escaped so Markdown shows it exactly as typed."""
+    return "".join("\\" + c if c in _MARKDOWN_SPECIALS else c for c in str(text))
 
 
 @st.cache_resource(show_spinner=False)
@@ -588,6 +646,43 @@ def open_practice(path: str) -> None:
     st.session_state["store_path"] = str(path)
 
 
+def _start_practice(key: str) -> None:
+    from analytics.practices import PracticeError, display_name, set_default
+
+    try:
+        path = create_practice(st.session_state.get(key, ""))
+    except PracticeError as exc:
+        flash("error", str(exc))
+        return
+    set_default(path)
+    open_practice(path)
+    st.session_state[key] = ""
+    flash(
+        "success",
+        f"Started {display_name(path)}: it is yours, empty, and the practice the app opens "
+        "first from now on. Upload your first export below.",
+    )
+
+
+def start_practice_form(key: str = "start") -> None:
+    """ "Start your practice": a new store for the owner's own practice, opened at once and
+    made the one the app opens first, so their exports never mix with the demo."""
+    with st.form(f"start_practice_{key}", border=True):
+        st.markdown("**Start your practice**")
+        st.text_input(
+            "Your practice's name",
+            key=f"start_name_{key}",
+            placeholder="Harbor Physical Therapy",
+        )
+        st.form_submit_button(
+            "Start your practice",
+            type="primary",
+            icon=":material/add_business:",
+            on_click=_start_practice,
+            args=(f"start_name_{key}",),
+        )
+
+
 def create_practice(name: str) -> str:
     """A new empty store for a client practice, next to the current one; its path."""
     from analytics.practices import create_practice as create
@@ -601,7 +696,7 @@ def rename_practice(path: str, name: str) -> str:
     from analytics.practices import PracticeError
     from analytics.practices import rename_practice as rename
 
-    default = Path(os.environ.get("REFERRALS_DB") or DEFAULT_DB)
+    default = _home()
     if Path(path).resolve() == default.resolve():
         raise PracticeError(
             f"{default.name} is the store the app opens first; rename the other practices, "

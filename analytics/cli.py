@@ -14,6 +14,7 @@ from analytics.errors import IngestError
 from analytics.filters import Filters
 from analytics.identity_cli import add_identity_command
 from analytics.ingest import prepare
+from analytics.practices import DEMO_NAME, save_profile
 from analytics.store import METRIC_COLUMNS, Store
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
@@ -234,6 +235,8 @@ def _sample(args: argparse.Namespace) -> int:
     for name, kind in SAMPLE_FILES:
         result = ingest_file(store, SAMPLE_DIR / name, kind=kind)
         print(_describe(result))
+    # Labelled as the demo, so no one takes it for their practice or uploads into it.
+    save_profile(store.path, name=DEMO_NAME, demo=True)
     return 0
 
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics import upload_report
+from analytics import app_state, upload_report
 from analytics.app_state import get_store, prepared_upload, run_in_frame
 from analytics.errors import IngestError
 from analytics.ingest import file_hash, list_sheets
@@ -14,6 +14,18 @@ st.caption(
     "Drop last month's referral export from your EMR (Excel or CSV), or your outreach log. "
     "Patient names and record numbers are replaced by anonymous keys before anything is saved."
 )
+
+profile = app_state.practice_profile()
+if profile.demo:
+    # The demo is for looking around: an owner's export belongs in a practice of its own.
+    st.warning(
+        "This is the sample practice (demo data). Start your own practice first: your "
+        "exports then go into it, never into the demo.",
+        icon=":material/science:",
+    )
+    app_state.start_practice_form("upload")
+    st.stop()
+st.text(f"Saving into: {profile.name}")
 
 store = get_store()
 kind_label = st.radio(
