@@ -209,7 +209,6 @@ def _history_and_encoded(path: str, filters: Filters, version: int):
 def _page(kind: str, path: str, filters: Filters, version: int):
     _, encoded = _history_and_encoded(path, filters, version)
     builders = {
-        "overview": page_data.overview_page,
         "concentration": page_data.concentration_page,
         "dependence": dependence_view.dependence_page,
         "trends": alerts_view.trends_page,
@@ -217,9 +216,16 @@ def _page(kind: str, path: str, filters: Filters, version: int):
     return builders[kind](encoded, filters)
 
 
-def overview(filters: Filters) -> page_data.OverviewPage:
-    """The overview page's tiles, mix and attention list for the filters."""
-    return _page("overview", store_path(), filters, get_store().version())
+@st.cache_data(show_spinner=False, max_entries=32)
+def _overview(path: str, filters: Filters, version: int, compare: str):
+    _, encoded = _history_and_encoded(path, filters, version)
+    return page_data.overview_page(encoded, filters, compare)
+
+
+def overview(filters: Filters, compare: str = "previous") -> page_data.OverviewPage:
+    """The overview page's tiles, mix and attention list for the filters, changes against
+    the previous period or ("last_year") the same period last year."""
+    return _overview(store_path(), filters, get_store().version(), compare)
 
 
 def concentration(filters: Filters) -> page_data.ConcentrationPage:

@@ -8,13 +8,17 @@ app_state.run_in_frame()
 filters = app_state.current_filters()
 st.title("Overview")
 app_state.stop_when_empty()
-data = app_state.overview(filters)
+compare = st.segmented_control(
+    "Compare with",
+    ("previous", "last_year"),
+    format_func={"previous": "Period before", "last_year": "Same period last year"}.get,
+    default="previous",
+    key="compare",
+    required=True,
+)
+data = app_state.overview(filters, compare or "previous")
 app_state.stop_when_empty(data.referrals)
-
-if data.compared_with:
-    st.caption(f"{data.period}. Changes compare with {data.compared_with}, the period before.")
-else:
-    st.caption(f"{data.period}. No referrals in the equally long period before, so no changes.")
+st.caption(f"{data.period}. {data.comparing}")
 
 app_state.show_tiles(data.kpis)
 
