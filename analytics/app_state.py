@@ -6,12 +6,14 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from analytics import alerts_view, charts, dependence_view, identity, page_data
+from analytics import formatting as fmt
 from analytics.filters import Filters
 from analytics.ingest import Prepared, prepare
 from analytics.partner_view import PartnerView, partner_names_of, partner_view_of
@@ -286,18 +288,23 @@ PLOTLY_CONFIG = {
 }
 
 
-def _column_config(frame: pd.DataFrame) -> dict:
+def _config_of(kinds: dict[str, str]) -> dict:
+    """Column formats by kind. Percent and money columns are shown from `_shown`'s copy: a
+    step makes Streamlit cut decimals off (20.25% read 20.2% beside a 20.3% tile)."""
     config = {}
-    for name, kind in page_data.column_kinds(frame).items():
+    for name, kind in kinds.items():
         if kind == "month":
             config[name] = st.column_config.DateColumn(name, format="MMM YYYY")
         elif kind == "date":
             config[name] = st.column_config.DateColumn(name, format="MMM D, YYYY")
         elif kind == "percent":
-            # A step of 0.001 is what makes "percent" show one decimal: 20.3%.
-            config[name] = st.column_config.NumberColumn(name, format="percent", step=0.001)
+            # Shown as percentage numbers (58.5), rounded by formatting's one rule.
+            config[name] = st.column_config.NumberColumn(name, format="%.1f%%")
         elif kind == "money":
+            # Whole dollars, already rounded half up: the step's cut takes nothing off.
             config[name] = st.column_config.NumberColumn(name, format="dollar", step=1)
+        elif kind == "cents":
+            config[name] = st.column_config.NumberColumn(name, format="dollar")
         elif kind == "sparkline":
             config[name] = st.column_config.LineChartColumn(name, y_min=0)
         elif kind == "p_value":
@@ -307,6 +314,33 @@ def _column_config(frame: pd.DataFrame) -> dict:
         elif kind == "count":
             config[name] = st.column_config.NumberColumn(name, format="%,d")
     return config
+
+
+def _money_kind(values: pd.Series) -> str:
+    """ "cents" where a cent matters (amounts under $100 with cents), else "money"."""
+    numbers = pd.to_numeric(values, errors="coerce").dropna()
+    if numbers.empty or numbers.abs().max() >= fmt.CENTS_BELOW:
+        return "money"
+    return "cents" if bool((numbers.round(2) != numbers.round(0)).any()) else "money"
+
+
+def _shown(frame: pd.DataFrame, kinds: dict[str, str]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The copy a table shows: shares as the percentages the tiles show (58.5), money to
+    whole dollars, or to the cent where a cent matters, halves rounded up everywhere."""
+    shown = frame.copy()
+    kinds = dict(kinds)
+    for name, kind in list(kinds.items()):
+        if name not in shown.columns or kind not in ("percent", "money"):
+            continue
+        values = pd.to_numeric(shown[name], errors="coerce")
+        if kind == "percent":
+            shown[name] = values.map(lambda v: np.nan if pd.isna(v) else fmt.pct_value(v))
+            continue
+        kinds[name] = _money_kind(values)
+        digits = 2 if kinds[name] == "cents" else 0
+        rounded = values.map(lambda v, d=digits: np.nan if pd.isna(v) else fmt.half_up(v, d))
+        shown[name] = rounded
+    return shown, kinds
 
 
 def show_tiles(kpis, per_row: int = 4) -> None:
@@ -328,12 +362,26 @@ def show_tiles(kpis, per_row: int = 4) -> None:
                 )
 
 
-def _downloads(name: str, data: pd.DataFrame, fig=None) -> None:
+def _exported(frame: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame:
+    """The copy a CSV holds: shares to 4 decimals and money to the cent (formatting's rule),
+    so a spreadsheet shows what the page shows."""
+    out = frame.copy()
+    for name, kind in kinds.items():
+        digits = {"percent": fmt.SHARE_DIGITS, "money": 2}.get(kind)
+        if digits is None or name not in out.columns:
+            continue
+        values = pd.to_numeric(out[name], errors="coerce")
+        out[name] = values.map(lambda v, d=digits: np.nan if pd.isna(v) else fmt.half_up(v, d))
+    return out
+
+
+def _downloads(name: str, data: pd.DataFrame, fig=None, kinds: dict | None = None) -> None:
     """CSV of the data (and PNG of the chart) as small buttons, made only when clicked."""
     row = st.container(horizontal=True, gap="small")
+    kinds = kinds if kinds is not None else page_data.column_kinds(data)
     row.download_button(
         "CSV",
-        data=lambda: to_safe_csv(data),
+        data=lambda: to_safe_csv(_exported(data, kinds)),
         file_name=f"{name}.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -401,22 +449,27 @@ def show_table(
     select: bool = False,
     height: int | str | None = None,
     column_config: dict | None = None,
+    kinds: dict[str, str] | None = None,
 ) -> str | None:
     """A sortable table with its CSV download; with `select`, the partner of a clicked row.
-    Short tables show every row; long ones scroll."""
+    Short tables show every row; long ones scroll. `kinds` overrides how columns read
+    (page_data.column_kinds by default); `column_config` adds formats of its own."""
     if height is None:
         height = "content" if len(frame) <= SHORT_TABLE_ROWS else "auto"
+    kinds = kinds or page_data.column_kinds(frame)
+    shown, shown_kinds = _shown(frame, kinds)
+    config = _config_of(shown_kinds)
     event = st.dataframe(
-        frame,
+        shown,
         hide_index=True,
-        column_config=column_config if column_config is not None else _column_config(frame),
+        column_config=config if column_config is None else {**config, **column_config},
         width="stretch",
         height=height,
         key=f"table_{name}",
         on_select="rerun" if select else "ignore",
         selection_mode="single-row",
     )
-    _downloads(name, frame)
+    _downloads(name, frame, kinds=kinds)
     if not select:
         return None
     rows = event.selection.rows if event else []
@@ -479,19 +532,8 @@ def show_outreach_table(
     """`show_table` for the ROI and engagement tables (money, ROI and day columns formatted)."""
     from analytics import outreach_pages
 
-    formats = {
-        "money": {"format": "dollar", "step": 1},
-        "percent": {"format": "percent", "step": 0.001},
-        "decimal": {"format": "%.1f"},
-        "count": {"format": "%,d"},
-    }
-    config = {}
-    for column, kind in outreach_pages.column_kinds(frame).items():
-        if kind == "date":
-            config[column] = st.column_config.DateColumn(column, format="MMM D, YYYY")
-        elif kind in formats:
-            config[column] = st.column_config.NumberColumn(column, **formats[kind])
-    return show_table(frame, name, select=select, height=height, column_config=config)
+    kinds = outreach_pages.column_kinds(frame)
+    return show_table(frame, name, select=select, height=height, kinds=kinds)
 
 
 # Partners page: referrer identity -----------------------------------------------------------

@@ -202,7 +202,10 @@ def type_treemap(partners: pd.DataFrame, basis: str, top: int = TREEMAP_TOP) -> 
     )
     total = money(float(types.sum())) if basis == "revenue" else f"{int(types.sum()):,}"
     return styled(
-        fig, f"Partner {basis} by type and partner ({total})", legend=False, height=480
+        fig,
+        f"Partner {basis} by type and partner ({total}): % of partner {basis}",
+        legend=False,
+        height=480,
     ).update_layout(
         margin={"t": 10, "l": 0, "r": 0, "b": 0},
         # Boxes too small for a readable name stay blank (their name shows on hover).
