@@ -16,6 +16,7 @@ from analytics import alerts_view, charts, dependence_view, identity, page_data
 from analytics import formatting as fmt
 from analytics.filters import Filters
 from analytics.ingest import Prepared, prepare
+from analytics.outreach_pages import RETURN_CAP
 from analytics.partner_view import PartnerView, partner_names_of, partner_view_of
 from analytics.periods import Encoded, encode, tables_of
 from analytics.safe_csv import to_safe_csv
@@ -305,6 +306,8 @@ def _config_of(kinds: dict[str, str]) -> dict:
             config[name] = st.column_config.NumberColumn(name, format="dollar", step=1)
         elif kind == "cents":
             config[name] = st.column_config.NumberColumn(name, format="dollar")
+        elif kind == "multiple":
+            config[name] = st.column_config.NumberColumn(name, format="%.1f×")
         elif kind == "sparkline":
             config[name] = st.column_config.LineChartColumn(name, y_min=0)
         elif kind == "p_value":
@@ -330,9 +333,13 @@ def _shown(frame: pd.DataFrame, kinds: dict[str, str]) -> tuple[pd.DataFrame, di
     shown = frame.copy()
     kinds = dict(kinds)
     for name, kind in list(kinds.items()):
-        if name not in shown.columns or kind not in ("percent", "money"):
+        if name not in shown.columns or kind not in ("percent", "money", "multiple"):
             continue
         values = pd.to_numeric(shown[name], errors="coerce")
+        if kind == "multiple":
+            # Capped where the exact multiple stops meaning anything (the caption says so).
+            shown[name] = values.clip(upper=RETURN_CAP)
+            continue
         if kind == "percent":
             shown[name] = values.map(lambda v: np.nan if pd.isna(v) else fmt.pct_value(v))
             continue
@@ -462,6 +469,7 @@ def show_table(
     event = st.dataframe(
         shown,
         hide_index=True,
+        placeholder="–",
         column_config=config if column_config is None else {**config, **column_config},
         width="stretch",
         height=height,
@@ -512,6 +520,34 @@ def _outreach_page(kind: str, path: str, filters: Filters, version: int, setting
     if kind == "roi":
         return outreach_pages.roi_page(encoded, history, log, filters, margin=setting)
     return outreach_pages.engagement_page(encoded, history, log, filters, int(setting))
+
+
+MARGIN_DEFAULT = 40
+
+
+def _keep_margin() -> None:
+    st.session_state["_margin"] = st.session_state["margin"]
+
+
+def margin_slider(where=st) -> float:
+    """The one contribution margin of the session (0..1): the same widget and value on
+    Partner ROI, Valuation readiness and in their reports."""
+    # Kept outside the widget: a widget's own state is dropped on the page that lacks it.
+    st.session_state.setdefault("_margin", MARGIN_DEFAULT)
+    st.session_state["margin"] = st.session_state["_margin"]
+    percent = where.slider(
+        "Contribution margin",
+        min_value=10,
+        max_value=100,
+        step=5,
+        format="%d%%",
+        key="margin",
+        on_change=_keep_margin,
+        help="The share of revenue left after the cost of treating the patient (therapist "
+        "time, supplies): at 40% a $1,000 referral counts as $400. One setting for every page "
+        "and report; at 100% returns are read on revenue itself.",
+    )
+    return percent / 100
 
 
 def roi(filters: Filters, margin: float = 1.0):

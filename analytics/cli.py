@@ -99,7 +99,9 @@ def _parser() -> argparse.ArgumentParser:
         "--margin",
         type=_percent,
         metavar="PCT",
-        help="contribution margin for the stress test, in percent (e.g. 40)",
+        default=0.4,
+        help="contribution margin for the returns on outreach and the stress test, in percent "
+        "(default 40, as in the app)",
     )
     report.set_defaults(run=_report)
     return parser

@@ -70,8 +70,14 @@ QUADRANT_NAMES = {
     "invest more": "Invest more",
     "keep": "Keep",
     "rethink": "Rethink",
-    "drop": "Drop",
+    "light touch": "Keep light",
+    "drop": "Review",
 }
+# Returns are shown as multiples of the cost; past this one the exact figure means nothing to
+# an owner (a $5 call before a $2,000 referral) and reads as an error.
+RETURN_CAP = 100
+RETURN = "Return (× cost)"
+RETURN_ON_MARGIN = "Return on margin (× cost)"
 
 
 def _labels(types: pd.Series) -> pd.Series:
@@ -83,8 +89,21 @@ def _activities(kinds: pd.Series) -> pd.Series:
 
 
 def roi_text(roi: float | None) -> str:
-    """An ROI as a percentage with thousands separators: 103.97 -> 10,397%."""
-    return "n/a" if roi is None or pd.isna(roi) else f"{roi * 100:,.0f}%"
+    """An ROI as the multiple of its cost it returns: 2.5 -> "3.5×", 103.97 -> "over 100×";
+    "no cost logged" where nothing was spent."""
+    if roi is None or pd.isna(roi):
+        return "no cost logged"
+    multiple = roi + 1
+    if multiple > RETURN_CAP:
+        return f"over {RETURN_CAP}×"
+    if multiple >= 10:
+        return f"{fmt.half_up(multiple):,.0f}×"
+    return f"{fmt.half_up(max(multiple, 0), 1):.1f}×"
+
+
+def _multiple(roi: pd.Series) -> pd.Series:
+    """ROI as the multiple of its cost (revenue ÷ cost), NaN where nothing was spent."""
+    return roi + 1
 
 
 def _clinic_note(filters: Filters) -> str | None:
@@ -170,14 +189,14 @@ def roi_page(
             "Touches": roi["touches"],
             "Referrals": roi["referrals"],
             "Revenue": roi["revenue"],
-            "ROI": roi["roi"],
+            RETURN: _multiple(roi["roi"]),
             "Cost per referral": roi["cost_per_referral"],
             "Days since contact": roi["days_since_touch"].astype("Int64"),
         }
     )
     if on_margin:
         partners.insert(7, f"Revenue × {margin:.0%} margin", roi["margin_revenue"])
-        partners.insert(9, "ROI on margin", roi["roi_on_margin"])
+        partners.insert(9, RETURN_ON_MARGIN, _multiple(roi["roi_on_margin"]))
     reached = roi["touches"] > 0
     value = ("Revenue × margin" if on_margin else "Revenue") if has_revenue else "Referrals"
     source = roi["margin_revenue"] if has_revenue else roi["referrals"].astype("float64")
@@ -239,7 +258,9 @@ def roi_page(
                 "Revenue (shared)": by_type["revenue"] * margin
                 if has_revenue
                 else by_type["revenue"],
-                "ROI": by_type["roi"] if not on_margin else _margin_roi(by_type, margin),
+                RETURN: _multiple(
+                    by_type["roi"] if not on_margin else _margin_roi(by_type, margin)
+                ),
                 "Cost per referral": by_type["cost_per_referral"],
             }
         ),
@@ -416,7 +437,7 @@ def engagement_page(
 # How the tables show their columns ---------------------------------------------------------
 
 MONEY_COLUMNS = ("Cost", "Cost per referral", "Revenue", "Revenue (shared)")
-RATIO_COLUMNS = ("ROI", "ROI on margin")
+MULTIPLE_COLUMNS = (RETURN, RETURN_ON_MARGIN)
 DECIMAL_COLUMNS = ("Referrals (shared)", "Change per touch")
 
 
@@ -430,7 +451,9 @@ def column_kinds(frame: pd.DataFrame) -> dict[str, str]:
             kinds[name] = "decimal"
         elif name in MONEY_COLUMNS or name.startswith("Revenue"):
             kinds[name] = "money"
-        elif name in RATIO_COLUMNS or name.lower().startswith("share"):
+        elif name in MULTIPLE_COLUMNS:
+            kinds[name] = "multiple"
+        elif name.lower().startswith("share"):
             kinds[name] = "percent"
         elif pd.api.types.is_datetime64_any_dtype(frame[column]):
             kinds[name] = "date"

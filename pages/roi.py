@@ -4,7 +4,7 @@ import streamlit as st
 
 from analytics import app_state, roi_charts
 from analytics.formatting import count, money
-from analytics.outreach_pages import NO_LOG, roi_text
+from analytics.outreach_pages import NO_LOG, QUADRANT_NAMES, RETURN_CAP, roi_text
 from analytics.roi import QUADRANTS
 
 app_state.run_in_frame()
@@ -14,24 +14,13 @@ st.title("Partner ROI")
 app_state.stop_when_empty()
 
 head, setting = st.columns([3, 1], vertical_alignment="bottom")
-margin = setting.slider(
-    "Contribution margin",
-    min_value=10,
-    max_value=100,
-    value=100,
-    step=5,
-    format="%d%%",
-    key="roi_margin",
-    help="The share of revenue left after the cost of treating the patient (therapist "
-    "time, supplies). At 100% ROI is read on revenue; at 40% a $1,000 referral counts as "
-    "$400 against the outreach cost.",
-)
-data = app_state.roi(filters, margin / 100)
+margin = app_state.margin_slider(setting)
+data = app_state.roi(filters, margin)
 app_state.stop_when_empty(data.referrals)
 basis = data.basis
 head.caption(
-    f"{data.period}. ROI = ({basis} − outreach cost) ÷ outreach cost, per partner, "
-    "from the outreach log and the referrals of the period."
+    f"{data.period}. Return = {basis} ÷ outreach cost, per partner: 3× means every $1 spent "
+    "came back as $3. From the outreach log and the referrals of the period."
 )
 if not data.has_log:
     st.info(NO_LOG, icon=":material/campaign:")
@@ -72,10 +61,11 @@ tiles[2].metric(
 tiles[3].metric(
     "Return on outreach",
     roi_text(totals["roi_reached"]),
-    delta_description=f"on {basis}",
+    delta_description=f"its cost, on {basis}",
     border=True,
-    help="(Revenue − cost) ÷ cost over the partners reached. It shows what these "
-    "relationships return, not that the outreach alone caused it.",
+    help="Revenue ÷ cost over the partners reached, shown as a multiple of the cost (over "
+    f"{RETURN_CAP}× is not worth a closer figure). It shows what these relationships return, "
+    "not that the outreach alone caused it.",
 )
 
 app_state.show_chart(
@@ -84,15 +74,15 @@ app_state.show_chart(
     data.scatter,
 )
 st.caption(data.quadrant_note)
-for column, (name, sentence) in zip(st.columns(4), QUADRANTS.items(), strict=True):
-    column.markdown(f"**{name.capitalize()}** · {sentence}")
+for column, (name, sentence) in zip(st.columns(len(QUADRANTS)), QUADRANTS.items(), strict=True):
+    column.markdown(f"**{QUADRANT_NAMES[name]}** · {sentence}")
 
 st.subheader("ROI per partner")
 st.caption(
-    "Every partner that referred or was reached in the period, most spent first. ROI is "
-    "None where nothing was spent, cost per referral None where no one was referred. Days "
-    "since contact count back from the period end, before the period too. Click a row to "
-    "open the partner."
+    "Every partner that referred or was reached in the period, most spent first. The return "
+    f"shows – where nothing was spent, and {RETURN_CAP}.0× for anything above it; cost per "
+    "referral shows – where no one was referred. Days since contact count back from the "
+    "period end, before the period too. Click a row to open the partner."
 )
 app_state.open_partner(app_state.show_outreach_table(data.partners, "partner_roi", select=True))
 
@@ -100,7 +90,7 @@ st.subheader("ROI by kind of outreach")
 st.caption(
     "A referral cannot be traced to one lunch or call, so each partner's referrals and "
     "revenue are shared among the kinds of outreach it received, by number of touches. "
-    "Calls and emails cost nothing in the log, so their ROI is None."
+    "Calls and emails cost nothing in the log, so their return shows –."
 )
 app_state.show_chart(roi_charts.activity_type_chart(data.by_type), "roi_by_activity", data.by_type)
 app_state.show_outreach_table(data.by_type, "roi_by_activity_table")

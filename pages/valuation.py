@@ -64,17 +64,7 @@ st.caption(
     + ". Losses are per year, before any replacement; the scorecard is read again without "
     "them."
 )
-margin = st.slider(
-    "Contribution margin",
-    min_value=10,
-    max_value=100,
-    value=40,
-    step=5,
-    format="%d%%",
-    key="valuation_margin",
-    help="The share of revenue left after the cost of treating the patient. Revenue lost "
-    "times the margin is the contribution lost: what the practice's earnings drop by.",
-)
+margin = app_state.margin_slider()
 scenarios = []
 for i, (column, default) in enumerate(
     zip(st.columns(SCENARIOS), [*data.defaults, *[None] * SCENARIOS][:SCENARIOS], strict=True)
@@ -106,7 +96,7 @@ for i, (column, default) in enumerate(
             )
     scenarios.append(Scenario(name.strip() or f"Scenario {i + 1}", tuple(partners), tuple(groups)))
 
-stress = app_state.stress_scenarios(filters, tuple(scenarios), margin / 100)
+stress = app_state.stress_scenarios(filters, tuple(scenarios), margin)
 if not stress.results:
     st.info("Pick partners or practice groups in a scenario to see what they would take away.")
 else:
@@ -145,7 +135,7 @@ report = {
     "practice_name": practice_name,
     "logo": logo,
     "scenarios": chosen,
-    "margin": margin / 100,
+    "margin": margin,
 }
 stem = "".join(c if c.isalnum() else "_" for c in practice_name.lower()).strip("_") or "practice"
 row = st.container(horizontal=True, gap="small")

@@ -97,7 +97,7 @@ def test_default_scenarios_side_by_side(app, db):
 def test_changing_a_scenario_and_the_margin(app):
     app.multiselect(key="scenario_0_partners").set_value(["Priya Natarajan, MD"])
     app.text_input(key="scenario_0_name").set_value("Dr Natarajan retires")
-    app.slider(key="valuation_margin").set_value(50)
+    app.slider(key="margin").set_value(50)
     app.run()
     assert not app.exception
     frame = app.table[0].value

@@ -39,6 +39,7 @@ NUMBER_FORMATS = {
     "count": "#,##0",
     "decimal": "#,##0.0",
     "p_value": "0.0E+00",
+    "multiple": '0.0"×"',
 }
 HEADER_FILL = PatternFill("solid", fgColor="1F2A33")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
