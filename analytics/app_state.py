@@ -81,7 +81,8 @@ def show_flash() -> None:
         show(plain(text))
 
 
-_MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$:")
+# What Markdown and Streamlit's directives (":red[...]", ":material/x:") act on within a line.
+_MARKDOWN_SPECIALS = set("\\`*_[]<>|~$:")
 
 
 def plain(text: str) -> str:
@@ -723,6 +724,17 @@ def practice_profile():
     from analytics.practices import load_profile
 
     return load_profile(store_path())
+
+
+def delete_upload(store: Store) -> None:
+    """Delete the upload the Upload page picked (a button's on_click), then untick the
+    confirmation and clear the pick: one tick deletes one upload, never the next one too."""
+    target = st.session_state.pop("delete_target", None)
+    st.session_state["delete_ok"] = False
+    if target is None:
+        return
+    removed = store.delete_upload(int(target))
+    flash("success", f"Removed upload #{target} and its {removed:,} rows.")
 
 
 def open_practice(path: str) -> None:

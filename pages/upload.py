@@ -133,7 +133,10 @@ else:
         labels = upload_report.upload_labels(history)
         target = st.selectbox("Upload", list(labels), format_func=labels.get, key="delete_target")
         confirm = st.checkbox("Yes, remove this upload and every row it brought", key="delete_ok")
-        if st.button("Delete upload", disabled=not confirm, key="delete_go"):
-            removed = store.delete_upload(int(target))
-            st.success(f"Removed upload #{target} and its {removed:,} rows.")
-            st.rerun()
+        st.button(
+            "Delete upload",
+            disabled=not confirm,
+            key="delete_go",
+            on_click=app_state.delete_upload,
+            args=(store,),
+        )

@@ -80,3 +80,31 @@ def test_rejections_and_bad_files_get_sentences(app: AppTest):
     app.run()
     assert not app.exception
     assert any("is a PDF" in e.value for e in app.error)
+
+
+def test_delete_confirms_once_then_resets(app: AppTest, tmp_path: Path, webpt_xlsx: bytes):
+    """Two uploads; deleting the first leaves the tick off and the button disabled, so the
+    next one is not one click from deletion, and says what it removed."""
+    app.file_uploader(key="upload_files").upload("northside.xlsx", webpt_xlsx, XLSX)
+    app.run()
+    next(b for b in app.button if b.label.startswith("Save 4 rows")).click()
+    app.run()
+    app.file_uploader(key="upload_files").upload(
+        "log.csv", HAND_LOG_CSV.encode("cp1252"), "text/csv"
+    )
+    app.run()
+    next(b for b in app.button if b.label.startswith("Save ")).click()
+    app.run()
+    assert len(frame_with(app, "Period")) == 2
+    first = app.selectbox(key="delete_target").value
+    app.checkbox(key="delete_ok").check().run()
+    app.button(key="delete_go").click().run()
+    assert not app.exception
+    assert any(f"Removed upload #{first} and its" in s.value for s in app.success)
+    assert len(frame_with(app, "Period")) == 1
+    assert app.checkbox(key="delete_ok").value is False
+    assert app.button(key="delete_go").disabled
+    # Another run (any click elsewhere) deletes nothing more.
+    app.run()
+    assert len(frame_with(app, "Period")) == 1
+    assert not app.success
