@@ -20,7 +20,7 @@ STATUS_COLORS = {
     "watch": OKABE_ITO["orange"],
     "risk": OKABE_ITO["vermillion"],
 }
-STATUS_NAMES = {"ok": "OK", "watch": "Watch", "risk": "Risk"}
+STATUS_NAMES = {"ok": "OK", "watch": "Watch", "risk": "Risk"}  # "na" points are not drawn
 # Shapes as well as colours, so the status reads in grey print and with any colour vision.
 STATUS_SYMBOLS = {"ok": "circle", "watch": "diamond", "risk": "square"}
 _PERCENT = {

@@ -7,11 +7,12 @@ from analytics import app_state, charts, valuation_charts
 from analytics.scenarios import Scenario
 from analytics.scorecard import STATUS_WORDS
 
-STATUS_BADGES = {"ok": "green", "watch": "orange", "risk": "red"}
+STATUS_BADGES = {"ok": "green", "watch": "orange", "risk": "red", "na": "gray"}
 STATUS_ICONS = {
     "ok": ":material/check_circle:",
     "watch": ":material/visibility:",
     "risk": ":material/error:",
+    "na": ":material/help:",
 }
 SCENARIOS = 3
 
@@ -29,8 +30,8 @@ st.caption(
 )
 
 counts = {s: sum(c["status"] == s for c in data.checks) for s in STATUS_BADGES}
-tiles = st.columns(3)
-for column, status in zip(tiles, ("risk", "watch", "ok"), strict=True):
+shown = ("risk", "watch", "ok", "na") if counts["na"] else ("risk", "watch", "ok")
+for column, status in zip(st.columns(len(shown)), shown, strict=True):
     column.metric(f"{STATUS_WORDS[status]}", counts[status], border=True)
 
 st.subheader("Scorecard")

@@ -59,6 +59,7 @@ STATUS_COLORS = {
     "ok": colors.HexColor("#D5EFE6"),
     "watch": colors.HexColor("#FBEBC8"),
     "risk": colors.HexColor("#F7D5C6"),
+    "na": colors.HexColor("#F2F4F6"),
 }
 ACTIONS_SHOWN = 25
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")

@@ -42,6 +42,7 @@ STATUS_FILLS = {
     "ok": RGBColor(0xD5, 0xEF, 0xE6),
     "watch": RGBColor(0xFB, 0xEB, 0xC8),
     "risk": RGBColor(0xF7, 0xD5, 0xC6),
+    "na": RGBColor(0xF2, 0xF4, 0xF6),
 }
 ACTIONS_SHOWN = 12
 ROW_HEIGHT = Inches(0.36)

@@ -49,6 +49,7 @@ STATUS_FILLS = {
     "OK": PatternFill("solid", fgColor="D5EFE6"),
     "Watch": PatternFill("solid", fgColor="FBEBC8"),
     "Risk": PatternFill("solid", fgColor="F7D5C6"),
+    "Not enough data": PatternFill("solid", fgColor="F2F4F6"),
 }
 THIN = Side(style="thin", color="D6DCE1")
 HEADER_ROW = 4
