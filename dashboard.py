@@ -15,10 +15,15 @@ PERIODS = ("Last month", "Last quarter", "Trailing 12 months", "Year to date", "
 LEVELS = {"partner": "Each referrer", "organization": "Practice group"}
 
 app_state.open_linked_practice()
+presenting = app_state.presentation_mode()
 with st.sidebar:
     st.markdown("### Referral Power")
     stores = app_state.store_choices()
-    if len(stores) > 1:
+    if presenting:
+        # Locked to one client: no other practice is named, let alone offered.
+        st.caption("Presenting")
+        st.text(display_name(app_state.store_path()))
+    elif len(stores) > 1:
         st.selectbox(
             "Practice",
             stores,
@@ -109,8 +114,14 @@ pages = {
         st.Page("pages/stores.py", title="Practices", icon=":material/folder_shared:"),
     ],
 }
-# Presentation mode (consultants in front of a client): no upload or identity editing.
-if app_state.presentation_mode():
-    pages["Data"] = [p for p in pages.get("Data", []) if p.url_path not in ("upload", "partners")]
+# Presentation mode (a consultant in front of a client): one practice, nothing to edit.
+if presenting:
+    del pages["Data"]
+    with (
+        st.sidebar.expander("Leave presentation", icon=":material/lock:"),
+        st.form("leave_presentation", border=False),
+    ):
+        st.text_input("Consultant's PIN", type="password", key="leave_pin")
+        st.form_submit_button("Leave", on_click=app_state.leave_presenting, args=("leave_pin",))
 app_state.show_flash()
 st.navigation(pages).run()

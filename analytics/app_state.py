@@ -33,6 +33,12 @@ def _home() -> Path:
 def store_path() -> str:
     """The store this session works on: the chosen one, else the practice its data folder
     opens first (the owner's own once started), else the one the app was started on."""
+    from analytics.presentation import locked_practice
+
+    locked = locked_practice(_home().parent)
+    if locked is not None:
+        # A presentation holds every session to its practice, whatever was chosen before.
+        return str(locked)
     chosen = st.session_state.get("store_path")
     if chosen:
         return str(chosen)
@@ -715,8 +721,42 @@ def csv_download(name: str, frame: pd.DataFrame) -> None:
 
 
 def presentation_mode() -> bool:
-    """True while the consultant presents: upload and settings controls are hidden."""
-    return bool(st.session_state.get("presentation_mode", False))
+    """True while the consultant presents: the app is locked to one practice, with no
+    practice switching, uploads or settings, until the consultant's PIN is given."""
+    from analytics.presentation import locked_practice
+
+    return locked_practice(_home().parent) is not None
+
+
+def start_presenting(pin_key: str) -> None:
+    """Lock the app to the open practice (a button's on_click); the PIN field is cleared."""
+    from analytics.practices import display_name
+    from analytics.presentation import PresentationError, start
+
+    pin = st.session_state.get(pin_key, "")
+    st.session_state[pin_key] = ""
+    try:
+        start(_home().parent, store_path(), pin)
+    except PresentationError as exc:
+        flash("error", str(exc))
+        return
+    flash(
+        "success",
+        f"Presenting {display_name(store_path())}: other practices, uploads and "
+        "settings are hidden until you leave with your PIN.",
+    )
+
+
+def leave_presenting(pin_key: str) -> None:
+    """Unlock when the PIN matches (a button's on_click)."""
+    from analytics.presentation import leave
+
+    pin = st.session_state.get(pin_key, "")
+    st.session_state[pin_key] = ""
+    if leave(_home().parent, pin):
+        flash("success", "Presentation mode is off: every practice and page is back.")
+    else:
+        flash("error", "That PIN does not match; the presentation stays on.")
 
 
 def practice_profile():

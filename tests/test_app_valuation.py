@@ -120,9 +120,11 @@ def test_organization_level_offers_groups_as_partners(app):
     assert "Summit Orthopedic Associates" in options
 
 
-def test_report_settings_hide_in_presentation_mode(app):
+def test_report_settings_hide_in_presentation_mode(app, db):
+    from analytics.presentation import start
+
     assert app.text_input(key="report_practice_name").value == "Northside Pt"
-    app.session_state["presentation_mode"] = True
+    start(db.parent, db, "2468")  # what the Practices page's "Start presenting" does
     app.run()
     assert not [t for t in app.text_input if t.key == "report_practice_name"]
     assert {"PDF report", "Workbook"} <= {b.proto.label for b in app.get("download_button")}
