@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -519,14 +520,16 @@ def _activity_log(path: str, version: int) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _outreach_page(kind: str, path: str, filters: Filters, version: int, setting: float):
+def _outreach_page(
+    kind: str, path: str, filters: Filters, version: int, setting: float, today=None
+):
     from analytics import outreach_pages
 
     history, encoded = _history_and_encoded(path, filters, version)
     log = _activity_log(path, version)
     if kind == "roi":
         return outreach_pages.roi_page(encoded, history, log, filters, margin=setting)
-    return outreach_pages.engagement_page(encoded, history, log, filters, int(setting))
+    return outreach_pages.engagement_page(encoded, history, log, filters, int(setting), today)
 
 
 MARGIN_DEFAULT = 40
@@ -565,7 +568,12 @@ def roi(filters: Filters, margin: float = 1.0):
 def engagement(filters: Filters, overdue_days: int):
     """The Engagement page's data (an outreach_pages.EngagementPage)."""
     return _outreach_page(
-        "engagement", store_path(), filters, get_store().version(), float(overdue_days)
+        "engagement",
+        store_path(),
+        filters,
+        get_store().version(),
+        float(overdue_days),
+        datetime.date.today(),
     )
 
 

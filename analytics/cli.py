@@ -14,7 +14,7 @@ from analytics.errors import IngestError
 from analytics.filters import Filters
 from analytics.identity_cli import add_identity_command
 from analytics.ingest import prepare
-from analytics.practices import DEMO_NAME, save_profile
+from analytics.practices import DEMO_NAME, load_profile, save_profile
 from analytics.store import METRIC_COLUMNS, Store
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
@@ -299,12 +299,14 @@ def _report(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    store = Store(args.db)
     try:
         out = build_report(
-            Store(args.db),
+            store,
             filters,
             args.out,
-            practice_name=args.practice,
+            # The practice's own name, as the app shows it, unless one is given.
+            practice_name=args.practice or load_profile(store.path).name,
             logo=args.logo,
             margin=args.margin,
         )

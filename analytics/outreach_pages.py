@@ -9,6 +9,7 @@ figures are `roi.partner_roi_of`'s, so the pages agree with `metrics --json`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
@@ -29,6 +30,7 @@ from analytics.engagement import (
     thank_of,
 )
 from analytics.filters import Filters
+from analytics.freshness import data_through, stale_note
 from analytics.growth import growth_of
 from analytics.outreach import Touches, partner_types_of, period_days, touches_for
 from analytics.periods import Encoded, PeriodTables, tables_of
@@ -330,6 +332,7 @@ class EngagementPage:
     action_counts: dict[str, int]
     actions_html: str
     clinic_note: str | None
+    stale_note: str | None = None
 
 
 def _people(table: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
@@ -358,9 +361,12 @@ def engagement_page(
     activities: pd.DataFrame,
     filters: Filters,
     overdue_days: int,
+    today: date | None = None,
 ) -> EngagementPage:
-    """The Engagement page for the filters, overdue after `overdue_days` days without contact."""
+    """The Engagement page for the filters, overdue after `overdue_days` days without contact;
+    with `today`, a note when the data ends weeks before it (on the page and printed list)."""
     tables, touches, types = _prepare(encoded, history, activities, filters)
+    stale = None if today is None else stale_note(tables.end, today)
     roi = partner_roi_of(tables, touches, types)
     contacts = contacts_of(roi, overdue_days)
     has_revenue = tables.revenue is not None
@@ -425,11 +431,13 @@ def engagement_page(
         actions_html=action_list_html(
             actions,
             "Referral partners: this week",
-            f"Week ending {end_text}. Slipping and overdue partners to call, recent "
-            f"referrers to thank (referrals in the last {THANK_DAYS} days, no contact logged "
-            f"in them). Overdue: no contact in {overdue_days} days. Referrals and revenue: "
-            f"{fmt.period(tables.start, tables.end)}.",
+            f"Week ending {end_text} ({data_through(tables.end).lower()}). "
+            + (f"{stale} " if stale else "")
+            + "Slipping and overdue partners to call, recent referrers to thank (referrals in "
+            f"the last {THANK_DAYS} days, no contact logged in them). Overdue: no contact in "
+            f"{overdue_days} days. Referrals and revenue: {fmt.period(tables.start, tables.end)}.",
         ),
+        stale_note=stale,
         clinic_note=_clinic_note(filters),
     )
 

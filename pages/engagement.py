@@ -35,6 +35,8 @@ if not data.has_log:
     st.info(NO_LOG, icon=":material/campaign:")
 else:
     st.subheader(f"This week (to {data.end})")
+    if data.stale_note:
+        st.warning(data.stale_note, icon=":material/schedule:")
     counts = data.action_counts
     tiles = st.columns(3)
     tiles[0].metric(
@@ -65,7 +67,7 @@ else:
             app_state.show_outreach_table(data.actions, "this_week", select=True)
         )
         st.download_button(
-            "Printable list",
+            "Download printable list (HTML)",
             data=data.actions_html,
             file_name="referral_partners_this_week.html",
             mime="text/html",
@@ -74,8 +76,8 @@ else:
             on_click="ignore",
         )
         st.caption(
-            "Opens as a page with a tick box per partner; print it from the browser (Ctrl+P "
-            "or ⌘P) or use its Print button."
+            "Downloads an HTML file with a tick box per partner: open it in your browser, then "
+            "print it with its Print button (or Ctrl+P / ⌘P)."
         )
 
     st.subheader("Last contact against what each partner sends")

@@ -85,6 +85,7 @@ if not presenting:
         f"Logo of {display_name(current)} for its reports (PNG or JPEG)",
         type=["png", "jpg", "jpeg"],
         key="practice_logo",
+        max_upload_size=2,  # MB: what a practice profile keeps (practices.MAX_LOGO_BYTES)
     )
     if logo is not None and st.button("Save logo", icon=":material/image:"):
         try:

@@ -6,6 +6,7 @@ from analytics import app_state, upload_report
 from analytics.app_state import get_store, prepared_upload, run_in_frame
 from analytics.errors import IngestError
 from analytics.ingest import file_hash, list_sheets
+from analytics.mapping import MissingColumn
 
 run_in_frame()
 
@@ -59,8 +60,22 @@ for upload in files or []:
     overrides = st.session_state.get(f"overrides_{digest}", {})
     try:
         prepared = prepared_upload(data, digest, upload.name, kind, sheet, overrides)
+    except MissingColumn as exc:
+        # Say what to do here, and offer the file's columns to pick the missing one from.
+        st.error(exc.on_page)
+        picked = st.selectbox(
+            f"Column with the {exc.label}", exc.headers, key=f"missing_{digest}_{exc.field}"
+        )
+        if st.button("Use this column", key=f"use_{digest}_{exc.field}"):
+            st.session_state[f"overrides_{digest}"] = {**overrides, exc.field: picked}
+            st.rerun()
+        continue
     except IngestError as exc:
         st.error(str(exc))
+        # A column picked here that reads nothing: offer the way back on this page.
+        if overrides and st.button("Undo my column choice", key=f"undo_map_{digest}"):
+            st.session_state.pop(f"overrides_{digest}", None)
+            st.rerun()
         continue
 
     existing = store.find_upload(digest, kind)

@@ -126,6 +126,7 @@ if settings is not None:
         "Logo (PNG or JPEG)",
         type=["png", "jpg", "jpeg"],
         key="report_logo",
+        max_upload_size=2,  # MB: what a practice profile keeps (practices.MAX_LOGO_BYTES)
         help="Printed on the title page; saved with this practice on the Practices page.",
     )
     if upload is not None:

@@ -108,3 +108,27 @@ def test_delete_confirms_once_then_resets(app: AppTest, tmp_path: Path, webpt_xl
     app.run()
     assert len(frame_with(app, "Period")) == 1
     assert not app.success
+
+
+def test_a_file_without_a_date_column_says_what_to_do_on_the_page(app: AppTest):
+    """Not a command-line flag on a page that shows no mapping table: a picker of the file's
+    columns, and the picked one is used."""
+    # "March 2nd" is no date the reader recognises, so no column reads as the referral date.
+    export = (
+        "Info,Referring Provider,Referral Type\n"
+        "March 2nd,Dr A,Physician\n03/05/2025,Dr B,Physician\nsoon,Dr C,Physician\n"
+    )
+    app.file_uploader(key="upload_files").upload("odd.csv", export.encode(), "text/csv")
+    app.run()
+    assert not app.exception
+    errors = " ".join(e.value for e in app.error)
+    assert "--map" not in errors
+    assert "Pick the column that holds the referral date below" in errors
+    picker = next(s for s in app.selectbox if s.label == "Column with the referral date")
+    assert picker.options == ["Info", "Referring Provider", "Referral Type"]
+    picker.set_value("Info").run()
+    next(b for b in app.button if b.label == "Use this column").click().run()
+    assert not app.exception
+    # The file is read with that column: the mapping and quality report are shown.
+    assert not app.error, [e.value for e in app.error]
+    assert "**Data quality**" in [m.value for m in app.markdown]
