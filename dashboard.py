@@ -7,9 +7,11 @@ import streamlit as st
 from analytics import app_state
 from analytics.filters import Filters, preset_period
 from analytics.formatting import day
+from analytics.page_style import CSS
 from analytics.practices import display_name
 
 st.set_page_config(page_title="Referral Power", page_icon=":material/hub:", layout="wide")
+st.html(f"<style>{CSS}</style>")
 
 PERIODS = ("Last month", "Last quarter", "Trailing 12 months", "Year to date", "All data")
 LEVELS = {"partner": "Each referrer", "organization": "Practice group"}
@@ -42,8 +44,14 @@ with st.sidebar:
         )
     store = app_state.get_store()
     first, last = store.date_bounds()
+    # The filters live in the address too (bind): a reload or a shared link keeps them.
     preset = st.selectbox(
-        "Period", (*PERIODS, "Custom"), index=2, key="period_preset", persist_state="session"
+        "Period",
+        (*PERIODS, "Custom"),
+        index=2,
+        key="period_preset",
+        persist_state="session",
+        bind="query-params",
     )
     if preset == "Custom" and first is not None:
         picked = st.date_input(
@@ -53,6 +61,7 @@ with st.sidebar:
             max_value=last,
             key=f"period_custom_{Path(app_state.store_path()).stem}",
             persist_state="session",
+            bind="query-params",
             format="MM/DD/YYYY",
         )
         start, end = (picked[0], picked[-1]) if picked else (None, None)
@@ -65,7 +74,12 @@ with st.sidebar:
     if any(c not in clinics for c in st.session_state.get("clinics", [])):
         st.session_state["clinics"] = [c for c in st.session_state["clinics"] if c in clinics]
     chosen = st.multiselect(
-        "Clinics", clinics, key="clinics", placeholder="All clinics", persist_state="session"
+        "Clinics",
+        clinics,
+        key="clinics",
+        placeholder="All clinics",
+        persist_state="session",
+        bind="query-params",
     )
     basis = st.radio(
         "Measure concentration by",
@@ -74,6 +88,7 @@ with st.sidebar:
         horizontal=True,
         key="basis",
         persist_state="session",
+        bind="query-params",
         help="Shares of referrals, or of the revenue those referrals brought in.",
     )
     level = st.radio(
@@ -83,6 +98,7 @@ with st.sidebar:
         horizontal=True,
         key="level",
         persist_state="session",
+        bind="query-params",
         help="Each doctor on their own, or rolled up into their practice group or health "
         "system (an orthopaedic group is then one partner).",
     )

@@ -362,19 +362,22 @@ def show_tiles(kpis, per_row: int = 4) -> None:
     """Headline tiles (analytics.kpis.Kpi), `per_row` to a row; on a narrow screen a row
     wraps instead of cutting its labels short."""
     for row in (kpis[i : i + per_row] for i in range(0, len(kpis), per_row)):
-        with st.container(horizontal=True, gap="small"):
-            for kpi in row:
-                st.metric(
-                    kpi.label,
-                    kpi.text,
-                    delta=kpi.delta,
-                    delta_color=kpi.delta_color,
-                    delta_description=kpi.note,
-                    delta_arrow=kpi.delta_arrow,
-                    help=kpi.help or None,
-                    border=True,
-                    width="stretch",
-                )
+        outer = st.container(horizontal=True, gap="small")
+        # Tiles go in pairs: a row too narrow for four wraps as two and two, not three and one.
+        for pair in (row[i : i + 2] for i in range(0, len(row), 2)):
+            with outer.container(horizontal=True, gap="small"):
+                for kpi in pair:
+                    st.metric(
+                        kpi.label,
+                        kpi.text,
+                        delta=kpi.delta,
+                        delta_color=kpi.delta_color,
+                        delta_description=kpi.note,
+                        delta_arrow=kpi.delta_arrow,
+                        help=kpi.help or None,
+                        border=True,
+                        width="stretch",
+                    )
 
 
 def _exported(frame: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame:

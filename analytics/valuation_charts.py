@@ -120,7 +120,7 @@ def scorecard_trend_chart(trend: pd.DataFrame, columns: int = 4) -> go.Figure:
             axis |= {"dtick": 1}
             high = max(high, 2)
         fig.update_yaxes(range=[bottom, high + pad], row=row + 1, col=col + 1, **axis)
-    fig.update_xaxes(tickformat="%b<br>%Y", dtick="M3", tickangle=0)
+    fig.update_xaxes(tickformat="%b<br>%Y", dtick="M6" if columns > 2 else "M3", tickangle=0)
     fig = styled(
         fig,
         "Each check over the trailing 12 months, month by month",

@@ -27,7 +27,8 @@ if not data.attention:
     st.success("Nothing needs attention: no key referrer, no partner cooling off.")
 for i, item in enumerate(data.attention[:5]):
     with st.container(border=True):
-        text, action = st.columns([5, 1], vertical_alignment="center")
+        # Room for the button's words at 1024 px and on a tablet ("Open partner", not "Op…").
+        text, action = st.columns([2, 1], vertical_alignment="center")
         icon = ":material/error:" if item.severity == "risk" else ":material/warning:"
         color = "red" if item.severity == "risk" else "orange"
         text.markdown(f":{color}[{icon}] **{item.title}**")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from analytics import app_state, roi_charts
 from analytics.formatting import count, money
+from analytics.kpis import plain_tile
 from analytics.outreach_pages import NO_LOG, QUADRANT_NAMES, RETURN_CAP, roi_text
 from analytics.roi import QUADRANTS
 
@@ -36,36 +37,37 @@ if data.clinic_note:
     st.caption(data.clinic_note)
 
 totals = data.totals
-tiles = st.columns(4)
-tiles[0].metric(
-    "Outreach cost",
-    money(totals["cost"]),
-    delta_description=f"{count(totals['touches'])} touches",
-    border=True,
-    help="Everything the outreach log records as spent in the period.",
-)
-tiles[1].metric(
-    "Partners reached",
-    count(totals["partners_reached"]),
-    delta_description=f"{count(totals['referrals_reached'])} referrals from them",
-    border=True,
-    help="Partners with at least one lunch, visit, call, email, gift or event in the period.",
-)
-tiles[2].metric(
-    "Revenue they sent",
-    money(totals["revenue_reached"]),
-    delta_description=f"{money(totals['cost_per_referral'])} outreach per referral",
-    border=True,
-    help="What the referrals of the partners you reached brought in during the period.",
-)
-tiles[3].metric(
-    "Return on outreach",
-    roi_text(totals["roi_reached"]),
-    delta_description=f"its cost, on {basis}",
-    border=True,
-    help="Revenue ÷ cost over the partners reached, shown as a multiple of the cost (over "
-    f"{RETURN_CAP}× is not worth a closer figure). It shows what these relationships return, "
-    "not that the outreach alone caused it.",
+# Tiles that wrap on a narrow screen rather than cut "$12.4K" to "$12.…".
+app_state.show_tiles(
+    [
+        plain_tile(
+            "Outreach cost",
+            money(totals["cost"]),
+            note=f"{count(totals['touches'])} touches",
+            help="Everything the outreach log records as spent in the period.",
+        ),
+        plain_tile(
+            "Partners reached",
+            count(totals["partners_reached"]),
+            note=f"{count(totals['referrals_reached'])} referrals from them",
+            help="Partners with at least one lunch, visit, call, email, gift or event in the "
+            "period.",
+        ),
+        plain_tile(
+            "Revenue they sent",
+            money(totals["revenue_reached"]),
+            note=f"{money(totals['cost_per_referral'])} outreach per referral",
+            help="What the referrals of the partners you reached brought in during the period.",
+        ),
+        plain_tile(
+            "Return on outreach",
+            roi_text(totals["roi_reached"]),
+            note=f"its cost, on {basis}",
+            help="Revenue ÷ cost over the partners reached, shown as a multiple of the cost "
+            f"(over {RETURN_CAP}× is not worth a closer figure). It shows what these "
+            "relationships return, not that the outreach alone caused it.",
+        ),
+    ]
 )
 
 app_state.show_chart(
@@ -74,8 +76,8 @@ app_state.show_chart(
     data.scatter,
 )
 st.caption(data.quadrant_note)
-for column, (name, sentence) in zip(st.columns(len(QUADRANTS)), QUADRANTS.items(), strict=True):
-    column.markdown(f"**{QUADRANT_NAMES[name]}** · {sentence}")
+# One line each: five narrow columns left a word a line at 1024 px.
+st.markdown("\n".join(f"- **{QUADRANT_NAMES[n]}** · {s}" for n, s in QUADRANTS.items()))
 
 st.subheader("ROI per partner")
 st.caption(

@@ -40,7 +40,11 @@ for check in data.checks:
         name, value, verdict = st.columns([3, 3, 6], vertical_alignment="center")
         name.markdown(f"**{check['label']}**")
         name.caption(check["rule"])
-        value.markdown(f"#### {check['shown']}")
+        # "546 (unconcentrated)": the figure large, its band under it, so no word breaks.
+        figure, _, band = check["shown"].partition(" (")
+        value.markdown(f"#### {figure}")
+        if band:
+            value.caption(band.rstrip(")"))
         status = check["status"]
         verdict.badge(STATUS_WORDS[status], icon=STATUS_ICONS[status], color=STATUS_BADGES[status])
         verdict.write(check["sentence"])
@@ -55,7 +59,10 @@ if data.trend.empty:
     st.info("Not enough months of data for a trend yet.")
 else:
     app_state.show_chart(
-        valuation_charts.scorecard_trend_chart(data.trend), "scorecard_trend", data.trend_table
+        # Two panels a row: four left the titles on top of each other at 1024 px.
+        valuation_charts.scorecard_trend_chart(data.trend, columns=2),
+        "scorecard_trend",
+        data.trend_table,
     )
 
 st.subheader("Stress test: what if partners stop referring?")
@@ -67,9 +74,9 @@ st.caption(
 )
 margin = app_state.margin_slider()
 scenarios = []
-for i, (column, default) in enumerate(
-    zip(st.columns(SCENARIOS), [*data.defaults, *[None] * SCENARIOS][:SCENARIOS], strict=True)
-):
+# Scenario cards wrap below each other on a narrow screen instead of cutting names to "Ma…".
+cards = st.container(horizontal=True, gap="small")
+for i, default in enumerate([*data.defaults, *[None] * SCENARIOS][:SCENARIOS]):
     keys = {f: f"scenario_{i}_{f}" for f in ("name", "partners", "groups")}
     # Names from another period or practice are dropped; a first visit gets the defaults.
     for field, names in (("partners", data.partners), ("groups", data.groups)):
@@ -82,7 +89,7 @@ for i, (column, default) in enumerate(
             st.session_state[keys[field]] = [p for p in chosen if p in set(names)]
     if keys["name"] not in st.session_state:
         st.session_state[keys["name"]] = default.name if default else f"Scenario {i + 1}"
-    with column.container(border=True):
+    with cards.container(border=True, width=300):
         name = st.text_input("Scenario", key=keys["name"])
         partners = st.multiselect(
             "Partners who stop", data.partners, key=keys["partners"], placeholder="Pick partners"

@@ -54,7 +54,8 @@ def test_page_renders_the_scorecard_of_the_period(app, db):
     text = markdown(app)
     for check in checks:
         assert f"**{check['label']}**" in text
-        assert f"#### {check['shown']}" in text
+        # The figure as a heading, a band in brackets ("546 (unconcentrated)") under it.
+        assert f"#### {check['shown'].partition(' (')[0]}" in text
         assert check["sentence"] in text
     colours = {"ok": "green", "watch": "orange", "risk": "red"}
     badges = [m.value for m in app.markdown if "-badge[" in m.value]
