@@ -34,7 +34,7 @@ for i, item in enumerate(data.attention[:5]):
         text.markdown(f":{color}[{icon}] **{item.title}**")
         text.caption(item.detail)
         if item.partner and action.button(
-            "Open partner", key=f"attention_{i}", icon=":material/arrow_forward:", width="stretch"
+            "Open partner", key=f"attention_{i}", icon=":material/arrow_forward:", width="content"
         ):
             app_state.open_partner(item.partner)
 if len(data.attention) > 5:

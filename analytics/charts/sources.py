@@ -203,7 +203,8 @@ def type_treemap(partners: pd.DataFrame, basis: str, top: int = TREEMAP_TOP) -> 
     total = money(float(types.sum())) if basis == "revenue" else f"{int(types.sum()):,}"
     return styled(
         fig,
-        f"Partner {basis} by type and partner ({total}): % of partner {basis}",
+        # Two short lines: one long title was cut off in a half-width column.
+        f"Partner {basis} by type and partner<br><sup>% of partner {basis} ({total})</sup>",
         legend=False,
         height=480,
     ).update_layout(
