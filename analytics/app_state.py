@@ -499,7 +499,9 @@ def open_partner(name: str | None) -> None:
     """Go to the partner's own page (does nothing without a name)."""
     if name:
         st.session_state["partner"] = name
-        st.switch_page("pages/partner.py")
+        # Given, not left to clear: the sidebar's filters are bound to the address, and
+        # Streamlit refuses to clear bound parameters. They come back with their widgets.
+        st.switch_page("pages/partner.py", query_params={"practice": Path(store_path()).stem})
 
 
 def stop_when_empty(referrals: int | None = None) -> None:
