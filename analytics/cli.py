@@ -232,6 +232,10 @@ def _describe(result: dict) -> str:
 def _sample(args: argparse.Namespace) -> int:
     store = Store(args.db)
     if args.if_empty and not store.is_empty():
+        # A store made by an earlier `make run` holds the sample without the demo label.
+        loaded = set(store.uploads()["file_name"]) if not store.uploads().empty else set()
+        if loaded and loaded <= {name for name, _ in SAMPLE_FILES}:
+            save_profile(store.path, name=DEMO_NAME, demo=True)
         print(f"{store.path} already holds referrals; sample data not loaded.")
         return 0
     for name, kind in SAMPLE_FILES:

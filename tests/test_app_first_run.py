@@ -96,3 +96,25 @@ def test_a_link_opens_its_practice(demo):
     unknown = start(practice="../../etc/passwd")
     assert unknown.selectbox(key="store_path").value == str(demo)
     assert any("not here" in w.value for w in unknown.warning)
+
+
+def test_a_sample_loaded_before_the_demo_label_gets_it(tmp_path):
+    """`make run` on a data folder from before: the sample is labelled the demo; a store of
+    the owner's own exports is not."""
+    from analytics.practices import practice_files
+
+    db = tmp_path / "referrals.duckdb"
+    run = [sys.executable, "-m", "analytics", "sample", "--db", str(db)]
+    subprocess.run(run, cwd=ROOT, check=True, capture_output=True)
+    practice_files(db)[2].unlink()  # no profile: as an earlier version left it
+    assert not load_profile(db).demo
+    subprocess.run([*run, "--if-empty"], cwd=ROOT, check=True, capture_output=True)
+    assert load_profile(db) == load_profile(db).__class__(DEMO_NAME, None, True)
+    own = tmp_path / "own.duckdb"
+    export = tmp_path / "harbor_march.csv"
+    export.write_bytes((ROOT / "sample_data" / "riverside_case_export.csv").read_bytes())
+    ingest = [sys.executable, "-m", "analytics", "ingest", str(export), "--db", str(own)]
+    subprocess.run(ingest, cwd=ROOT, check=True, capture_output=True)
+    own_run = [sys.executable, "-m", "analytics", "sample", "--db", str(own), "--if-empty"]
+    subprocess.run(own_run, cwd=ROOT, check=True, capture_output=True)
+    assert not load_profile(own).demo
