@@ -508,7 +508,14 @@ def stop_when_empty(referrals: int | None = None) -> None:
     """The empty states: what to upload (empty store) or, given the period's referral count,
     what to change (nothing in the period). Stops the page there."""
     if referrals is None and get_store().is_empty():
-        st.info(page_data.EMPTY_STORE, icon=":material/upload_file:")
+        # While presenting there is no Upload page to send anyone to.
+        text = (
+            "No referrals yet for this practice. Leave presentation mode (sidebar) to upload "
+            "its export."
+            if presentation_mode()
+            else page_data.EMPTY_STORE
+        )
+        st.info(text, icon=":material/upload_file:")
         st.stop()
     if referrals is not None and not referrals:
         st.info(page_data.EMPTY_PERIOD, icon=":material/filter_alt:")
@@ -848,8 +855,8 @@ def rename_practice(path: str, name: str) -> str:
     default = _home()
     if Path(path).resolve() == default.resolve():
         raise PracticeError(
-            f"{default.name} is the store the app opens first; rename the other practices, "
-            "or start the app with REFERRALS_DB set to another file."
+            f"{default.name} is the store the app opens first and keeps its name: create a "
+            "new practice under “New practice” on this page and give it the name instead."
         )
     _open_store(path).close()
     _open_store.clear(path)
