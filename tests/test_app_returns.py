@@ -42,7 +42,19 @@ def _screen(at) -> str:
 
 
 @pytest.mark.parametrize(
-    "page", ["pages/roi.py", "pages/engagement.py", "pages/valuation.py", "pages/partner.py"]
+    "page",
+    [
+        "pages/overview.py",
+        "pages/concentration.py",
+        "pages/dependence.py",
+        "pages/trends.py",
+        "pages/partner.py",
+        "pages/roi.py",
+        "pages/engagement.py",
+        "pages/valuation.py",
+        "pages/partners.py",
+        "pages/stores.py",
+    ],
 )
 def test_no_none_or_nan_on_screen(sample_db, monkeypatch, tmp_path, page):  # noqa: F811
     at = open_page(sample_db, monkeypatch, page, tmp_path)
