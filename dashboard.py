@@ -7,28 +7,50 @@ import streamlit as st
 from analytics import app_state
 from analytics.filters import Filters, preset_period
 from analytics.formatting import day
+from analytics.page_style import CSS
+from analytics.practices import display_name
 
 st.set_page_config(page_title="Referral Power", page_icon=":material/hub:", layout="wide")
+st.html(f"<style>{CSS}</style>")
 
 PERIODS = ("Last month", "Last quarter", "Trailing 12 months", "Year to date", "All data")
 LEVELS = {"partner": "Each referrer", "organization": "Practice group"}
 
+app_state.open_linked_practice()
+presenting = app_state.presentation_mode()
 with st.sidebar:
     st.markdown("### Referral Power")
     stores = app_state.store_choices()
-    if len(stores) > 1:
+    if presenting:
+        # Locked to one client: no other practice is named, let alone offered.
+        st.caption("Presenting")
+        st.text(display_name(app_state.store_path()))
+    elif len(stores) > 1:
         st.selectbox(
             "Practice",
             stores,
             index=stores.index(app_state.store_path()),
-            format_func=lambda p: Path(p).stem.replace("_", " ").title(),
+            format_func=display_name,
             key="store_path",
             persist_state="session",
             help="One store per practice: the .duckdb files in the data folder.",
         )
+    app_state.link_practice()
+    if app_state.practice_profile().demo:
+        st.warning(
+            "Demo data: this is the sample practice, not yours. Start your own practice on "
+            "the Upload page; your exports never mix with the demo.",
+            icon=":material/science:",
+        )
     first, last, clinics = app_state.store_facts()
+    # The filters live in the address too (bind): a reload or a shared link keeps them.
     preset = st.selectbox(
-        "Period", (*PERIODS, "Custom"), index=2, key="period_preset", persist_state="session"
+        "Period",
+        (*PERIODS, "Custom"),
+        index=2,
+        key="period_preset",
+        persist_state="session",
+        bind="query-params",
     )
     if preset == "Custom" and first is not None:
         picked = st.date_input(
@@ -38,6 +60,7 @@ with st.sidebar:
             max_value=last,
             key=f"period_custom_{Path(app_state.store_path()).stem}",
             persist_state="session",
+            bind="query-params",
             format="MM/DD/YYYY",
         )
         start, end = (picked[0], picked[-1]) if picked else (None, None)
@@ -49,7 +72,12 @@ with st.sidebar:
     if any(c not in clinics for c in st.session_state.get("clinics", [])):
         st.session_state["clinics"] = [c for c in st.session_state["clinics"] if c in clinics]
     chosen = st.multiselect(
-        "Clinics", clinics, key="clinics", placeholder="All clinics", persist_state="session"
+        "Clinics",
+        clinics,
+        key="clinics",
+        placeholder="All clinics",
+        persist_state="session",
+        bind="query-params",
     )
     basis = st.radio(
         "Measure concentration by",
@@ -58,6 +86,7 @@ with st.sidebar:
         horizontal=True,
         key="basis",
         persist_state="session",
+        bind="query-params",
         help="Shares of referrals, or of the revenue those referrals brought in.",
     )
     level = st.radio(
@@ -67,6 +96,7 @@ with st.sidebar:
         horizontal=True,
         key="level",
         persist_state="session",
+        bind="query-params",
         help="Each doctor on their own, or rolled up into their practice group or health "
         "system (an orthopaedic group is then one partner).",
     )
@@ -105,9 +135,18 @@ pages = {
         st.Page("pages/stores.py", title="Practices", icon=":material/folder_shared:"),
     ],
 }
-# Presentation mode (consultants in front of a client): no upload or identity editing.
-if app_state.presentation_mode():
-    pages["Data"] = [p for p in pages.get("Data", []) if p.url_path not in ("upload", "partners")]
+# Presentation mode (a consultant in front of a client): one practice, nothing to edit.
+if presenting:
+    del pages["Data"]
+    # The portfolio sets this client beside the consultant's others: never in front of one.
+    pages["Planning"] = [p for p in pages["Planning"] if p.url_path != "portfolio"]
+    with (
+        st.sidebar.expander("Leave presentation", icon=":material/lock:"),
+        st.form("leave_presentation", border=False),
+    ):
+        st.text_input("Consultant's PIN", type="password", key="leave_pin")
+        st.form_submit_button("Leave", on_click=app_state.leave_presenting, args=("leave_pin",))
+app_state.show_flash()
 # The store stays open for the page's run and is let go after it (the command line can load).
 with app_state.store_session():
     st.navigation(pages).run()

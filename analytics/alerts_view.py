@@ -14,8 +14,9 @@ from analytics.filters import Filters
 from analytics.kpis import EXPLAIN, Kpi, plain_tile
 from analytics.monthly import LOST_AFTER_DAYS, partner_months_of, won_lost_of
 from analytics.page_data import end_day, key_codes, months_back, type_labels
-from analytics.periods import Encoded, tables_of
+from analytics.periods import Encoded, tables_of, to_day
 from analytics.trends import monthly_series_of, new_partners_of
+from analytics.valuation import FULL_YEAR_SLACK_DAYS
 
 __all__ = ["EVIDENCE_PARTNERS", "TrendsPage", "trends_page"]
 
@@ -38,6 +39,9 @@ class TrendsPage:
     evidence: pd.DataFrame
     new_partners: pd.DataFrame
     won_lost: pd.DataFrame
+    # Whether a year of data precedes the period: without it every partner looks new (and a
+    # one-off referrer looks lost), so neither is counted.
+    partners_judged: bool = True
 
 
 def _evidence(
@@ -72,6 +76,19 @@ def _evidence(
     ).astype({"Partner": "str", "Flag": "str"})
 
 
+NOT_JUDGED = "needs a full year of data before the period"
+
+
+def year_before_covered(encoded: Encoded, start: pd.Timestamp | None) -> bool:
+    """Whether the data covers the year before `start` (within a month's slack), so a
+    partner new in the period is new, not merely new to the data."""
+    first = encoded.first_day()
+    if first is None or start is None:
+        return False
+    year_before = pd.Timestamp(start) - pd.DateOffset(years=1)
+    return first <= to_day(year_before) + FULL_YEAR_SLACK_DAYS
+
+
 def trends_page(encoded: Encoded, filters: Filters) -> TrendsPage:
     """The period's monthly trend and the partners who need a call."""
     tables = tables_of(encoded, filters)
@@ -81,7 +98,9 @@ def trends_page(encoded: Encoded, filters: Filters) -> TrendsPage:
     dormant = dormant_of(encoded, end)
     new = new_partners_of(encoded, filters)
     won_lost = won_lost_of(encoded, filters)
+    judged = year_before_covered(encoded, tables.start)
     return TrendsPage(
+        partners_judged=judged,
         referrals=tables.referrals,
         end=fmt.day(tables.end),
         end_date=tables.end,
@@ -90,12 +109,14 @@ def trends_page(encoded: Encoded, filters: Filters) -> TrendsPage:
             plain_tile("Dormant partners", fmt.count(len(dormant)), help=EXPLAIN["dormant"]),
             plain_tile(
                 "New partners",
-                fmt.count(len(new)),
+                fmt.count(len(new)) if judged else "not enough data",
                 help="Partners whose first referral ever falls in the period.",
+                note=None if judged else NOT_JUDGED,
             ),
             plain_tile(
                 "Partners lost",
-                fmt.count(np.nansum(won_lost["Lost"])),
+                fmt.count(np.nansum(won_lost["Lost"])) if judged else "not enough data",
+                note=None if judged else NOT_JUDGED,
                 help="Partners whose last referral fell in the period with none in the "
                 f"{LOST_AFTER_DAYS} days after (the latest months cannot be judged yet).",
             ),

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from analytics import alerts_view, charts, dependence_view, identity, page_data, upload_report
+from analytics import formatting as fmt
 from analytics.filters import Filters
 from analytics.ingest import Prepared, prepare
+from analytics.outreach_pages import RETURN_CAP
 from analytics.partner_view import PartnerView, partner_names_of, partner_view_of
 from analytics.periods import Encoded, encode, tables_of
 from analytics.safe_csv import to_safe_csv
@@ -28,21 +32,78 @@ def _default_path() -> str:
     return str(os.environ.get("REFERRALS_DB") or DEFAULT_DB)
 
 
-def store_path() -> str:
-    """The store this session works on: the chosen one, else $REFERRALS_DB, else the default.
+def _home() -> Path:
+    """The store the app was started on: $REFERRALS_DB, else data/referrals.duckdb."""
+    return Path(os.environ.get("REFERRALS_DB") or DEFAULT_DB)
 
-    A chosen practice renamed or deleted in another window is not re-created empty: this
-    session goes back to the default store and says so (see `practice_notice`).
-    """
+
+def store_path() -> str:
+    """The store this session works on: the chosen one, else the practice its data folder
+    opens first (the owner's own once started), else the one the app was started on."""
+    from analytics.presentation import locked_practice
+
+    locked = locked_practice(_home().parent)
+    if locked is not None:
+        # A presentation holds every session to its practice, whatever was chosen before.
+        return str(locked)
+    from analytics.practices import default_practice
+
     chosen = st.session_state.get("store_path")
-    default = _default_path()
+    default = str(default_practice(_home().parent) or _home())
     if chosen and Path(chosen) != Path(default) and not Path(chosen).exists():
+        # Renamed or deleted in another window: not re-created empty; this session goes back
+        # to the default store and says so (see get_store).
         st.session_state["practice_gone"] = str(chosen)
         # Once the practice picker is drawn in this run, the next run resets it.
         with suppress(st.errors.StreamlitAPIException):
             st.session_state["store_path"] = default
         return default
     return str(chosen or default)
+
+
+def open_linked_practice() -> None:
+    """On a session's first run, open the practice its link names (?practice=stem): a
+    reload or a shared link keeps the practice. An unknown name is said, not guessed."""
+    if st.session_state.get("store_path"):
+        return
+    wanted = st.query_params.get("practice")
+    if not wanted:
+        return
+    for path in store_choices():
+        if Path(path).stem == wanted:
+            st.session_state["store_path"] = path
+            return
+    flash(
+        "warning",
+        f"The link names a practice that is not here ({wanted}); opened "
+        "the default one instead. Pick another under Practice in the sidebar.",
+    )
+
+
+def link_practice() -> None:
+    """Write the open practice into the address bar, so a reload or a copied link keeps it."""
+    stem = Path(store_path()).stem
+    if st.query_params.get("practice") != stem:
+        st.query_params["practice"] = stem
+
+
+def flash(kind: str, text: str) -> None:
+    """A message for the next run of any page (success, warning, error), shown as text."""
+    st.session_state["_flash"] = (kind, text)
+
+
+def show_flash() -> None:
+    """The message left by the last action, once."""
+    message = st.session_state.pop("_flash", None)
+    if message:
+        kind, text = message
+        show = {"success": st.success, "warning": st.warning, "error": st.error}[kind]
+        show(plain(text))
+
+
+def plain(text: str) -> str:
+    """Text from a user or a file, escaped so Markdown shows it exactly as typed."""
+    return md(str(text))
 
 
 @st.cache_resource(show_spinner=False)
@@ -197,7 +258,6 @@ def _history_and_encoded(path: str, filters: Filters, version: int):
 def _page(kind: str, path: str, filters: Filters, version: int):
     _, encoded = _history_and_encoded(path, filters, version)
     builders = {
-        "overview": page_data.overview_page,
         "concentration": page_data.concentration_page,
         "dependence": dependence_view.dependence_page,
         "trends": alerts_view.trends_page,
@@ -205,9 +265,16 @@ def _page(kind: str, path: str, filters: Filters, version: int):
     return builders[kind](encoded, filters)
 
 
-def overview(filters: Filters) -> page_data.OverviewPage:
-    """The overview page's tiles, mix and attention list for the filters."""
-    return _page("overview", store_path(), filters, get_store().version())
+@st.cache_data(show_spinner=False, max_entries=32)
+def _overview(path: str, filters: Filters, version: int, compare: str):
+    _, encoded = _history_and_encoded(path, filters, version)
+    return page_data.overview_page(encoded, filters, compare)
+
+
+def overview(filters: Filters, compare: str = "previous") -> page_data.OverviewPage:
+    """The overview page's tiles, mix and attention list for the filters, changes against
+    the previous period or ("last_year") the same period last year."""
+    return _overview(store_path(), filters, get_store().version(), compare)
 
 
 def concentration(filters: Filters) -> page_data.ConcentrationPage:
@@ -268,18 +335,25 @@ PLOTLY_CONFIG = {
 }
 
 
-def _column_config(frame: pd.DataFrame) -> dict:
+def _config_of(kinds: dict[str, str]) -> dict:
+    """Column formats by kind. Percent and money columns are shown from `_shown`'s copy: a
+    step makes Streamlit cut decimals off (20.25% read 20.2% beside a 20.3% tile)."""
     config = {}
-    for name, kind in page_data.column_kinds(frame).items():
+    for name, kind in kinds.items():
         if kind == "month":
             config[name] = st.column_config.DateColumn(name, format="MMM YYYY")
         elif kind == "date":
             config[name] = st.column_config.DateColumn(name, format="MMM D, YYYY")
         elif kind == "percent":
-            # A step of 0.001 is what makes "percent" show one decimal: 20.3%.
-            config[name] = st.column_config.NumberColumn(name, format="percent", step=0.001)
+            # Shown as percentage numbers (58.5), rounded by formatting's one rule.
+            config[name] = st.column_config.NumberColumn(name, format="%.1f%%")
         elif kind == "money":
+            # Whole dollars, already rounded half up: the step's cut takes nothing off.
             config[name] = st.column_config.NumberColumn(name, format="dollar", step=1)
+        elif kind == "cents":
+            config[name] = st.column_config.NumberColumn(name, format="dollar")
+        elif kind == "multiple":
+            config[name] = st.column_config.NumberColumn(name, format="%.1f×")
         elif kind == "sparkline":
             config[name] = st.column_config.LineChartColumn(name, y_min=0)
         elif kind == "p_value":
@@ -291,31 +365,79 @@ def _column_config(frame: pd.DataFrame) -> dict:
     return config
 
 
+def _money_kind(values: pd.Series) -> str:
+    """ "cents" where a cent matters (amounts under $100 with cents), else "money"."""
+    numbers = pd.to_numeric(values, errors="coerce").dropna()
+    if numbers.empty or numbers.abs().max() >= fmt.CENTS_BELOW:
+        return "money"
+    return "cents" if bool((numbers.round(2) != numbers.round(0)).any()) else "money"
+
+
+def _shown(frame: pd.DataFrame, kinds: dict[str, str]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The copy a table shows: shares as the percentages the tiles show (58.5), money to
+    whole dollars, or to the cent where a cent matters, halves rounded up everywhere."""
+    shown = frame.copy()
+    kinds = dict(kinds)
+    for name, kind in list(kinds.items()):
+        if name not in shown.columns or kind not in ("percent", "money", "multiple"):
+            continue
+        values = pd.to_numeric(shown[name], errors="coerce")
+        if kind == "multiple":
+            # Capped where the exact multiple stops meaning anything (the caption says so).
+            shown[name] = values.clip(upper=RETURN_CAP)
+            continue
+        if kind == "percent":
+            shown[name] = values.map(lambda v: np.nan if pd.isna(v) else fmt.pct_value(v))
+            continue
+        kinds[name] = _money_kind(values)
+        digits = 2 if kinds[name] == "cents" else 0
+        rounded = values.map(lambda v, d=digits: np.nan if pd.isna(v) else fmt.half_up(v, d))
+        shown[name] = rounded
+    return shown, kinds
+
+
 def show_tiles(kpis, per_row: int = 4) -> None:
     """Headline tiles (analytics.kpis.Kpi), `per_row` to a row; on a narrow screen a row
     wraps instead of cutting its labels short."""
     for row in (kpis[i : i + per_row] for i in range(0, len(kpis), per_row)):
-        with st.container(horizontal=True, gap="small"):
-            for kpi in row:
-                st.metric(
-                    kpi.label,
-                    kpi.text,
-                    delta=kpi.delta,
-                    delta_color=kpi.delta_color,
-                    delta_description=kpi.note,
-                    delta_arrow=kpi.delta_arrow,
-                    help=kpi.help or None,
-                    border=True,
-                    width="stretch",
-                )
+        outer = st.container(horizontal=True, gap="small")
+        # Tiles go in pairs: a row too narrow for four wraps as two and two, not three and one.
+        for pair in (row[i : i + 2] for i in range(0, len(row), 2)):
+            with outer.container(horizontal=True, gap="small"):
+                for kpi in pair:
+                    st.metric(
+                        kpi.label,
+                        kpi.text,
+                        delta=kpi.delta,
+                        delta_color=kpi.delta_color,
+                        delta_description=kpi.note,
+                        delta_arrow=kpi.delta_arrow,
+                        help=kpi.help or None,
+                        border=True,
+                        width="stretch",
+                    )
 
 
-def _downloads(name: str, data: pd.DataFrame, fig=None) -> None:
+def _exported(frame: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame:
+    """The copy a CSV holds: shares to 4 decimals and money to the cent (formatting's rule),
+    so a spreadsheet shows what the page shows."""
+    out = frame.copy()
+    for name, kind in kinds.items():
+        digits = {"percent": fmt.SHARE_DIGITS, "money": 2}.get(kind)
+        if digits is None or name not in out.columns:
+            continue
+        values = pd.to_numeric(out[name], errors="coerce")
+        out[name] = values.map(lambda v, d=digits: np.nan if pd.isna(v) else fmt.half_up(v, d))
+    return out
+
+
+def _downloads(name: str, data: pd.DataFrame, fig=None, kinds: dict | None = None) -> None:
     """CSV of the data (and PNG of the chart) as small buttons, made only when clicked."""
     row = st.container(horizontal=True, gap="small")
+    kinds = kinds if kinds is not None else page_data.column_kinds(data)
     row.download_button(
         "CSV",
-        data=lambda: to_safe_csv(data),
+        data=lambda: to_safe_csv(_exported(data, kinds)),
         file_name=f"{name}.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -383,22 +505,28 @@ def show_table(
     select: bool = False,
     height: int | str | None = None,
     column_config: dict | None = None,
+    kinds: dict[str, str] | None = None,
 ) -> str | None:
     """A sortable table with its CSV download; with `select`, the partner of a clicked row.
-    Short tables show every row; long ones scroll."""
+    Short tables show every row; long ones scroll. `kinds` overrides how columns read
+    (page_data.column_kinds by default); `column_config` adds formats of its own."""
     if height is None:
         height = "content" if len(frame) <= SHORT_TABLE_ROWS else "auto"
+    kinds = kinds or page_data.column_kinds(frame)
+    shown, shown_kinds = _shown(frame, kinds)
+    config = _config_of(shown_kinds)
     event = st.dataframe(
-        frame,
+        shown,
         hide_index=True,
-        column_config=column_config if column_config is not None else _column_config(frame),
+        placeholder="–",
+        column_config=config if column_config is None else {**config, **column_config},
         width="stretch",
         height=height,
         key=f"table_{name}",
         on_select="rerun" if select else "ignore",
         selection_mode="single-row",
     )
-    _downloads(name, frame)
+    _downloads(name, frame, kinds=kinds)
     if not select:
         return None
     rows = event.selection.rows if event else []
@@ -409,7 +537,9 @@ def open_partner(name: str | None) -> None:
     """Go to the partner's own page (does nothing without a name)."""
     if name:
         st.session_state["partner"] = name
-        st.switch_page("pages/partner.py")
+        # Given, not left to clear: the sidebar's filters are bound to the address, and
+        # Streamlit refuses to clear bound parameters. They come back with their widgets.
+        st.switch_page("pages/partner.py", query_params={"practice": Path(store_path()).stem})
 
 
 def show_data_warnings(filters: Filters) -> None:
@@ -433,7 +563,14 @@ def stop_when_empty(referrals: int | None = None) -> None:
     """The empty states: what to upload (empty store) or, given the period's referral count,
     what to change (nothing in the period). Stops the page there."""
     if referrals is None and get_store().is_empty():
-        st.info(page_data.EMPTY_STORE, icon=":material/upload_file:")
+        # While presenting there is no Upload page to send anyone to.
+        text = (
+            "No referrals yet for this practice. Leave presentation mode (sidebar) to upload "
+            "its export."
+            if presentation_mode()
+            else page_data.EMPTY_STORE
+        )
+        st.info(text, icon=":material/upload_file:")
         st.stop()
     if referrals is not None and not referrals:
         st.info(page_data.EMPTY_PERIOD, icon=":material/filter_alt:")
@@ -450,14 +587,44 @@ def _activity_log(path: str, version: int) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _outreach_page(kind: str, path: str, filters: Filters, version: int, setting: float):
+def _outreach_page(
+    kind: str, path: str, filters: Filters, version: int, setting: float, today=None
+):
     from analytics import outreach_pages
 
     history, encoded = _history_and_encoded(path, filters, version)
     log = _activity_log(path, version)
     if kind == "roi":
         return outreach_pages.roi_page(encoded, history, log, filters, margin=setting)
-    return outreach_pages.engagement_page(encoded, history, log, filters, int(setting))
+    return outreach_pages.engagement_page(encoded, history, log, filters, int(setting), today)
+
+
+MARGIN_DEFAULT = 40
+
+
+def _keep_margin() -> None:
+    st.session_state["_margin"] = st.session_state["margin"]
+
+
+def margin_slider(where=st) -> float:
+    """The one contribution margin of the session (0..1): the same widget and value on
+    Partner ROI, Valuation readiness and in their reports."""
+    # Kept outside the widget: a widget's own state is dropped on the page that lacks it.
+    st.session_state.setdefault("_margin", MARGIN_DEFAULT)
+    st.session_state["margin"] = st.session_state["_margin"]
+    percent = where.slider(
+        "Contribution margin",
+        min_value=10,
+        max_value=100,
+        step=5,
+        format="%d%%",
+        key="margin",
+        on_change=_keep_margin,
+        help="The share of revenue left after the cost of treating the patient (therapist "
+        "time, supplies): at 40% a $1,000 referral counts as $400. One setting for every page "
+        "and report; at 100% returns are read on revenue itself.",
+    )
+    return percent / 100
 
 
 def roi(filters: Filters, margin: float = 1.0):
@@ -468,7 +635,12 @@ def roi(filters: Filters, margin: float = 1.0):
 def engagement(filters: Filters, overdue_days: int):
     """The Engagement page's data (an outreach_pages.EngagementPage)."""
     return _outreach_page(
-        "engagement", store_path(), filters, get_store().version(), float(overdue_days)
+        "engagement",
+        store_path(),
+        filters,
+        get_store().version(),
+        float(overdue_days),
+        datetime.date.today(),
     )
 
 
@@ -478,19 +650,8 @@ def show_outreach_table(
     """`show_table` for the ROI and engagement tables (money, ROI and day columns formatted)."""
     from analytics import outreach_pages
 
-    formats = {
-        "money": {"format": "dollar", "step": 1},
-        "percent": {"format": "percent", "step": 0.001},
-        "decimal": {"format": "%.1f"},
-        "count": {"format": "%,d"},
-    }
-    config = {}
-    for column, kind in outreach_pages.column_kinds(frame).items():
-        if kind == "date":
-            config[column] = st.column_config.DateColumn(column, format="MMM D, YYYY")
-        elif kind in formats:
-            config[column] = st.column_config.NumberColumn(column, **formats[kind])
-    return show_table(frame, name, select=select, height=height, column_config=config)
+    kinds = outreach_pages.column_kinds(frame)
+    return show_table(frame, name, select=select, height=height, kinds=kinds)
 
 
 # Partners page: referrer identity -----------------------------------------------------------
@@ -603,6 +764,7 @@ def _report(
 
 
 def report_file(
+    path: str,
     filters: Filters,
     kind: str,
     practice_name: str | None,
@@ -610,12 +772,16 @@ def report_file(
     scenarios: tuple = (),
     margin: float | None = None,
 ) -> bytes:
-    """The workbook ("xlsx"), PDF ("pdf") or deck ("pptx") of the filters' period, with the
-    page's stress-test scenarios (the default three when none)."""
+    """The workbook ("xlsx"), PDF ("pdf") or deck ("pptx") of store `path` for the filters'
+    period, with the page's stress-test scenarios (the default three when none).
+
+    The path is passed, not read from the session: a download button runs this after the
+    script, outside the session, where the session's chosen practice cannot be read.
+    """
     return _report(
-        store_path(),
+        path,
         filters,
-        get_store().version(),
+        _open_store(path).version(),
         kind,
         practice_name,
         logo,
@@ -630,8 +796,42 @@ def csv_download(name: str, frame: pd.DataFrame) -> None:
 
 
 def presentation_mode() -> bool:
-    """True while the consultant presents: upload and settings controls are hidden."""
-    return bool(st.session_state.get("presentation_mode", False))
+    """True while the consultant presents: the app is locked to one practice, with no
+    practice switching, uploads or settings, until the consultant's PIN is given."""
+    from analytics.presentation import locked_practice
+
+    return locked_practice(_home().parent) is not None
+
+
+def start_presenting(pin_key: str) -> None:
+    """Lock the app to the open practice (a button's on_click); the PIN field is cleared."""
+    from analytics.practices import display_name
+    from analytics.presentation import PresentationError, start
+
+    pin = st.session_state.get(pin_key, "")
+    st.session_state[pin_key] = ""
+    try:
+        start(_home().parent, store_path(), pin)
+    except PresentationError as exc:
+        flash("error", str(exc))
+        return
+    flash(
+        "success",
+        f"Presenting {display_name(store_path())}: other practices, uploads and "
+        "settings are hidden until you leave with your PIN.",
+    )
+
+
+def leave_presenting(pin_key: str) -> None:
+    """Unlock when the PIN matches (a button's on_click)."""
+    from analytics.presentation import leave
+
+    pin = st.session_state.get(pin_key, "")
+    st.session_state[pin_key] = ""
+    if leave(_home().parent, pin):
+        flash("success", "Presentation mode is off: every practice and page is back.")
+    else:
+        flash("error", "That PIN does not match; the presentation stays on.")
 
 
 def practice_profile():
@@ -641,9 +841,57 @@ def practice_profile():
     return load_profile(store_path())
 
 
+def delete_upload(store: Store) -> None:
+    """Delete the upload the Upload page picked (a button's on_click), then untick the
+    confirmation and clear the pick: one tick deletes one upload, never the next one too."""
+    target = st.session_state.pop("delete_target", None)
+    st.session_state["delete_ok"] = False
+    if target is None:
+        return
+    removed = store.delete_upload(int(target))
+    flash("success", f"Removed upload #{target} and its {removed:,} rows.")
+
+
 def open_practice(path: str) -> None:
     """Switch this session to another practice's store (use as a button's on_click)."""
     st.session_state["store_path"] = str(path)
+
+
+def _start_practice(key: str) -> None:
+    from analytics.practices import PracticeError, display_name, set_default
+
+    try:
+        path = create_practice(st.session_state.get(key, ""))
+    except PracticeError as exc:
+        flash("error", str(exc))
+        return
+    set_default(path)
+    open_practice(path)
+    st.session_state[key] = ""
+    flash(
+        "success",
+        f"Started {display_name(path)}: it is yours, empty, and the practice the app opens "
+        "first from now on. Upload your first export below.",
+    )
+
+
+def start_practice_form(key: str = "start") -> None:
+    """ "Start your practice": a new store for the owner's own practice, opened at once and
+    made the one the app opens first, so their exports never mix with the demo."""
+    with st.form(f"start_practice_{key}", border=True):
+        st.markdown("**Start your practice**")
+        st.text_input(
+            "Your practice's name",
+            key=f"start_name_{key}",
+            placeholder="Harbor Physical Therapy",
+        )
+        st.form_submit_button(
+            "Start your practice",
+            type="primary",
+            icon=":material/add_business:",
+            on_click=_start_practice,
+            args=(f"start_name_{key}",),
+        )
 
 
 def create_practice(name: str) -> str:
@@ -659,11 +907,11 @@ def rename_practice(path: str, name: str) -> str:
     from analytics.practices import PracticeError
     from analytics.practices import rename_practice as rename
 
-    default = Path(os.environ.get("REFERRALS_DB") or DEFAULT_DB)
+    default = _home()
     if Path(path).resolve() == default.resolve():
         raise PracticeError(
-            f"{default.name} is the store the app opens first; rename the other practices, "
-            "or start the app with REFERRALS_DB set to another file."
+            f"{default.name} is the store the app opens first and keeps its name: create a "
+            "new practice under “New practice” on this page and give it the name instead."
         )
     _open_store(path).close()
     _open_store.clear(path)

@@ -15,6 +15,7 @@ from analytics.filters import Filters
 from analytics.identity_cli import add_identity_command
 from analytics.ingest import Rejection, prepare
 from analytics.keys_cli import add_keys_command
+from analytics.practices import DEMO_NAME, load_profile, save_profile
 from analytics.store import METRIC_COLUMNS, Store
 from analytics.store_file import open_cli_store
 from analytics.verdict import overlap_sentence
@@ -115,7 +116,9 @@ def _parser() -> argparse.ArgumentParser:
         "--margin",
         type=_percent,
         metavar="PCT",
-        help="contribution margin for the stress test, in percent (e.g. 40)",
+        default=0.4,
+        help="contribution margin for the returns on outreach and the stress test, in percent "
+        "(default 40, as in the app)",
     )
     report.set_defaults(run=_report)
     _add_pack_command(sub)
@@ -360,11 +363,17 @@ def _describe(result: dict) -> str:
 def _sample(args: argparse.Namespace) -> int:
     store = open_cli_store(args.db)
     if args.if_empty and not store.is_empty():
+        # A store made by an earlier `make run` holds the sample without the demo label.
+        loaded = set(store.uploads()["file_name"]) if not store.uploads().empty else set()
+        if loaded and loaded <= {name for name, _ in SAMPLE_FILES}:
+            save_profile(store.path, name=DEMO_NAME, demo=True)
         print(f"{store.path} already holds referrals; sample data not loaded.")
         return 0
     for name, kind in SAMPLE_FILES:
         result = ingest_file(store, SAMPLE_DIR / name, kind=kind)
         print(_describe(result))
+    # Labelled as the demo, so no one takes it for their practice or uploads into it.
+    save_profile(store.path, name=DEMO_NAME, demo=True)
     return 0
 
 
@@ -430,12 +439,14 @@ def _report(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    store = open_cli_store(args.db)
     try:
         out = build_report(
-            open_cli_store(args.db),
+            store,
             filters,
             args.out,
-            practice_name=args.practice,
+            # The practice's own name, as the app shows it, unless one is given.
+            practice_name=args.practice or load_profile(store.path).name,
             logo=args.logo,
             margin=args.margin,
         )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from analytics import formatting as fmt
+from analytics.comparison import Comparison, comparison_of
 from analytics.concentration import concentration_of
 from analytics.filters import Filters
 from analytics.mix import patient_share_of
 from analytics.periods import Encoded, PeriodTables, conversion_rate, tables_of
-from analytics.trends import previous_period
 
 __all__ = ["EXPLAIN", "Kpi", "headline_of", "kpi_tiles_of", "plain_tile"]
 
@@ -96,8 +98,23 @@ def _difference(now: float | None, then: float | None) -> float | None:
     return None if now is None or then is None else now - then
 
 
-def _tiles(now: dict, then: dict | None) -> list[Kpi]:
+def _tiles(now: dict, then: dict | None, why_not: str | None = None) -> list[Kpi]:
+    """The tiles against `then`; with `why_not`, each says in a word why no change is shown."""
+
     def tile(key, label, text, delta, color="normal", note=None) -> Kpi:
+        if why_not:
+            return Kpi(
+                key=key,
+                label=label,
+                value=now[key],
+                text=text(now[key]),
+                previous=None,
+                delta="no comparison",
+                delta_color="off",
+                delta_arrow="off",
+                help=EXPLAIN[key],
+                note=f"{note} · {why_not}" if note else why_not,
+            )
         change = None if then is None else delta(now[key], then[key])
         # "+0.0 pts" after rounding is no change: no sign, no arrow, no colour.
         unchanged = change is not None and not any(d in change for d in "123456789")
@@ -134,13 +151,21 @@ def _tiles(now: dict, then: dict | None) -> list[Kpi]:
     ]
 
 
-def kpi_tiles_of(encoded: Encoded, filters: Filters) -> tuple[list[Kpi], Filters | None]:
-    """The eight overview tiles of the period, each against the equally long period before it
-    (no change shown where that period has no referral). Also returns that earlier period."""
+def kpi_tiles_of(
+    encoded: Encoded, filters: Filters, compare: str = "previous"
+) -> tuple[list[Kpi], Comparison | None]:
+    """The eight overview tiles of the period, each against the comparison period of
+    `compare` ("previous": the previous calendar month or quarter; "last_year": the same
+    period a year earlier). No change is shown where the data does not cover that period
+    (each tile says so) or where it holds no referral. Also returns the comparison."""
     tables = tables_of(encoded, filters)
     now = headline_of(tables)
     if tables.start is None or tables.end is None:
         return _tiles(now, None), None
-    before = previous_period(filters, tables.start, tables.end)
-    then = headline_of(tables_of(encoded, before))
-    return _tiles(now, then if then["referrals"] else None), before
+    first = encoded.first_day()
+    first_day = None if first is None else np.datetime64(first, "D").astype(object)
+    comparison = comparison_of(compare, tables.start.date(), tables.end.date(), first_day)
+    if not comparison.covered:
+        return _tiles(now, None, f"data from {first_day:%b %Y}"), comparison
+    then = headline_of(tables_of(encoded, filters.with_period(comparison.start, comparison.end)))
+    return _tiles(now, then if then["referrals"] else None), comparison

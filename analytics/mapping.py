@@ -513,30 +513,46 @@ def apply_overrides(
     return out
 
 
+class MissingColumn(IngestError):
+    """A required field no column was found for. str() is the command line's sentence; the
+    Upload page says `on_page` instead and offers the file's `headers` to pick from."""
+
+    def __init__(self, message: str, field: str, label: str, headers: list[str]) -> None:
+        super().__init__(message)
+        self.field = field
+        self.label = label
+        self.headers = list(headers)
+
+    @property
+    def on_page(self) -> str:
+        """What to do on the Upload page."""
+        return (
+            f"No {self.label} column was found in this file. Pick the column that holds the "
+            f"{self.label} below, then press “Use this column”."
+        )
+
+
 def check_required(mapping: Mapping, headers: list[str], kind: str, file_name: str) -> None:
     """Refuse a mapping without the columns every row needs, naming what to do."""
     columns = ", ".join(headers[:12]) + (" ..." if len(headers) > 12 else "")
     if kind == "referrals":
-        if "referral_date" not in mapping:
-            summary = "count" in mapping
+        if "referral_date" not in mapping and "count" in mapping:
             raise IngestError(
                 f"No referral date column was found in {file_name} (columns: {columns}); "
-                + (
-                    "a summary without dates needs a Month column (e.g. 'Apr 2025') saying "
-                    "which month each row counts: add it in the spreadsheet and upload again."
-                    if summary
-                    else "choose it with --map referral_date=COLUMN or in the mapping table."
-                )
+                "a summary without dates needs a Month column (e.g. 'Apr 2025') saying which "
+                "month each row counts: add it in the spreadsheet and upload again."
             )
+        needed = [("referral_date", "referral date")]
         if "source_name" not in mapping and "source_type" not in mapping:
-            raise IngestError(
-                f"No referral source column was found in {file_name} (columns: {columns}); "
-                "choose it with --map source_name=COLUMN or in the mapping table."
-            )
+            needed.append(("source_name", "referral source"))
     else:
-        for field, label in (("activity_date", "date"), ("partner", "referral partner")):
-            if field not in mapping:
-                raise IngestError(
-                    f"No {label} column was found in {file_name} (columns: {columns}); "
-                    f"choose it with --map {field}=COLUMN or in the mapping table."
-                )
+        needed = [("activity_date", "date"), ("partner", "referral partner")]
+    for field, label in needed:
+        if field not in mapping:
+            raise MissingColumn(
+                f"No {label} column was found in {file_name} (columns: {columns}); "
+                f"choose it with --map {field}=COLUMN.",
+                field,
+                label,
+                headers,
+            )

@@ -9,6 +9,7 @@ figures are `roi.partner_roi_of`'s, so the pages agree with `metrics --json`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
@@ -29,6 +30,7 @@ from analytics.engagement import (
     thank_of,
 )
 from analytics.filters import Filters
+from analytics.freshness import data_through, stale_note
 from analytics.growth import growth_of
 from analytics.outreach import Touches, partner_types_of, period_days, touches_for
 from analytics.periods import Encoded, PeriodTables, tables_of
@@ -70,8 +72,14 @@ QUADRANT_NAMES = {
     "invest more": "Invest more",
     "keep": "Keep",
     "rethink": "Rethink",
-    "drop": "Drop",
+    "light touch": "Keep light",
+    "drop": "Review",
 }
+# Returns are shown as multiples of the cost; past this one the exact figure means nothing to
+# an owner (a $5 call before a $2,000 referral) and reads as an error.
+RETURN_CAP = 100
+RETURN = "Return (× cost)"
+RETURN_ON_MARGIN = "Return on margin (× cost)"
 
 
 def _labels(types: pd.Series) -> pd.Series:
@@ -83,8 +91,21 @@ def _activities(kinds: pd.Series) -> pd.Series:
 
 
 def roi_text(roi: float | None) -> str:
-    """An ROI as a percentage with thousands separators: 103.97 -> 10,397%."""
-    return "n/a" if roi is None or pd.isna(roi) else f"{roi * 100:,.0f}%"
+    """An ROI as the multiple of its cost it returns: 2.5 -> "3.5×", 103.97 -> "over 100×";
+    "no cost logged" where nothing was spent."""
+    if roi is None or pd.isna(roi):
+        return "no cost logged"
+    multiple = roi + 1
+    if multiple > RETURN_CAP:
+        return f"over {RETURN_CAP}×"
+    if multiple >= 10:
+        return f"{fmt.half_up(multiple):,.0f}×"
+    return f"{fmt.half_up(max(multiple, 0), 1):.1f}×"
+
+
+def _multiple(roi: pd.Series) -> pd.Series:
+    """ROI as the multiple of its cost (revenue ÷ cost), NaN where nothing was spent."""
+    return roi + 1
 
 
 def _clinic_note(filters: Filters) -> str | None:
@@ -170,14 +191,14 @@ def roi_page(
             "Touches": roi["touches"],
             "Referrals": roi["referrals"],
             "Revenue": roi["revenue"],
-            "ROI": roi["roi"],
+            RETURN: _multiple(roi["roi"]),
             "Cost per referral": roi["cost_per_referral"],
             "Days since contact": roi["days_since_touch"].astype("Int64"),
         }
     )
     if on_margin:
         partners.insert(7, f"Revenue × {margin:.0%} margin", roi["margin_revenue"])
-        partners.insert(9, "ROI on margin", roi["roi_on_margin"])
+        partners.insert(9, RETURN_ON_MARGIN, _multiple(roi["roi_on_margin"]))
     reached = roi["touches"] > 0
     value = ("Revenue × margin" if on_margin else "Revenue") if has_revenue else "Referrals"
     source = roi["margin_revenue"] if has_revenue else roi["referrals"].astype("float64")
@@ -239,7 +260,9 @@ def roi_page(
                 "Revenue (shared)": by_type["revenue"] * margin
                 if has_revenue
                 else by_type["revenue"],
-                "ROI": by_type["roi"] if not on_margin else _margin_roi(by_type, margin),
+                RETURN: _multiple(
+                    by_type["roi"] if not on_margin else _margin_roi(by_type, margin)
+                ),
                 "Cost per referral": by_type["cost_per_referral"],
             }
         ),
@@ -309,6 +332,7 @@ class EngagementPage:
     action_counts: dict[str, int]
     actions_html: str
     clinic_note: str | None
+    stale_note: str | None = None
 
 
 def _people(table: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
@@ -337,9 +361,12 @@ def engagement_page(
     activities: pd.DataFrame,
     filters: Filters,
     overdue_days: int,
+    today: date | None = None,
 ) -> EngagementPage:
-    """The Engagement page for the filters, overdue after `overdue_days` days without contact."""
+    """The Engagement page for the filters, overdue after `overdue_days` days without contact;
+    with `today`, a note when the data ends weeks before it (on the page and printed list)."""
     tables, touches, types = _prepare(encoded, history, activities, filters)
+    stale = None if today is None else stale_note(tables.end, today)
     roi = partner_roi_of(tables, touches, types)
     contacts = contacts_of(roi, overdue_days)
     has_revenue = tables.revenue is not None
@@ -404,11 +431,13 @@ def engagement_page(
         actions_html=action_list_html(
             actions,
             "Referral partners: this week",
-            f"Week ending {end_text}. Slipping and overdue partners to call, recent "
-            f"referrers to thank (referrals in the last {THANK_DAYS} days, no contact logged "
-            f"in them). Overdue: no contact in {overdue_days} days. Referrals and revenue: "
-            f"{fmt.period(tables.start, tables.end)}.",
+            f"Week ending {end_text} ({data_through(tables.end).lower()}). "
+            + (f"{stale} " if stale else "")
+            + "Slipping and overdue partners to call, recent referrers to thank (referrals in "
+            f"the last {THANK_DAYS} days, no contact logged in them). Overdue: no contact in "
+            f"{overdue_days} days. Referrals and revenue: {fmt.period(tables.start, tables.end)}.",
         ),
+        stale_note=stale,
         clinic_note=_clinic_note(filters),
     )
 
@@ -416,7 +445,7 @@ def engagement_page(
 # How the tables show their columns ---------------------------------------------------------
 
 MONEY_COLUMNS = ("Cost", "Cost per referral", "Revenue", "Revenue (shared)")
-RATIO_COLUMNS = ("ROI", "ROI on margin")
+MULTIPLE_COLUMNS = (RETURN, RETURN_ON_MARGIN)
 DECIMAL_COLUMNS = ("Referrals (shared)", "Change per touch")
 
 
@@ -430,7 +459,9 @@ def column_kinds(frame: pd.DataFrame) -> dict[str, str]:
             kinds[name] = "decimal"
         elif name in MONEY_COLUMNS or name.startswith("Revenue"):
             kinds[name] = "money"
-        elif name in RATIO_COLUMNS or name.lower().startswith("share"):
+        elif name in MULTIPLE_COLUMNS:
+            kinds[name] = "multiple"
+        elif name.lower().startswith("share"):
             kinds[name] = "percent"
         elif pd.api.types.is_datetime64_any_dtype(frame[column]):
             kinds[name] = "date"

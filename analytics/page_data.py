@@ -91,6 +91,7 @@ class OverviewPage:
     mix_monthly: pd.DataFrame
     mix: pd.DataFrame
     attention: tuple[Attention, ...]
+    comparing: str = ""
 
 
 def mix_by_type(tables: PeriodTables) -> pd.DataFrame:
@@ -111,15 +112,24 @@ def mix_by_type(tables: PeriodTables) -> pd.DataFrame:
     )[shown.to_numpy()].reset_index(drop=True)
 
 
-def overview_page(encoded: Encoded, filters: Filters) -> OverviewPage:
-    """The overview of the period."""
+def overview_page(encoded: Encoded, filters: Filters, compare: str = "previous") -> OverviewPage:
+    """The overview of the period, its changes against the comparison of `compare`."""
     tables = tables_of(encoded, filters)
-    tiles, before = kpi_tiles_of(encoded, filters)
+    tiles, before = kpi_tiles_of(encoded, filters, compare)
     end = end_day(tables)
     has_previous = any(k.previous is not None for k in tiles)
+    if before is None:
+        comparing = "No comparison: the store holds no dates."
+    elif not before.covered:
+        comparing = before.reason
+    elif not has_previous:
+        comparing = f"No change shown: no referrals in {before.name} ({before.dates})."
+    else:
+        comparing = f"Changes compare with {before.name}, {before.dates}."
     return OverviewPage(
         period=fmt.period(tables.start, tables.end),
-        compared_with=fmt.period(before.start, before.end) if before and has_previous else None,
+        compared_with=before.dates if before and before.covered and has_previous else None,
+        comparing=comparing,
         referrals=tables.referrals,
         kpis=tuple(tiles),
         mix_monthly=type_counts_of(encoded, filters),

@@ -17,21 +17,27 @@ from pathlib import Path
 from analytics.store import Store
 
 __all__ = [
+    "DEMO_NAME",
     "STORE_SUFFIX",
     "PracticeError",
     "Profile",
     "create_practice",
+    "default_practice",
     "display_name",
     "load_profile",
     "practice_files",
     "rename_practice",
     "save_profile",
+    "set_default",
     "store_file_for",
 ]
 
 STORE_SUFFIX = ".duckdb"
 MAX_NAME = 80
 MAX_LOGO_BYTES = 2_000_000
+DEMO_NAME = "Sample practice (demo)"
+# The data folder's note of the practice the app opens first (a file name in the folder).
+DEFAULT_FILE = "default_practice.txt"
 
 
 class PracticeError(Exception):
@@ -44,6 +50,7 @@ class Profile:
 
     name: str
     logo: bytes | None = None
+    demo: bool = False
 
 
 def _profile_file(store: Path) -> Path:
@@ -72,17 +79,21 @@ def _title(store: Path) -> str:
 def load_profile(store: str | Path) -> Profile:
     """The practice's name (from its profile, else from the file name) and logo."""
     store = Path(store)
-    name = _title(store)
-    try:
-        saved = json.loads(_profile_file(store).read_text(encoding="utf-8"))
-        name = str(saved.get("name") or name)
-    except (OSError, ValueError, AttributeError):
-        pass
+    saved = _saved(store)
+    name = str(saved.get("name") or _title(store))
     try:
         logo = _logo_file(store).read_bytes() or None
     except OSError:
         logo = None
-    return Profile(name=name, logo=logo)
+    return Profile(name=name, logo=logo, demo=bool(saved.get("demo")))
+
+
+def _saved(store: Path) -> dict:
+    try:
+        saved = json.loads(_profile_file(store).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return saved if isinstance(saved, dict) else {}
 
 
 def display_name(store: str | Path) -> str:
@@ -108,13 +119,15 @@ def store_file_for(folder: str | Path, name: str) -> Path:
     return Path(folder) / f"{slug[:60]}{STORE_SUFFIX}"
 
 
-def save_profile(store: str | Path, name: str | None = None, logo: bytes | None = None) -> None:
-    """Keep the practice's name and, when given, its logo (PNG or JPEG) next to its store."""
+def save_profile(
+    store: str | Path, name: str | None = None, logo: bytes | None = None, demo: bool = False
+) -> None:
+    """Keep the practice's name (marked as the demo when `demo`) and, when given, its logo
+    (PNG or JPEG) next to its store."""
     store = Path(store)
     if name is not None:
-        _profile_file(store).write_text(
-            json.dumps({"name": _clean_name(name)}, ensure_ascii=False), encoding="utf-8"
-        )
+        profile = {"name": _clean_name(name)} | ({"demo": True} if demo else {})
+        _profile_file(store).write_text(json.dumps(profile, ensure_ascii=False), encoding="utf-8")
     if logo is not None:
         if not (logo.startswith(b"\x89PNG") or logo.startswith(b"\xff\xd8")):
             raise PracticeError("The logo must be a PNG or JPEG image; export it as PNG.")
@@ -147,9 +160,31 @@ def rename_practice(store: str | Path, name: str) -> Path:
         raise PracticeError(
             f"A practice stored as {target.name} already exists; pick another name."
         )
+    was_default = default_practice(store.parent) == store
     if target != store:
         for old, new in zip(practice_files(store), practice_files(target), strict=True):
             if old.exists():
                 old.rename(new)
-    save_profile(target, name=name)
+    save_profile(target, name=name, demo=load_profile(target).demo)
+    if was_default:
+        set_default(target)
     return target
+
+
+def set_default(store: str | Path) -> None:
+    """Make this practice the one the app opens first (its folder remembers it)."""
+    store = Path(store)
+    (store.parent / DEFAULT_FILE).write_text(store.name + "\n", encoding="utf-8")
+
+
+def default_practice(folder: str | Path) -> Path | None:
+    """The practice the folder says to open first, when it names a store still there."""
+    try:
+        name = (Path(folder) / DEFAULT_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    # Only a plain file name in this folder: the note cannot point elsewhere.
+    path = Path(folder) / name
+    if not name or Path(name).name != name or path.suffix != STORE_SUFFIX:
+        return None
+    return path if path.exists() else None

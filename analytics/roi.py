@@ -64,8 +64,13 @@ QUADRANTS: dict[str, str] = {
     "invest more": "Brings in more than most for less than most: room to do more.",
     "keep": "Costs more than most and brings in more than most: keep it going.",
     "rethink": "Costs more than most and brings in less than most: change the approach.",
-    "drop": "Little spent and little back: take it off the outreach list or try once more.",
+    "light touch": "Little spent, yet several times its cost back: keep the light touch.",
+    "drop": "Little spent and less back than most: try a new approach once; take it off the "
+    "list only if it still returns less than it costs.",
 }
+# A low-cost, low-value partner returning at least this many times its cost is never told to
+# drop: "little back" is relative to the other partners, not to what it cost.
+PAYS_WELL = 2.0
 MONEY_DIGITS = 2
 RATIO_DIGITS = 4
 
@@ -223,6 +228,15 @@ def quadrant_split(roi_table: pd.DataFrame) -> tuple[float | None, float | None]
     return float(reached["cost"].median()), float(value.median())
 
 
+def _returns(table: pd.DataFrame) -> pd.Series:
+    """ROI on the margin revenue where the table has it, else on revenue, else from the
+    cost and revenue columns themselves (NaN without a cost)."""
+    for column in ("roi_on_margin", "roi"):
+        if column in table:
+            return table[column]
+    return _ratio(table["revenue"] - table["cost"], table["cost"])
+
+
 def _value(table: pd.DataFrame) -> pd.Series:
     return table["revenue"] if table["revenue"].notna().any() else table["referrals"]
 
@@ -231,7 +245,9 @@ def quadrants_of(roi_table: pd.DataFrame) -> pd.Series:
     """Each touched partner's quadrant (QUADRANTS keys); NA for partners not touched.
 
     Above the cost median is "high cost", above the value median "high value": invest more
-    (value high, cost not), keep (both high), rethink (cost high, value not), drop (neither).
+    (value high, cost not), keep (both high), rethink (cost high, value not), drop (neither),
+    except "light touch" for a partner in neither that returns PAYS_WELL times its cost or
+    more (on the margin revenue when the table has it).
     """
     cost_line, value_line = quadrant_split(roi_table)
     quadrant = pd.Series(pd.NA, index=roi_table.index, dtype="str")
@@ -240,9 +256,11 @@ def quadrants_of(roi_table: pd.DataFrame) -> pd.Series:
     reached = roi_table["touches"] > 0
     high_cost = roi_table["cost"] > cost_line
     high_value = _value(roi_table).fillna(0) > value_line
+    roi = _returns(roi_table)
+    pays_well = (roi.fillna(-1) + 1 >= PAYS_WELL).to_numpy()
     choices = np.select(
-        [high_value & ~high_cost, high_value & high_cost, ~high_value & high_cost],
-        ["invest more", "keep", "rethink"],
+        [high_value & ~high_cost, high_value & high_cost, ~high_value & high_cost, pays_well],
+        ["invest more", "keep", "rethink", "light touch"],
         default="drop",
     )
     return quadrant.mask(reached, pd.Series(choices, index=roi_table.index, dtype="str"))

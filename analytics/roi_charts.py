@@ -29,7 +29,8 @@ QUADRANT_LABELS = {
     "invest more": "Invest more",
     "keep": "Keep",
     "rethink": "Rethink",
-    "drop": "Drop",
+    "light touch": "Keep light",
+    "drop": "Review",
 }
 BEFORE_AFTER = {"Before": MUTED, "After": OKABE_ITO["bluish_green"]}
 TARGET_COLOR = OKABE_ITO["vermillion"]

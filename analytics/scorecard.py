@@ -83,7 +83,7 @@ LINES: dict[str, tuple[float, float] | None] = {
     "dormant_key_referrers": None,
     "data_coverage": (UNKNOWN_WATCH, UNKNOWN_RISK),
 }
-STATUS_WORDS = {"ok": "OK", "watch": "Watch", "risk": "Risk"}
+STATUS_WORDS = {"ok": "OK", "watch": "Watch", "risk": "Risk", "na": "Not enough data"}
 _SHARES = ("largest_partner_share", "top3_share", "physician_share", "organization_dependence")
 
 
@@ -93,6 +93,9 @@ class Encodings:
 
     partners: Encoded
     organizations: Encoded
+    # The groups of the whole history, kept by `without`: a stress test that stops the only
+    # group still reads the scorecard with the practice-group check.
+    recorded: frozenset[str] | None = None
 
     def at(self, level: str) -> Encoded:
         """The encoding the filters' level counts partners by."""
@@ -101,11 +104,15 @@ class Encodings:
     def without(self, rows: np.ndarray) -> Encodings:
         """Both encodings with the rows of a boolean mask left out."""
         keep = ~rows
-        return Encodings(self.partners.take(keep), self.organizations.take(keep))
+        return Encodings(
+            self.partners.take(keep), self.organizations.take(keep), recorded=self.groups()
+        )
 
     def groups(self) -> frozenset[str]:
         """Names of the real practice groups and health systems (a partner with none stays
         itself at the organization level)."""
+        if self.recorded is not None:
+            return self.recorded
         p, o = self.partners, self.organizations
         rows = p.partner
         pairs = np.unique(np.stack([p.key[rows], o.key[rows]]), axis=1)
@@ -154,9 +161,17 @@ def scorecard_of(encodings: Encodings, filters: Filters) -> list[dict]:
     plain words)."""
     encoded = encodings.at(filters.level)
     tables = tables_of(encoded, filters)
-    org_tables = tables_of(encodings.organizations, filters)
-    checks = valuation_checks_of(tables, encoded, organizations=(org_tables, encodings.groups()))
+    checks = valuation_checks_of(tables, encoded, organizations=_organizations(encodings, filters))
     return _labelled(checks)
+
+
+def _organizations(encodings: Encodings, filters: Filters):
+    """The practice-group check's input, only when groups are recorded: without them it
+    would repeat the largest-partner check and count one risk twice."""
+    groups = encodings.groups()
+    if not groups:
+        return None
+    return tables_of(encodings.organizations, filters), groups
 
 
 def scorecard_table(checks: list[dict]) -> pd.DataFrame:
@@ -198,7 +213,6 @@ def scorecard_trend_of(
     tables = tables_of(encoded, filters)
     if tables.end is None:
         return pd.DataFrame({c: [] for c in columns})
-    groups = encodings.groups()
     rows = []
     for window_end in _window_ends(pd.Timestamp(tables.end), months):
         start = window_end - pd.DateOffset(months=12) + pd.Timedelta(days=1)
@@ -208,7 +222,7 @@ def scorecard_trend_of(
         checks = valuation_checks_of(
             tables_of(encoded, window),
             encoded,
-            organizations=(tables_of(encodings.organizations, window), groups),
+            organizations=_organizations(encodings, window),
         )
         month = window_end.to_period("M").to_timestamp()
         rows += [

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analytics.comparison import previous_of
 from analytics.concentration import concentration_of
 from analytics.filters import Filters
 from analytics.periods import (
@@ -179,9 +180,9 @@ def new_partners(history: pd.DataFrame, filters: Filters) -> pd.DataFrame:
 
 
 def previous_period(filters: Filters, start: pd.Timestamp, end: pd.Timestamp) -> Filters:
-    """The same filters over the equally long period that ends the day before `start`."""
-    previous_end = start - pd.Timedelta(days=1)
-    return filters.with_period((previous_end - (end - start)).date(), previous_end.date())
+    """The same filters over the period before: the previous calendar month(s) or quarter
+    when the period starts on a 1st, else the equally long run of days before `start`."""
+    return filters.with_period(*previous_of(start.date(), end.date()))
 
 
 def period_comparison_of(encoded: Encoded, filters: Filters) -> dict:

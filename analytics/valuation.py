@@ -1,8 +1,8 @@
 """Valuation readiness: the scorecard checks a buyer's diligence asks of referral data.
 
-Each check is {name, value, threshold, status ("ok" | "watch" | "risk"), sentence}. The
-threshold sources are in docs/metrics.md. A value that cannot be computed (no data, too
-little history) is "watch": a buyer cannot be shown it is fine.
+Each check is {name, value, threshold, status ("ok" | "watch" | "risk" | "na"), sentence}.
+The threshold sources are in docs/metrics.md. A value that cannot be computed (no data, too
+little history) is "na", not enough data: neither fine nor a warning, and not counted as one.
 """
 
 from __future__ import annotations
@@ -54,6 +54,9 @@ FULL_YEAR_SLACK_DAYS = 31
 
 
 def _check(name: str, value, threshold: str, status: str, sentence: str) -> dict:
+    # No value is not enough data, never a "watch" a buyer would count as a warning.
+    if value is None and status == "watch":
+        status = "na"
     return {
         "name": name,
         "value": value,

@@ -20,7 +20,7 @@ STATUS_COLORS = {
     "watch": OKABE_ITO["orange"],
     "risk": OKABE_ITO["vermillion"],
 }
-STATUS_NAMES = {"ok": "OK", "watch": "Watch", "risk": "Risk"}
+STATUS_NAMES = {"ok": "OK", "watch": "Watch", "risk": "Risk"}  # "na" points are not drawn
 # Shapes as well as colours, so the status reads in grey print and with any colour vision.
 STATUS_SYMBOLS = {"ok": "circle", "watch": "diamond", "risk": "square"}
 _PERCENT = {
@@ -120,7 +120,7 @@ def scorecard_trend_chart(trend: pd.DataFrame, columns: int = 4) -> go.Figure:
             axis |= {"dtick": 1}
             high = max(high, 2)
         fig.update_yaxes(range=[bottom, high + pad], row=row + 1, col=col + 1, **axis)
-    fig.update_xaxes(tickformat="%b<br>%Y", dtick="M3", tickangle=0)
+    fig.update_xaxes(tickformat="%b<br>%Y", dtick="M6" if columns > 2 else "M3", tickangle=0)
     fig = styled(
         fig,
         "Each check over the trailing 12 months, month by month",

@@ -39,7 +39,11 @@ with treemap:
     app_state.show_chart(
         lambda: charts.type_treemap(data.partners, basis), "partners_by_type", data.partners
     )
-    st.caption("Each box is a partner, grouped by type; its size is its share. Click to zoom.")
+    st.caption(
+        f"Each box is a partner, grouped by type; its size and percentage are its share of "
+        f"partner {basis} only (patients and other channels left out), so they read larger "
+        f"than the shares of all {basis} in the tiles above. Click to zoom."
+    )
 
 app_state.show_chart(lambda: charts.hhi_chart(data.hhi_trend), "hhi_trend", data.hhi_trend)
 st.caption(

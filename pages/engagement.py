@@ -36,6 +36,8 @@ if not data.has_log:
     st.info(NO_LOG, icon=":material/campaign:")
 else:
     st.subheader(f"This week (to {data.end})")
+    if data.stale_note:
+        st.warning(data.stale_note, icon=":material/schedule:")
     counts = data.action_counts
     tiles = st.columns(3)
     tiles[0].metric(
@@ -66,7 +68,7 @@ else:
             app_state.show_outreach_table(data.actions, "this_week", select=True)
         )
         st.download_button(
-            "Printable list",
+            "Download printable list (HTML)",
             data=data.actions_html,
             file_name="referral_partners_this_week.html",
             mime="text/html",
@@ -75,8 +77,8 @@ else:
             on_click="ignore",
         )
         st.caption(
-            "Opens as a page with a tick box per partner; print it from the browser (Ctrl+P "
-            "or ⌘P) or use its Print button."
+            "Downloads an HTML file with a tick box per partner: open it in your browser, then "
+            "print it with its Print button (or Ctrl+P / ⌘P)."
         )
 
     st.subheader("Last contact against what each partner sends")
@@ -161,10 +163,10 @@ charts = (
         "growth_word_of_mouth",
     ),
 )
-for column, entry, (measure, target, title, name) in zip(
-    st.columns(3), status, charts, strict=True
-):
-    with column:
+# Cards that wrap two and one on a laptop, rather than three too narrow for "1.0 a month".
+cards = st.container(horizontal=True, gap="medium")
+for entry, (measure, target, title, name) in zip(status, charts, strict=True):
+    with cards.container(width=300):
         st.metric(
             f"{entry['label']}, last {RECENT_MONTHS} months",
             entry["shown"],

@@ -9,13 +9,17 @@ app_state.run_in_frame()
 filters = app_state.current_filters()
 st.title("Overview")
 app_state.stop_when_empty()
-data = app_state.overview(filters)
+compare = st.segmented_control(
+    "Compare with",
+    ("previous", "last_year"),
+    format_func={"previous": "Period before", "last_year": "Same period last year"}.get,
+    default="previous",
+    key="compare",
+    required=True,
+)
+data = app_state.overview(filters, compare or "previous")
 app_state.stop_when_empty(data.referrals)
-
-if data.compared_with:
-    st.caption(f"{data.period}. Changes compare with {data.compared_with}, the period before.")
-else:
-    st.caption(f"{data.period}. No referrals in the equally long period before, so no changes.")
+st.caption(f"{data.period}. {data.comparing}")
 
 app_state.show_data_warnings(filters)
 app_state.show_tiles(data.kpis)
@@ -25,13 +29,14 @@ if not data.attention:
     st.success("Nothing needs attention: no key referrer, no partner cooling off.")
 for i, item in enumerate(data.attention[:5]):
     with st.container(border=True):
-        text, action = st.columns([5, 1], vertical_alignment="center")
+        # Room for the button's words at 1024 px and on a tablet ("Open partner", not "Op…").
+        text, action = st.columns([2, 1], vertical_alignment="center")
         icon = ":material/error:" if item.severity == "risk" else ":material/warning:"
         color = "red" if item.severity == "risk" else "orange"
         text.markdown(f":{color}[{icon}] **{md(item.title)}**")
         text.caption(md(item.detail))
         if item.partner and action.button(
-            "Open partner", key=f"attention_{i}", icon=":material/arrow_forward:", width="stretch"
+            "Open partner", key=f"attention_{i}", icon=":material/arrow_forward:", width="content"
         ):
             app_state.open_partner(item.partner)
 if len(data.attention) > 5:

@@ -247,9 +247,11 @@ with edit:
 
 with decided:
     export, upload = st.columns(2)
+    # The store is bound now: the button runs this later, outside this session's state.
+    chosen_store = app_state.get_store()
     export.download_button(
         "Export decisions (CSV)",
-        data=lambda: identity.export_csv(app_state.get_store()),
+        data=lambda: identity.export_csv(chosen_store),
         file_name="referrer_decisions.csv",
         mime="text/csv",
         icon=":material/download:",

@@ -4,7 +4,8 @@ import streamlit as st
 
 from analytics import app_state, roi_charts
 from analytics.formatting import count, money
-from analytics.outreach_pages import NO_LOG, roi_text
+from analytics.kpis import plain_tile
+from analytics.outreach_pages import NO_LOG, QUADRANT_NAMES, RETURN_CAP, roi_text
 from analytics.roi import QUADRANTS
 from analytics.text import md
 
@@ -15,24 +16,13 @@ st.title("Partner ROI")
 app_state.stop_when_empty()
 
 head, setting = st.columns([3, 1], vertical_alignment="bottom")
-margin = setting.slider(
-    "Contribution margin",
-    min_value=10,
-    max_value=100,
-    value=100,
-    step=5,
-    format="%d%%",
-    key="roi_margin",
-    help="The share of revenue left after the cost of treating the patient (therapist "
-    "time, supplies). At 100% ROI is read on revenue; at 40% a $1,000 referral counts as "
-    "$400 against the outreach cost.",
-)
-data = app_state.roi(filters, margin / 100)
+margin = app_state.margin_slider(setting)
+data = app_state.roi(filters, margin)
 app_state.stop_when_empty(data.referrals)
 basis = data.basis
 head.caption(
-    f"{data.period}. ROI = ({basis} − outreach cost) ÷ outreach cost, per partner, "
-    "from the outreach log and the referrals of the period."
+    f"{data.period}. Return = {basis} ÷ outreach cost, per partner: 3× means every $1 spent "
+    "came back as $3. From the outreach log and the referrals of the period."
 )
 if not data.has_log:
     st.info(NO_LOG, icon=":material/campaign:")
@@ -48,35 +38,37 @@ if data.clinic_note:
     st.caption(md(data.clinic_note))
 
 totals = data.totals
-tiles = st.columns(4)
-tiles[0].metric(
-    "Outreach cost",
-    money(totals["cost"]),
-    delta_description=f"{count(totals['touches'])} touches",
-    border=True,
-    help="Everything the outreach log records as spent in the period.",
-)
-tiles[1].metric(
-    "Partners reached",
-    count(totals["partners_reached"]),
-    delta_description=f"{count(totals['referrals_reached'])} referrals from them",
-    border=True,
-    help="Partners with at least one lunch, visit, call, email, gift or event in the period.",
-)
-tiles[2].metric(
-    "Revenue they sent",
-    money(totals["revenue_reached"]),
-    delta_description=f"{money(totals['cost_per_referral'])} outreach per referral",
-    border=True,
-    help="What the referrals of the partners you reached brought in during the period.",
-)
-tiles[3].metric(
-    "Return on outreach",
-    roi_text(totals["roi_reached"]),
-    delta_description=f"on {basis}",
-    border=True,
-    help="(Revenue − cost) ÷ cost over the partners reached. It shows what these "
-    "relationships return, not that the outreach alone caused it.",
+# Tiles that wrap on a narrow screen rather than cut "$12.4K" to "$12.…".
+app_state.show_tiles(
+    [
+        plain_tile(
+            "Outreach cost",
+            money(totals["cost"]),
+            note=f"{count(totals['touches'])} touches",
+            help="Everything the outreach log records as spent in the period.",
+        ),
+        plain_tile(
+            "Partners reached",
+            count(totals["partners_reached"]),
+            note=f"{count(totals['referrals_reached'])} referrals from them",
+            help="Partners with at least one lunch, visit, call, email, gift or event in the "
+            "period.",
+        ),
+        plain_tile(
+            "Revenue they sent",
+            money(totals["revenue_reached"]),
+            note=f"{money(totals['cost_per_referral'])} outreach per referral",
+            help="What the referrals of the partners you reached brought in during the period.",
+        ),
+        plain_tile(
+            "Return on outreach",
+            roi_text(totals["roi_reached"]),
+            note=f"its cost, on {basis}",
+            help="Revenue ÷ cost over the partners reached, shown as a multiple of the cost "
+            f"(over {RETURN_CAP}× is not worth a closer figure). It shows what these "
+            "relationships return, not that the outreach alone caused it.",
+        ),
+    ]
 )
 
 app_state.show_chart(
@@ -85,15 +77,15 @@ app_state.show_chart(
     data.scatter,
 )
 st.caption(data.quadrant_note)
-for column, (name, sentence) in zip(st.columns(4), QUADRANTS.items(), strict=True):
-    column.markdown(f"**{name.capitalize()}** · {sentence}")
+# One line each: five narrow columns left a word a line at 1024 px.
+st.markdown("\n".join(f"- **{QUADRANT_NAMES[n]}** · {s}" for n, s in QUADRANTS.items()))
 
 st.subheader("ROI per partner")
 st.caption(
-    "Every partner that referred or was reached in the period, most spent first. ROI is "
-    "None where nothing was spent, cost per referral None where no one was referred. Days "
-    "since contact count back from the period end, before the period too. Click a row to "
-    "open the partner."
+    "Every partner that referred or was reached in the period, most spent first. The return "
+    f"shows – where nothing was spent, and {RETURN_CAP}.0× for anything above it; cost per "
+    "referral shows – where no one was referred. Days since contact count back from the "
+    "period end, before the period too. Click a row to open the partner."
 )
 app_state.open_partner(app_state.show_outreach_table(data.partners, "partner_roi", select=True))
 
@@ -101,7 +93,7 @@ st.subheader("ROI by kind of outreach")
 st.caption(
     "A referral cannot be traced to one lunch or call, so each partner's referrals and "
     "revenue are shared among the kinds of outreach it received, by number of touches. "
-    "Calls and emails cost nothing in the log, so their ROI is None."
+    "Calls and emails cost nothing in the log, so their return shows –."
 )
 app_state.show_chart(roi_charts.activity_type_chart(data.by_type), "roi_by_activity", data.by_type)
 app_state.show_outreach_table(data.by_type, "roi_by_activity_table")

@@ -43,13 +43,7 @@ def _rename(path: str, key: str) -> None:
     st.session_state["practice_message"] = ("success", f"Renamed to {display_name(renamed)}.")
 
 
-presenting = st.toggle(
-    "Presentation mode",
-    key="presentation_mode",
-    persist_state="session",
-    help="Hides uploading and settings while you show a client their charts; the pages and "
-    "the downloads stay.",
-)
+presenting = app_state.presentation_mode()
 message = st.session_state.pop("practice_message", None)
 if message:
     (st.error if message[0] == "error" else st.success)(md(message[1]))
@@ -92,6 +86,7 @@ if not presenting:
         f"Logo of {md(display_name(current))} for its reports (PNG or JPEG)",
         type=["png", "jpg", "jpeg"],
         key="practice_logo",
+        max_upload_size=2,  # MB: what a practice profile keeps (practices.MAX_LOGO_BYTES)
     )
     if logo is not None and st.button("Save logo", icon=":material/image:"):
         try:
@@ -102,6 +97,20 @@ if not presenting:
     profile = app_state.practice_profile()
     if profile.logo:
         st.image(profile.logo, width=160, caption="The logo on this practice's reports")
+    with st.form("start_presentation", border=True):
+        st.markdown("**Presentation mode**")
+        st.caption(
+            "Locks the app to the open practice while a client watches: no other practice, "
+            "no Upload, Partners or Practices page, even after a reload, until you leave "
+            "with this PIN."
+        )
+        st.text_input("PIN to leave (4 digits or more)", type="password", key="present_pin")
+        st.form_submit_button(
+            "Start presenting",
+            icon=":material/co_present:",
+            on_click=app_state.start_presenting,
+            args=("present_pin",),
+        )
     st.caption(
         "From the command line, the same stores: `python -m analytics ingest FILE --db "
         f"{Path(current).parent}/<practice>.duckdb`, then `report --db ... --out report.pdf`."

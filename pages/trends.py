@@ -49,7 +49,14 @@ if not data.evidence.empty:
 
 st.subheader("New partners this period")
 st.caption("Partners whose first referral ever falls in the period. Thank them early.")
-if data.new_partners.empty:
+if not data.partners_judged:
+    st.info(
+        "Not enough data to tell new partners: the data does not cover the year before this "
+        "period, so every partner would look new. Upload last year's exports, or pick a later "
+        "period in the sidebar.",
+        icon=":material/history:",
+    )
+elif data.new_partners.empty:
     st.info("No new partner in this period.")
 else:
     app_state.open_partner(app_state.show_table(data.new_partners, "new_partners", select=True))

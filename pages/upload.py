@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from analytics import upload_report
+from analytics import app_state, upload_report
 from analytics.app_state import get_store, prepared_upload, run_in_frame
 from analytics.errors import IngestError
 from analytics.ingest import file_hash, list_sheets
+from analytics.mapping import MissingColumn
 from analytics.text import md, md_table
 from analytics.verdict import overlap_sentence
 
@@ -18,6 +19,18 @@ st.caption(
     "Drop last month's referral export from your EMR (Excel or CSV), or your outreach log. "
     "Patient names and record numbers are replaced by anonymous keys before anything is saved."
 )
+
+profile = app_state.practice_profile()
+if profile.demo:
+    # The demo is for looking around: an owner's export belongs in a practice of its own.
+    st.warning(
+        "This is the sample practice (demo data). Start your own practice first: your "
+        "exports then go into it, never into the demo.",
+        icon=":material/science:",
+    )
+    app_state.start_practice_form("upload")
+    st.stop()
+st.text(f"Saving into: {profile.name}")
 
 store = get_store()
 kind_label = st.radio(
@@ -56,8 +69,22 @@ for upload in files or []:
     overrides = st.session_state.get(f"overrides_{digest}", {})
     try:
         prepared = prepared_upload(data, digest, upload.name, kind, sheet, overrides)
+    except MissingColumn as exc:
+        # Say what to do here, and offer the file's columns to pick the missing one from.
+        st.error(md(exc.on_page))
+        picked = st.selectbox(
+            f"Column with the {exc.label}", exc.headers, key=f"missing_{digest}_{exc.field}"
+        )
+        if st.button("Use this column", key=f"use_{digest}_{exc.field}"):
+            st.session_state[f"overrides_{digest}"] = {**overrides, exc.field: picked}
+            st.rerun()
+        continue
     except IngestError as exc:
         st.error(md(str(exc)))
+        # A column picked here that reads nothing: offer the way back on this page.
+        if overrides and st.button("Undo my column choice", key=f"undo_map_{digest}"):
+            st.session_state.pop(f"overrides_{digest}", None)
+            st.rerun()
         continue
 
     existing = store.find_upload(digest, kind, prepared.read_sheets)
@@ -164,7 +191,10 @@ else:
         labels = upload_report.upload_labels(history)
         target = st.selectbox("Upload", list(labels), format_func=labels.get, key="delete_target")
         confirm = st.checkbox("Yes, remove this upload and every row it brought", key="delete_ok")
-        if st.button("Delete upload", disabled=not confirm, key="delete_go"):
-            removed = store.delete_upload(int(target))
-            st.success(f"Removed upload #{target} and its {removed:,} rows.")
-            st.rerun()
+        st.button(
+            "Delete upload",
+            disabled=not confirm,
+            key="delete_go",
+            on_click=app_state.delete_upload,
+            args=(store,),
+        )

@@ -8,11 +8,12 @@ from analytics.scenarios import Scenario
 from analytics.scorecard import STATUS_WORDS
 from analytics.text import md, md_table
 
-STATUS_BADGES = {"ok": "green", "watch": "orange", "risk": "red"}
+STATUS_BADGES = {"ok": "green", "watch": "orange", "risk": "red", "na": "gray"}
 STATUS_ICONS = {
     "ok": ":material/check_circle:",
     "watch": ":material/visibility:",
     "risk": ":material/error:",
+    "na": ":material/help:",
 }
 SCENARIOS = 3
 
@@ -30,8 +31,8 @@ st.caption(
 )
 
 counts = {s: sum(c["status"] == s for c in data.checks) for s in STATUS_BADGES}
-tiles = st.columns(3)
-for column, status in zip(tiles, ("risk", "watch", "ok"), strict=True):
+shown = ("risk", "watch", "ok", "na") if counts["na"] else ("risk", "watch", "ok")
+for column, status in zip(st.columns(len(shown)), shown, strict=True):
     column.metric(f"{STATUS_WORDS[status]}", counts[status], border=True)
 
 st.subheader("Scorecard")
@@ -40,7 +41,11 @@ for check in data.checks:
         name, value, verdict = st.columns([3, 3, 6], vertical_alignment="center")
         name.markdown(f"**{check['label']}**")
         name.caption(check["rule"])
-        value.markdown(f"#### {check['shown']}")
+        # "546 (unconcentrated)": the figure large, its band under it, so no word breaks.
+        figure, _, band = check["shown"].partition(" (")
+        value.markdown(f"#### {figure}")
+        if band:
+            value.caption(band.rstrip(")"))
         status = check["status"]
         verdict.badge(STATUS_WORDS[status], icon=STATUS_ICONS[status], color=STATUS_BADGES[status])
         verdict.markdown(md(check["sentence"]))
@@ -55,7 +60,10 @@ if data.trend.empty:
     st.info("Not enough months of data for a trend yet.")
 else:
     app_state.show_chart(
-        valuation_charts.scorecard_trend_chart(data.trend), "scorecard_trend", data.trend_table
+        # Two panels a row: four left the titles on top of each other at 1024 px.
+        valuation_charts.scorecard_trend_chart(data.trend, columns=2),
+        "scorecard_trend",
+        data.trend_table,
     )
 
 st.subheader("Stress test: what if partners stop referring?")
@@ -65,21 +73,11 @@ st.caption(
     + ". Losses are per year, before any replacement; the scorecard is read again without "
     "them."
 )
-margin = st.slider(
-    "Contribution margin",
-    min_value=10,
-    max_value=100,
-    value=40,
-    step=5,
-    format="%d%%",
-    key="valuation_margin",
-    help="The share of revenue left after the cost of treating the patient. Revenue lost "
-    "times the margin is the contribution lost: what the practice's earnings drop by.",
-)
+margin = app_state.margin_slider()
 scenarios = []
-for i, (column, default) in enumerate(
-    zip(st.columns(SCENARIOS), [*data.defaults, *[None] * SCENARIOS][:SCENARIOS], strict=True)
-):
+# Scenario cards wrap below each other on a narrow screen instead of cutting names to "Ma…".
+cards = st.container(horizontal=True, gap="small")
+for i, default in enumerate([*data.defaults, *[None] * SCENARIOS][:SCENARIOS]):
     keys = {f: f"scenario_{i}_{f}" for f in ("name", "partners", "groups")}
     # Names from another period or practice are dropped; a first visit gets the defaults.
     for field, names in (("partners", data.partners), ("groups", data.groups)):
@@ -92,7 +90,7 @@ for i, (column, default) in enumerate(
             st.session_state[keys[field]] = [p for p in chosen if p in set(names)]
     if keys["name"] not in st.session_state:
         st.session_state[keys["name"]] = default.name if default else f"Scenario {i + 1}"
-    with column.container(border=True):
+    with cards.container(border=True, width=300):
         name = st.text_input("Scenario", key=keys["name"])
         partners = st.multiselect(
             "Partners who stop", data.partners, key=keys["partners"], placeholder="Pick partners"
@@ -107,7 +105,7 @@ for i, (column, default) in enumerate(
             )
     scenarios.append(Scenario(name.strip() or f"Scenario {i + 1}", tuple(partners), tuple(groups)))
 
-stress = app_state.stress_scenarios(filters, tuple(scenarios), margin / 100)
+stress = app_state.stress_scenarios(filters, tuple(scenarios), margin)
 if not stress.results:
     st.info("Pick partners or practice groups in a scenario to see what they would take away.")
 else:
@@ -136,16 +134,18 @@ if settings is not None:
         "Logo (PNG or JPEG)",
         type=["png", "jpg", "jpeg"],
         key="report_logo",
+        max_upload_size=2,  # MB: what a practice profile keeps (practices.MAX_LOGO_BYTES)
         help="Printed on the title page; saved with this practice on the Practices page.",
     )
     if upload is not None:
         logo = upload.getvalue()
 chosen = tuple(s for s in scenarios if s.partners or s.organizations)
+path = app_state.store_path()
 report = {
     "practice_name": practice_name,
     "logo": logo,
     "scenarios": chosen,
-    "margin": margin / 100,
+    "margin": margin,
 }
 stem = "".join(c if c.isalnum() else "_" for c in practice_name.lower()).strip("_") or "practice"
 row = st.container(horizontal=True, gap="small")
@@ -167,7 +167,10 @@ for label, kind, icon, mime in (
 ):
     row.download_button(
         label,
-        data=lambda kind=kind: app_state.report_file(filters, kind, **report),
+        # Bound now: the button builds the file later, outside this session's state.
+        data=lambda kind=kind, path=path, filters=filters, report=report: app_state.report_file(
+            path, filters, kind, **report
+        ),
         file_name=f"{stem}_referrals.{kind}",
         mime=mime,
         icon=icon,

@@ -49,7 +49,7 @@ def test_engagement_page_shows_the_analytics_figures(sample_db, monkeypatch, tmp
     assert list(thank["Partner"]) == list(want.thank["Partner"])
     assert len(at.get("plotly_chart")) == 5  # contact, cadence, three growth charts
     labels = [b.proto.label for b in at.get("download_button")]
-    assert "Printable list" in labels
+    assert "Download printable list (HTML)" in labels
     status = growth_status(want.growth, GrowthTargets())
     for entry in status:
         metric = next(m for m in at.metric if m.label.startswith(entry["label"]))

@@ -131,6 +131,22 @@ def test_overview_tiles_equal_metrics_json(sample, monkeypatch):
         assert md(f"{key['name']} sends {pct(key['share'])} of your referrals") in attention
 
 
+def test_overview_compares_with_the_same_period_last_year(sample, monkeypatch):
+    at = open_page(sample["db"], monkeypatch)
+    start, end = preset_period("Trailing 12 months", sample["last"])
+    assert "Changes compare with the previous 12 months" in texts(at)
+    at.segmented_control(key="compare").set_value("last_year").run()
+    assert not at.exception
+    # The sample holds two years: the year before the trailing one is covered.
+    then_start = date(start.year - 1, start.month, 1)
+    then_end = date(end.year - 1, end.month, end.day)
+    then = expected(sample, Filters(start=then_start, end=then_end))
+    assert f"Changes compare with the same period last year, {then_start:%b} 1" in texts(at)
+    referrals = next(m for m in at.metric if m.label == "Referrals")
+    now = sample["trailing"]["referrals"]
+    assert referrals.delta == f"{(now - then['referrals']) / then['referrals']:+.1%}"
+
+
 def test_all_data_preset_equals_metrics_json_without_dates(sample, monkeypatch):
     at = open_page(sample["db"], monkeypatch)
     at.selectbox(key="period_preset").set_value("All data").run()

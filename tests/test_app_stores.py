@@ -109,7 +109,7 @@ def practices(at) -> list[str]:
         m.value.strip("*")
         for m in at.markdown
         if m.value.startswith("**")
-        and m.value not in ("**New practice**",)
+        and m.value not in ("**New practice**", "**Presentation mode**")
         and not m.value.startswith("**Rename")
     ]
 
@@ -150,20 +150,61 @@ def test_the_default_store_cannot_be_renamed(app):
     assert "the store the app opens first" in app.error[0].value
 
 
-def test_presentation_mode_hides_upload_and_settings(app):
-    assert app.text_input(key="new_practice_name")
-    app.switch_page("pages/upload.py").run()  # offered while working
-    assert not app.exception
-    app.switch_page(PAGE).run()
-    app.toggle(key="presentation_mode").set_value(True).run()
-    assert not app.exception
-    assert not [t for t in app.text_input if t.key == "new_practice_name"]
-    assert not app.get("file_uploader")
-    assert "Northside Pt" in practices(app)  # practices can still be opened
-    # Upload is no longer among the pages the router offers.
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        app.switch_page("pages/upload.py")
-    # The mode stays on across pages.
-    app.switch_page("pages/valuation.py").run()
-    assert app.session_state["presentation_mode"] is True
-    assert not [t for t in app.text_input if t.key == "report_practice_name"]
+def start_presenting(at, pin: str = "2468") -> None:
+    at.text_input(key="present_pin").set_value(pin)
+    next(b for b in at.button if b.label == "Start presenting").click().run()
+    assert not at.exception, at.exception
+
+
+def pages_offered(at) -> list[str]:
+    """The router's pages (switch_page refuses one it does not offer)."""
+    offered = []
+    for page in ("pages/upload.py", "pages/partners.py", "pages/stores.py", "pages/overview.py"):
+        try:
+            at.switch_page(page)
+        except ValueError:
+            continue
+        offered.append(page)
+    return offered
+
+
+def test_presentation_mode_locks_to_one_practice(app, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    data = tmp_path / "data"
+    other = create_practice(data, "Other Client PT")
+    _close(other)
+    app.run()
+    assert app.selectbox(key="store_path")  # two practices: the selector is offered
+    start_presenting(app, "12")  # too short: refused, said
+    assert any("at least 4 digits" in e.value for e in app.error)
+    start_presenting(app)
+    assert any("Presenting Northside Pt" in s.value for s in app.success)
+    # No selector, no other practice named, no Upload, Partners or Practices page.
+    assert not [s for s in app.selectbox if s.key == "store_path"]
+    assert "Other Client PT" not in " ".join(t.value for t in app.sidebar.text)
+    assert pages_offered(app) == ["pages/overview.py"]
+    # A reload (a new session), even on a link to the other practice, stays locked.
+    reload = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    reload.query_params["practice"] = "other_client_pt"
+    reload.run()
+    assert not reload.exception
+    assert reload.session_state["filters"] is not None
+    assert "Northside Pt" in [t.value for t in reload.sidebar.text]
+    assert pages_offered(reload) == ["pages/overview.py"]
+    # Leaving asks for the PIN: a wrong one keeps the lock.
+    reload.switch_page("pages/overview.py").run()
+    reload.text_input(key="leave_pin").set_value("0000")
+    next(b for b in reload.button if b.label == "Leave").click().run()
+    assert any("does not match" in e.value for e in reload.error)
+    assert pages_offered(reload) == ["pages/overview.py"]
+    reload.switch_page("pages/overview.py").run()
+    reload.text_input(key="leave_pin").set_value("2468")
+    next(b for b in reload.button if b.label == "Leave").click().run()
+    assert any("Presentation mode is off" in s.value for s in reload.success)
+    assert "pages/stores.py" in pages_offered(reload)
+    # The practice selector returns with the practices.
+    reload.switch_page("pages/overview.py").run()
+    assert reload.selectbox(key="store_path")

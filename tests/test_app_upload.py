@@ -128,3 +128,55 @@ def test_overview_says_when_its_data_carries_warnings(tmp_path, monkeypatch):
     labels = [e.label for e in at.expander]
     assert any("1 warning on 1 upload behind these figures" in label for label in labels), labels
     assert any("Sheet 'Summary' was not read" in t.value for t in at.text)
+
+
+def test_delete_confirms_once_then_resets(app: AppTest, tmp_path: Path, webpt_xlsx: bytes):
+    """Two uploads; deleting the first leaves the tick off and the button disabled, so the
+    next one is not one click from deletion, and says what it removed."""
+    app.file_uploader(key="upload_files").upload("northside.xlsx", webpt_xlsx, XLSX)
+    app.run()
+    next(b for b in app.button if b.label.startswith("Save 4 rows")).click()
+    app.run()
+    app.file_uploader(key="upload_files").upload(
+        "log.csv", HAND_LOG_CSV.encode("cp1252"), "text/csv"
+    )
+    app.run()
+    next(b for b in app.button if b.label.startswith("Save ")).click()
+    app.run()
+    assert len(frame_with(app, "Period")) == 2
+    first = app.selectbox(key="delete_target").value
+    app.checkbox(key="delete_ok").check().run()
+    app.button(key="delete_go").click().run()
+    assert not app.exception
+    assert any(f"Removed upload #{first} and its" in s.value for s in app.success)
+    assert len(frame_with(app, "Period")) == 1
+    assert app.checkbox(key="delete_ok").value is False
+    assert app.button(key="delete_go").disabled
+    # Another run (any click elsewhere) deletes nothing more.
+    app.run()
+    assert len(frame_with(app, "Period")) == 1
+    assert not app.success
+
+
+def test_a_file_without_a_date_column_says_what_to_do_on_the_page(app: AppTest):
+    """Not a command-line flag on a page that shows no mapping table: a picker of the file's
+    columns, and the picked one is used."""
+    # "March 2nd" is no date the reader recognises, so no column reads as the referral date.
+    export = (
+        "Info,Referring Provider,Referral Type\n"
+        "March 2nd,Dr A,Physician\n03/05/2025,Dr B,Physician\nsoon,Dr C,Physician\n"
+    )
+    app.file_uploader(key="upload_files").upload("odd.csv", export.encode(), "text/csv")
+    app.run()
+    assert not app.exception
+    errors = " ".join(e.value for e in app.error)
+    assert "--map" not in errors
+    assert "Pick the column that holds the referral date below" in errors
+    picker = next(s for s in app.selectbox if s.label == "Column with the referral date")
+    assert picker.options == ["Info", "Referring Provider", "Referral Type"]
+    picker.set_value("Info").run()
+    next(b for b in app.button if b.label == "Use this column").click().run()
+    assert not app.exception
+    # The file is read with that column: the mapping and quality report are shown.
+    assert not app.error, [e.value for e in app.error]
+    assert "**Data quality**" in [m.value for m in app.markdown]

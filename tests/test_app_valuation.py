@@ -55,7 +55,8 @@ def test_page_renders_the_scorecard_of_the_period(app, db):
     text = markdown(app)
     for check in checks:
         assert f"**{check['label']}**" in text
-        assert f"#### {check['shown']}" in text
+        # The figure as a heading, a band in brackets ("546 (unconcentrated)") under it.
+        assert f"#### {check['shown'].partition(' (')[0]}" in text
         assert check["sentence"] in text
     colours = {"ok": "green", "watch": "orange", "risk": "red"}
     badges = [m.value for m in app.markdown if "-badge[" in m.value]
@@ -99,7 +100,7 @@ def test_default_scenarios_side_by_side(app, db):
 def test_changing_a_scenario_and_the_margin(app):
     app.multiselect(key="scenario_0_partners").set_value(["Priya Natarajan, MD"])
     app.text_input(key="scenario_0_name").set_value("Dr Natarajan retires")
-    app.slider(key="valuation_margin").set_value(50)
+    app.slider(key="margin").set_value(50)
     app.run()
     assert not app.exception
     frame = app.table[0].value
@@ -122,9 +123,11 @@ def test_organization_level_offers_groups_as_partners(app):
     assert "Summit Orthopedic Associates" in options
 
 
-def test_report_settings_hide_in_presentation_mode(app):
+def test_report_settings_hide_in_presentation_mode(app, db):
+    from analytics.presentation import start
+
     assert app.text_input(key="report_practice_name").value == "Northside Pt"
-    app.session_state["presentation_mode"] = True
+    start(db.parent, db, "2468")  # what the Practices page's "Start presenting" does
     app.run()
     assert not [t for t in app.text_input if t.key == "report_practice_name"]
     assert {"PDF report", "Workbook"} <= {b.proto.label for b in app.get("download_button")}

@@ -108,7 +108,8 @@ def test_type_treemap_nests_partners_under_types(practice):
     assert tree.branchvalues == "total"
     assert LONG_NAME not in tree.labels  # shortened on the box, full in the hover
     assert LONG_NAME in tree.customdata
-    assert "(9)" in titles(fig)
+    # The subtitle names the base: shares of partner referrals, not of all referrals.
+    assert fig.layout.title.subtitle.text == "% of partner referrals (9)"
 
 
 def test_hhi_chart_draws_the_band_thresholds(practice):

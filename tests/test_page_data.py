@@ -181,10 +181,12 @@ def two_months() -> pd.DataFrame:
     )
 
 
-def test_kpi_tiles_compare_with_the_equally_long_period_before():
+def test_kpi_tiles_compare_with_the_previous_calendar_month():
     encoded = encode(two_months())
     tiles, before = kpi_tiles_of(encoded, MARCH)
-    assert (before.start, before.end) == (date(2025, 1, 29), date(2025, 2, 28))
+    # February itself, not the 31 days before March 1 (Jan 29 - Feb 28).
+    assert (before.start, before.end) == (date(2025, 2, 1), date(2025, 2, 28))
+    assert before.covered and before.name == "the previous month"
     by_key = {t.key: t for t in tiles}
     assert [t.key for t in tiles] == [
         "referrals",
@@ -210,8 +212,48 @@ def test_kpi_tiles_compare_with_the_equally_long_period_before():
 
 
 def test_kpi_tiles_without_an_earlier_period_show_no_change():
-    tiles, _ = kpi_tiles_of(encode(two_months()), Filters(start=date(2025, 2, 1), end=MARCH.end))
-    assert all(t.delta is None for t in tiles)
+    tiles, before = kpi_tiles_of(
+        encode(two_months()), Filters(start=date(2025, 2, 1), end=MARCH.end)
+    )
+    # Dec - Jan is before the data starts (Feb 2025): each tile says why there is no change.
+    assert not before.covered
+    assert all(t.delta == "no comparison" and t.previous is None for t in tiles)
+    assert all(t.note.endswith("data from Feb 2025") for t in tiles)
+    assert "data starts Feb 2025" in before.reason
+
+
+def test_a_partly_covered_previous_period_shows_no_change():
+    """Twelve months against a previous twelve holding three months of data: the +337% of
+    the issue is not shown."""
+    rows = repeat("2024-09-10", "Dr A", "physician", 1) + repeat(
+        "2025-08-10", "Dr A", "physician", 4
+    )
+    tiles, before = kpi_tiles_of(
+        encode(make_frame(rows)), Filters(start=date(2024, 12, 1), end=date(2025, 11, 30))
+    )
+    assert (before.start, before.end) == (date(2023, 12, 1), date(2024, 11, 30))
+    assert before.name == "the previous 12 months" and not before.covered
+    assert {t.delta for t in tiles} == {"no comparison"}
+
+
+def test_kpi_tiles_against_the_same_month_last_year():
+    """March 2026 (3 referrals) against March 2025 (2): +50%; February 2026 is ignored."""
+    rows = (
+        repeat("2025-03-04", "Dr A", "physician", 2)
+        + repeat("2026-02-04", "Dr A", "physician", 9)
+        + repeat("2026-03-04", "Dr A", "physician", 2)
+        + repeat("2026-03-05", "Dr B", "physician", 1)
+    )
+    march = Filters(start=date(2026, 3, 1), end=date(2026, 3, 31))
+    tiles, before = kpi_tiles_of(encode(make_frame(rows)), march, "last_year")
+    assert (before.start, before.end) == (date(2025, 3, 1), date(2025, 3, 31))
+    assert before.covered and before.name == "the same period last year"
+    by_key = {t.key: t for t in tiles}
+    assert by_key["referrals"].delta == "+50.0%" and by_key["referrals"].previous == 2
+    assert by_key["partners"].delta == "+1"
+    # The previous month, February (9 referrals): 3 against 9 is -66.7%.
+    tiles, before = kpi_tiles_of(encode(make_frame(rows)), march, "previous")
+    assert {t.key: t for t in tiles}["referrals"].delta == "-66.7%"
 
 
 def test_zero_change_has_no_arrow():

@@ -74,7 +74,10 @@ def test_cover_states_period_filters_store_and_time(book):
     assert cover["Clinics"] == "All clinics"
     assert cover["Concentration measured by"] == "Referrals"
     assert cover["Partners counted as"] == "Each referrer"
-    assert cover["Store"] == str(sample_db())
+    # The practice's name, never the store's file name; how current the data is.
+    assert "Store" not in cover and str(sample_db().name) not in str(cover)
+    assert cover["Practice"] == PRACTICE
+    assert cover["Data through"] == "Oct 31, 2026"
     assert cover["Exported"] == "Nov 2, 2026 09:30"
     # The contents link to every sheet.
     links = {c.value: c.hyperlink.location for c in book["Cover"]["A"] if c.hyperlink}

@@ -228,7 +228,16 @@ def test_quadrants_split_at_the_medians():
 
 @pytest.mark.parametrize(
     ("cost", "revenue", "expected"),
-    [(10, 900, "invest more"), (90, 900, "keep"), (90, 10, "rethink"), (10, 10, "drop")],
+    [
+        (10, 900, "invest more"),
+        (90, 900, "keep"),
+        (90, 10, "rethink"),
+        (10, 10, "drop"),  # returns 1× its cost and less than most: review it
+        (10, 19.99, "drop"),
+        # Little back against the others, yet 2× and 40× its cost: never told to drop.
+        (10, 20, "light touch"),
+        (5, 200, "light touch"),
+    ],
 )
 def test_quadrant_table(cost, revenue, expected):
     # Against partners at (50, 500) and (50, 500) the medians stay at 50 and 500.

@@ -43,7 +43,7 @@ def test_scatter_one_trace_per_type_every_partner_drawn():
     lane = next(t for t in fig.data if t.name == "Physician")
     assert lane.y[1] == fig.layout.yaxis.tickvals[0]
     labels = {a.text for a in fig.layout.annotations}
-    assert {"<b>Invest more</b>", "<b>Keep</b>", "<b>Rethink</b>", "<b>Drop</b>"} <= labels
+    assert {"<b>Invest more</b>", "<b>Keep</b>", "<b>Rethink</b>", "<b>Review</b>"} <= labels
     assert any(s.x0 == 75.0 for s in fig.layout.shapes)
     assert any(s.y0 == 175.0 for s in fig.layout.shapes)
 

@@ -66,11 +66,13 @@ def test_organization_dependence_at_its_thresholds(sizes, share, status):
     assert "Summit Ortho" in result["sentence"]
 
 
-def test_organization_check_without_groups_reads_the_largest_partner():
-    result = card(rows_of(("Dr A", None, 12), ("Dr B", None, 3)))["organization_dependence"]
-    assert result["value"] == pytest.approx(0.12)
-    assert result["status"] == "watch"
-    assert "No partner has a practice group" in result["sentence"] and "Dr A" in result["sentence"]
+def test_without_groups_there_is_no_practice_group_check():
+    """It would repeat the largest partner's share: one risk counted twice (issue 12)."""
+    checks = card(rows_of(("Dr A", None, 12), ("Dr B", None, 3)))
+    assert "organization_dependence" not in checks
+    assert checks["largest_partner_share"]["value"] == pytest.approx(0.12)
+    with_group = card(rows_of(("Dr A", None, 12), ("Dr B", "Group", 3)))
+    assert "organization_dependence" in with_group
 
 
 def test_organization_check_when_a_lone_partner_beats_every_group():
@@ -200,7 +202,8 @@ def test_trend_of_the_largest_partner_share_by_hand():
     assert list(largest["Month"]) == list(pd.date_range("2024-01-01", periods=12, freq="MS"))
     assert largest["Value"].tolist() == pytest.approx(LARGEST)
     assert set(largest["Status"]) == {"risk"}
-    assert set(trend["name"]) == set(SCORECARD_NAMES)
+    # No practice groups recorded: every check but the practice-group one.
+    assert set(trend["name"]) == set(SCORECARD_NAMES) - {"organization_dependence"}
     # Windows reaching back before the data: months are missing, coverage is at risk.
     coverage = trend[trend["name"] == "data_coverage"]
     assert coverage["Status"].iloc[0] == "risk" and coverage["Status"].iloc[-1] == "ok"
@@ -220,7 +223,7 @@ def test_trend_table_has_a_column_per_check():
     table = trend_table(scorecard_trend_of(encodings, Filters(end=date(2024, 12, 31))))
     assert len(table) == 12 and table.columns[0] == "Month"
     assert table["Largest partner's share"].tolist() == pytest.approx(LARGEST)
-    assert len(table.columns) == 1 + len(SCORECARD_NAMES)
+    assert len(table.columns) == len(SCORECARD_NAMES)  # Month, every check but the group one
 
 
 def test_empty_history_has_no_trend_and_a_scorecard_that_is_not_ok():

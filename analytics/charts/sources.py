@@ -202,9 +202,14 @@ def type_treemap(partners: pd.DataFrame, basis: str, top: int = TREEMAP_TOP) -> 
     )
     total = money(float(types.sum())) if basis == "revenue" else f"{int(types.sum()):,}"
     return styled(
-        fig, f"Partner {basis} by type and partner ({total})", legend=False, height=480
+        fig,
+        # A short title and a subtitle: one long title was cut off in a half-width column.
+        "Partners by type",
+        legend=False,
+        height=480,
     ).update_layout(
         margin={"t": 10, "l": 0, "r": 0, "b": 0},
+        title_subtitle_text=f"% of partner {basis} ({total})",
         # Boxes too small for a readable name stay blank (their name shows on hover).
         uniformtext={"minsize": 11, "mode": "hide"},
     )

@@ -220,8 +220,10 @@ def evidence_chart(evidence: pd.DataFrame, end: pd.Timestamp, columns: int = 3) 
         layout[f"xaxis{suffix}"] = {
             "domain": x_domain,
             "anchor": f"y{suffix}",
-            "tickformat": "%b<br>%Y",
-            "dtick": "M3",
+            # "Oct 25": a panel a third of a laptop screen wide has no room for four-digit
+            # years every three months.
+            "tickformat": "%b<br>%y",
+            "dtick": "M4",
             "tickangle": 0,
         }
         # Whole referrals on the axis, however few.

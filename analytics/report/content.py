@@ -12,12 +12,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analytics import alerts_view, dependence_view, page_data
 from analytics import formatting as fmt
 from analytics.engagement import OVERDUE_DAYS
 from analytics.filters import Filters
+from analytics.freshness import data_through, stale_note
 from analytics.outreach_pages import EngagementPage, RoiPage, engagement_page, roi_page
 from analytics.periods import tables_of
 from analytics.scenarios import Scenario, default_scenarios, run_scenario, scenario_table
@@ -67,6 +69,8 @@ class ReportContent:
     uploads: pd.DataFrame = field(default_factory=pd.DataFrame)
     # Issue 17's sheets (diligence, targets, source quality, cohorts; report/planning.py).
     extra_sheets: tuple = ()
+    data_through: str = ""
+    stale_note: str | None = None
 
     @property
     def title(self) -> str:
@@ -86,7 +90,7 @@ class ReportContent:
         return scenario_table(self.scenarios)
 
 
-def _settings(filters: Filters, summary: dict, store: str, now: datetime) -> tuple:
+def _settings(filters: Filters, summary: dict, practice: str, last, now: datetime) -> tuple:
     period = summary["period"]
     types = ", ".join(SOURCE_TYPE_LABELS.get(t, t) for t in filters.source_types)
     return (
@@ -101,7 +105,9 @@ def _settings(filters: Filters, summary: dict, store: str, now: datetime) -> tup
                 summary["revenue_basis"], "Not exported"
             ),
         ),
-        ("Store", store),
+        # The practice's name, never the store's file name (a client reads this page).
+        ("Practice", practice),
+        ("Data through", fmt.day(last) if last is not None else "No data yet"),
         ("Exported", f"{fmt.day(now)} {now:%H:%M}"),
     )
 
@@ -158,14 +164,18 @@ def report_content(
         log = activities[activities["activity_date"] <= tables.end]
     summary = metrics_summary(None, filters, log, history=to_end, tables=tables)
     has_log = not activities.empty
+    name = practice_name.strip() if practice_name and practice_name.strip() else None
+    # How current the data is: its newest referral, whatever period the report covers.
+    newest = encoded.last_day()
+    last = None if newest is None else np.datetime64(newest, "D").astype(object)
     return ReportContent(
         filters=filters,
-        practice_name=practice_name.strip() if practice_name and practice_name.strip() else None,
+        practice_name=name,
         logo=logo,
         store=store,
         exported_at=now,
         period=fmt.period(tables.start, tables.end),
-        settings=_settings(filters, summary, store, now),
+        settings=_settings(filters, summary, name or "Not named", last, now),
         summary=summary,
         overview=page_data.overview_page(encoded, filters),
         concentration=page_data.concentration_page(encoded, filters),
@@ -174,7 +184,9 @@ def report_content(
         roi=roi_page(encoded, history, activities, filters, margin=margin or 1.0)
         if has_log
         else None,
-        engagement=engagement_page(encoded, history, activities, filters, overdue_days)
+        engagement=engagement_page(
+            encoded, history, activities, filters, overdue_days, today=now.date()
+        )
         if has_log
         else None,
         scorecard=scorecard_of(encodings, filters),
@@ -182,6 +194,8 @@ def report_content(
         scenarios=_scenarios(encodings, filters, scenarios, margin),
         margin=margin,
         uploads=_uploads(uploads),
+        data_through=data_through(last),
+        stale_note=stale_note(last, now.date()),
     )
 
 

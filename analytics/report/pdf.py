@@ -59,6 +59,7 @@ STATUS_COLORS = {
     "ok": colors.HexColor("#D5EFE6"),
     "watch": colors.HexColor("#FBEBC8"),
     "risk": colors.HexColor("#F7D5C6"),
+    "na": colors.HexColor("#F2F4F6"),
 }
 ACTIONS_SHOWN = 25
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
@@ -185,12 +186,10 @@ def _title_page(content: ReportContent, styles) -> list:
         _p(content.period, styles["subtitle"]),
         Spacer(1, 0.35 * inch),
     ]
-    # A client reads the store's file name, not the consultant's folders.
-    rows = [
-        [label, Path(value).name if label == "Store" else value]
-        for label, value in content.settings
-    ]
+    rows = [[label, value] for label, value in content.settings]
     settings = _table(rows, ["Prepared from", ""], [0.3, 0.7], styles)
+    if content.stale_note:
+        story += [_p(content.stale_note, styles["body"]), Spacer(1, 6)]
     story += [settings, Spacer(1, 0.35 * inch), _p("At a glance", styles["h2"])]
     story += [
         Paragraph(escape(line), styles["bullet"], bulletText="•") for line in at_a_glance(content)
@@ -411,9 +410,10 @@ def _actions(content: ReportContent, styles) -> list:
     shown = rows[:ACTIONS_SHOWN]
     story += [
         _p(
-            f"Week ending {content.engagement.end}: partners slipping, valuable partners with "
-            f"no contact in {content.engagement.overdue_days} days, and recent referrers to "
-            "thank.",
+            f"Week ending {content.engagement.end} ({content.data_through.lower()}): partners "
+            f"slipping, valuable partners with no contact in {content.engagement.overdue_days} "
+            "days, and recent referrers to thank."
+            + (f" {content.stale_note}" if content.stale_note else ""),
             styles["body"],
         ),
         Spacer(1, 6),

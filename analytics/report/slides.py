@@ -42,6 +42,7 @@ STATUS_FILLS = {
     "ok": RGBColor(0xD5, 0xEF, 0xE6),
     "watch": RGBColor(0xFB, 0xEB, 0xC8),
     "risk": RGBColor(0xF7, 0xD5, 0xC6),
+    "na": RGBColor(0xF2, 0xF4, 0xF6),
 }
 ACTIONS_SHOWN = 12
 ROW_HEIGHT = Inches(0.36)
@@ -190,14 +191,14 @@ def _title_slide(deck: Presentation, content: ReportContent) -> None:
         20,
         color=GREY,
     )
-    prepared = f"Prepared {fmt.day(content.exported_at)}"
+    prepared = f"Prepared {fmt.day(content.exported_at)} · {content.data_through}"
     settings = dict(content.settings)
     scope = (
         f"{settings['Clinics']} · concentration by {settings['Concentration measured by'].lower()}"
     )
     _text(
         slide,
-        [prepared, scope],
+        [prepared, scope, *([content.stale_note] if content.stale_note else [])],
         MARGIN,
         top + Inches(2.8),
         WIDTH - 2 * MARGIN,
@@ -396,7 +397,12 @@ def _stress_slides(deck, content, images) -> None:
 
 
 def _actions_slide(deck, content) -> None:
-    slide = _slide(deck, content, "This week's action list")
+    slide = _slide(
+        deck,
+        content,
+        "This week's action list",
+        " ".join(filter(None, [f"{content.data_through}.", content.stale_note])),
+    )
     if content.engagement is None:
         _text(
             slide,

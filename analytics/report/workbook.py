@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from analytics import formatting as fmt
 from analytics import outreach_pages, page_data
 from analytics.report.content import ReportContent
 from analytics.safe_csv import FORMULA_STARTS
@@ -38,6 +39,7 @@ NUMBER_FORMATS = {
     "count": "#,##0",
     "decimal": "#,##0.0",
     "p_value": "0.0E+00",
+    "multiple": '0.0"×"',
 }
 HEADER_FILL = PatternFill("solid", fgColor="1F2A33")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -47,6 +49,7 @@ STATUS_FILLS = {
     "OK": PatternFill("solid", fgColor="D5EFE6"),
     "Watch": PatternFill("solid", fgColor="FBEBC8"),
     "Risk": PatternFill("solid", fgColor="F7D5C6"),
+    "Not enough data": PatternFill("solid", fgColor="F2F4F6"),
 }
 THIN = Side(style="thin", color="D6DCE1")
 HEADER_ROW = 4
@@ -211,6 +214,12 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, subtitle: str) -> None:
                 number_format = NUMBER_FORMATS.get(per_row[i - HEADER_ROW - 1])
             if number_format and cell.value is not None and cell.data_type != "s":
                 cell.number_format = number_format
+                # The one rounding rule (analytics.formatting): shares kept to 4 decimals and
+                # money to the cent, so Excel shows what the pages and the PDF show.
+                if number_format == NUMBER_FORMATS["percent"]:
+                    cell.value = fmt.half_up(cell.value, fmt.SHARE_DIGITS)
+                elif number_format == NUMBER_FORMATS["money"]:
+                    cell.value = fmt.half_up(cell.value, 2)
             # A space between a right-aligned number and the text after it.
             indent = 1 if j > 1 and cell.data_type == "s" else 0
             cell.alignment = Alignment(wrap_text=wrap, vertical="top", indent=indent)
