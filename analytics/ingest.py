@@ -197,6 +197,8 @@ def prepare(
         raise failure
     mapped, left_out = _drop_summaries(mapped)
     notes += left_out
+    mapped, copies = _drop_copies(mapped)
+    notes += copies
     primary = mapped[0]
     body, found, rows = _combine(mapped)
     step(0.45, "Checking dates, amounts and referrers")
@@ -336,6 +338,34 @@ def _drop_summaries(mapped: list[_Mapped]) -> tuple[list[_Mapped], list[SheetNot
         if m not in detail
     ]
     return detail, notes
+
+
+def _drop_copies(mapped: list[_Mapped]) -> tuple[list[_Mapped], list[SheetNote]]:
+    """Leave out a sheet whose rows repeat an earlier sheet's ("Referrals (2)", a backup)."""
+    if len(mapped) < 2:
+        return mapped, []
+    kept: list[_Mapped] = []
+    notes: list[SheetNote] = []
+    seen: dict[tuple, str] = {}
+    for m in mapped:
+        cells = m.table.body.astype(str)
+        digest = (
+            tuple(m.table.headers),
+            len(cells),
+            int(pd.util.hash_pandas_object(cells, index=False).sum()),
+        )
+        if digest in seen:
+            notes.append(
+                SheetNote(
+                    m.table.sheet,
+                    "skipped",
+                    f"a copy of sheet '{seen[digest]}' (reading both would count its rows twice)",
+                )
+            )
+        else:
+            seen[digest] = m.table.sheet
+            kept.append(m)
+    return kept, notes
 
 
 def _combine(mapped: list[_Mapped]) -> tuple[pd.DataFrame, dict[str, str], RowNumbers]:
@@ -595,9 +625,27 @@ def _referrals(
     if rows.sheets is not None:
         kept_sheets = pd.Series(rows.sheets[keep.to_numpy()])
         quality["_rows_by_sheet"] = kept_sheets.value_counts().to_dict()
+        quality["sheets_overlapping"] = _overlapping_sheets(frame, kept_sheets.to_numpy())
     named = resolution.frame["patient_named"].to_numpy()
     hidden = frozenset(names[named].dropna().unique()) if named.any() else frozenset()
     return frame, rejected, quality, resolution.aliases, hidden
+
+
+def _overlapping_sheets(frame: pd.DataFrame, sheet_of: np.ndarray) -> list[list[str]]:
+    """Pairs of sheets read from one file that cover the same days for the same clinic (an
+    unassigned sheet meets every clinic): one may repeat the other."""
+    spans = []
+    for sheet in dict.fromkeys(sheet_of):
+        part = frame.loc[sheet_of == sheet]
+        clinics = set(part["clinic"].dropna().unique())
+        spans.append((sheet, part["referral_date"].min(), part["referral_date"].max(), clinics))
+    pairs = []
+    for i, (a, a0, a1, ac) in enumerate(spans):
+        for b, b0, b1, bc in spans[i + 1 :]:
+            anywhere = ac <= {UNASSIGNED_CLINIC} or bc <= {UNASSIGNED_CLINIC}
+            if a0 <= b1 and b0 <= a1 and (anywhere or ac & bc - {UNASSIGNED_CLINIC}):
+                pairs.append([a, b])
+    return pairs
 
 
 def _blank(raw: pd.Series) -> pd.Series:

@@ -79,6 +79,11 @@ def warnings(prepared: Prepared, unmapped_referrers: list[str], today: date) -> 
     if prepared.kind != "referrals":
         return out
     total = q.get("referrals") or 0
+    for a, b in q.get("sheets_overlapping") or []:
+        out.append(
+            f"Sheets '{a}' and '{b}' cover the same days for the same clinic; if one repeats "
+            "the other, choose one sheet so its referrals are not counted twice."
+        )
     created = q.get("referral_date_from_case_created", 0)
     if created:
         out.append(

@@ -208,3 +208,32 @@ def test_referring_patients_are_counted_never_stored(store, tmp_path):
     for name in shapes.REFERRING_PATIENTS:
         assert name.encode() not in raw
     assert b"Okafor" in raw  # the search can find a name that is stored
+
+
+def test_a_copied_sheet_is_skipped_and_overlapping_sheets_are_said(store, tmp_path):
+    import io
+
+    import openpyxl
+
+    data, _ = shapes.month_tabs()
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    copy = book.copy_worksheet(book["Mar 2025"])
+    copy.title = "Mar 2025 (2)"
+    # A sheet of the same months' rows kept separately: not a copy, but the same days.
+    extra = book.create_sheet("Q1 corrections")
+    extra.append(
+        ["Date Referred", "Referred By", "Referral Type", "Evaluated?", "Amount Collected"]
+    )
+    extra.append([shapes.datetime(2025, 2, 10), "Okafor, Maria MD", "Physician", "Y", "$100.00"])
+    buf = io.BytesIO()
+    book.save(buf)
+    result = _load(store, tmp_path, "log.xlsx", buf.getvalue())
+    notes = {s["sheet"]: s for s in result["sheets"]}
+    assert notes["Mar 2025 (2)"]["status"] == "skipped"
+    assert "a copy of sheet 'Mar 2025'" in notes["Mar 2025 (2)"]["reason"]
+    assert result["rows_loaded"] == 145
+    assert any(
+        "Sheets 'Feb 2025' and 'Q1 corrections' cover the same days" in w
+        for w in result["warnings"]
+    )
+    assert not any("'Jan 2025' and 'Feb 2025'" in w for w in result["warnings"])
