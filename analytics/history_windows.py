@@ -11,6 +11,7 @@ every metric built on them is identical whichever produced them.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -91,13 +92,15 @@ def window_days(end: int) -> WindowDays:
     )
 
 
-@dataclass(frozen=True, eq=False)
 class HistoryWindows:
     """Per partner key (`names[k]`) sums over the windows of `days`, and a few totals.
 
-    Partner arrays count partner-typed rows only; `types` and `seen` count every row up to
-    the end (ROI's type of a key); `data_first` is the history's first day, `any_rows` and
-    `any_partner` whether it has rows (partner rows) at all.
+    names, days; data_first (the history's first day), any_rows, any_partner (whether it
+    has rows, partner rows); declining: earlier, recent, first (a key's first partner
+    referral), declining_types; dormant: base, quiet, base_last, dormant_types, base_total
+    (every referral in the base window); partners trend: year_partners,
+    prior_year_partners; ROI: types and seen (every row up to the end). Partner arrays count
+    partner-typed rows only.
     """
 
     names: np.ndarray
@@ -119,48 +122,122 @@ class HistoryWindows:
     types: np.ndarray
     seen: np.ndarray
 
+    def __init__(self, **fields) -> None:
+        self.__dict__.update(fields)
+
 
 def _sums(key: np.ndarray, weights: np.ndarray, mask: np.ndarray, size: int) -> np.ndarray:
     return np.bincount(key[mask], weights=weights[mask], minlength=size)
 
 
+class _RowWindows(HistoryWindows):
+    """The windows of encoded rows, each computed when first read (a page needs a few)."""
+
+    def __init__(self, encoded: Encoded, end: int) -> None:
+        self._rows = encoded
+        self.days = window_days(end)
+        self.names = encoded.names
+
+    def _window(self, lo: int, hi: int, partner: bool = True) -> np.ndarray:
+        day = self._rows.day
+        mask = (day >= lo) & (day < hi)
+        return mask & self._rows.partner if partner else mask
+
+    def _sum(self, mask: np.ndarray) -> np.ndarray:
+        e = self._rows
+        return _sums(e.key, e.count, mask, e.partners)
+
+    @cached_property
+    def _upto(self) -> np.ndarray:
+        return self._rows.day <= self.days.end
+
+    @cached_property
+    def _partner_upto(self) -> np.ndarray:
+        return self._rows.partner & self._upto
+
+    @cached_property
+    def data_first(self) -> int | None:
+        return self._rows.first_day()
+
+    @cached_property
+    def any_rows(self) -> bool:
+        return bool(len(self._rows.day))
+
+    @cached_property
+    def any_partner(self) -> bool:
+        return bool(self._rows.partner.any())
+
+    @cached_property
+    def earlier(self) -> np.ndarray:
+        return self._sum(self._window(self.days.earlier_start, self.days.recent_start))
+
+    @cached_property
+    def recent(self) -> np.ndarray:
+        return self._sum(self._window(self.days.recent_start, self.days.end + 1))
+
+    @cached_property
+    def first(self) -> np.ndarray:
+        e, rows = self._rows, self._partner_upto
+        first = np.full(e.partners, _MAX)
+        np.minimum.at(first, e.key[rows], e.day[rows])
+        return first
+
+    @cached_property
+    def declining_types(self) -> np.ndarray:
+        return dominant_type_codes(self._rows, self._partner_upto)
+
+    @cached_property
+    def _base_rows(self) -> np.ndarray:
+        return self._window(self.days.base_start, self.days.quiet_start)
+
+    @cached_property
+    def base(self) -> np.ndarray:
+        return self._sum(self._base_rows)
+
+    @cached_property
+    def quiet(self) -> np.ndarray:
+        return self._sum(self._window(self.days.quiet_start, self.days.end + 1))
+
+    @cached_property
+    def base_last(self) -> np.ndarray:
+        e, rows = self._rows, self._base_rows
+        last = np.full(e.partners, _MIN)
+        np.maximum.at(last, e.key[rows], e.day[rows])
+        return last
+
+    @cached_property
+    def dormant_types(self) -> np.ndarray:
+        return dominant_type_codes(self._rows, self._base_rows)
+
+    @cached_property
+    def base_total(self) -> int:
+        every = self._window(self.days.base_start, self.days.quiet_start, partner=False)
+        return int(self._rows.count[every].sum())
+
+    @cached_property
+    def year_partners(self) -> int:
+        rows = self._window(self.days.year_start, self.days.end + 1)
+        return len(np.unique(self._rows.key[rows]))
+
+    @cached_property
+    def prior_year_partners(self) -> int:
+        rows = self._window(self.days.prior_year_start, self.days.year_start)
+        return len(np.unique(self._rows.key[rows]))
+
+    @cached_property
+    def types(self) -> np.ndarray:
+        return dominant_type_codes(self._rows, self._upto)
+
+    @cached_property
+    def seen(self) -> np.ndarray:
+        e = self._rows
+        return np.bincount(e.key[self._upto], minlength=e.partners) > 0
+
+
 def windows_of(encoded: Encoded, end: int) -> HistoryWindows:
-    """The windows before day `end` from encoded rows (rows after `end` are left out)."""
-    w = window_days(end)
-    day, key, count, size = encoded.day, encoded.key, encoded.count, encoded.partners
-    upto = day <= end
-    partner_upto = encoded.partner & upto
-    earlier_rows = partner_upto & (day >= w.earlier_start) & (day < w.recent_start)
-    recent_rows = partner_upto & (day >= w.recent_start)
-    in_base = (day >= w.base_start) & (day < w.quiet_start)
-    base_rows = in_base & encoded.partner
-    quiet_rows = encoded.partner & (day >= w.quiet_start) & upto
-    first = np.full(size, _MAX)
-    np.minimum.at(first, key[partner_upto], day[partner_upto])
-    last = np.full(size, _MIN)
-    np.maximum.at(last, key[base_rows], day[base_rows])
-    year = partner_upto & (day >= w.year_start)
-    prior = encoded.partner & (day >= w.prior_year_start) & (day < w.year_start)
-    return HistoryWindows(
-        names=encoded.names,
-        days=w,
-        data_first=encoded.first_day(),
-        any_rows=bool(len(day)),
-        any_partner=bool(encoded.partner.any()),
-        earlier=_sums(key, count, earlier_rows, size),
-        recent=_sums(key, count, recent_rows, size),
-        first=first,
-        declining_types=dominant_type_codes(encoded, partner_upto),
-        base=_sums(key, count, base_rows, size),
-        quiet=_sums(key, count, quiet_rows, size),
-        base_last=last,
-        dormant_types=dominant_type_codes(encoded, base_rows),
-        base_total=int(count[in_base].sum()),
-        year_partners=len(np.unique(key[year])),
-        prior_year_partners=len(np.unique(key[prior])),
-        types=dominant_type_codes(encoded, upto),
-        seen=np.bincount(key[upto], minlength=size) > 0,
-    )
+    """The windows before day `end` from encoded rows (rows after `end` are left out); each
+    sum is computed when first read."""
+    return _RowWindows(encoded, end)
 
 
 def windows_from_groups(groups: pd.DataFrame, level: str, end: int) -> HistoryWindows:

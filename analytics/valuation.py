@@ -12,7 +12,7 @@ from collections.abc import Collection
 import numpy as np
 import pandas as pd
 
-from analytics.alerts import dormant_of
+from analytics.alerts import dormant_from, dormant_of
 from analytics.concentration import concentration_of, hhi_band
 from analytics.filters import Filters
 from analytics.history_windows import HistoryWindows, windows_of
@@ -283,7 +283,7 @@ def valuation_checks_of(
     end = to_day(tables.end) if tables.end is not None else None
     windows = windows_of(history, end) if end is not None and len(history.day) else None
     if dormant_table is None:
-        dormant_table = dormant_of(history, end)
+        dormant_table = dormant_from(windows) if windows is not None else dormant_of(history, end)
     return valuation_checks_from(
         tables,
         windows,
