@@ -133,10 +133,12 @@ def _sums(key: np.ndarray, weights: np.ndarray, mask: np.ndarray, size: int) -> 
 class _RowWindows(HistoryWindows):
     """The windows of encoded rows, each computed when first read (a page needs a few)."""
 
-    def __init__(self, encoded: Encoded, end: int) -> None:
+    def __init__(self, encoded: Encoded, end: int, data_first: int | None = None) -> None:
         self._rows = encoded
         self.days = window_days(end)
         self.names = encoded.names
+        if data_first is not None:
+            self.data_first = data_first
 
     def _window(self, lo: int, hi: int, partner: bool = True) -> np.ndarray:
         day = self._rows.day
@@ -234,10 +236,11 @@ class _RowWindows(HistoryWindows):
         return np.bincount(e.key[self._upto], minlength=e.partners) > 0
 
 
-def windows_of(encoded: Encoded, end: int) -> HistoryWindows:
+def windows_of(encoded: Encoded, end: int, data_first: int | None = None) -> HistoryWindows:
     """The windows before day `end` from encoded rows (rows after `end` are left out); each
-    sum is computed when first read."""
-    return _RowWindows(encoded, end)
+    sum is computed when first read. `data_first` overrides the history's first day when
+    `encoded` is only some keys' rows (one partner's alerts need only its own rows)."""
+    return _RowWindows(encoded, end, data_first)
 
 
 def windows_from_groups(groups: pd.DataFrame, level: str, end: int) -> HistoryWindows:

@@ -151,3 +151,30 @@ def test_generated_store_windows_and_metrics_agree(generated_store, level):
     result = paths_agree(generated_store, filters)
     assert json.dumps(result, default=str)  # serialisable, as the CLI prints it
     assert result["alerts"]["declining"] or result["alerts"]["dormant"]
+
+
+def test_one_partners_alerts_from_its_own_rows_equal_the_whole_history(sample_store):
+    """The partner view reads a key's alerts from its rows alone (and the history's first
+    day): the same declining and dormant rows as the alerts over every partner."""
+    from analytics.alerts import declining_from, declining_of, dormant_from, dormant_of
+
+    encoded = encode(sample_store.referrals(Filters(), columns=METRIC_COLUMNS))
+    for end in (date(2026, 10, 31), date(2026, 2, 28), date(2025, 9, 15)):
+        day = to_day(pd.Timestamp(end))
+        declining, dormant = declining_of(encoded, day), dormant_of(encoded, day)
+        names = [*[*declining["name"], *dormant["name"]][:12], str(encoded.names[0])]
+        assert len(declining) + len(dormant)  # something to compare
+        for name in names:
+            code = int(np.flatnonzero(encoded.names == name)[0])
+            own = windows_of(encoded.take(encoded.key == code), day, encoded.first_day())
+            mine = declining_from(own)
+            pd.testing.assert_frame_equal(
+                mine[mine["name"] == name].reset_index(drop=True),
+                declining[declining["name"] == name].reset_index(drop=True),
+            )
+            quiet = dormant_from(own)[["name", "type", "last_referral", "monthly_avg"]]
+            expected = dormant[dormant["name"] == name][list(quiet.columns)]
+            pd.testing.assert_frame_equal(
+                quiet[quiet["name"] == name].reset_index(drop=True),
+                expected.reset_index(drop=True),
+            )
