@@ -51,11 +51,29 @@ def _empty(columns: tuple[str, ...]) -> pd.DataFrame:
     return pd.DataFrame({c: [] for c in columns})
 
 
+def _remembered(encoded: Encoded, kind: str, end: int, build) -> pd.DataFrame:
+    """An alert table of an encoding, computed once per end day.
+
+    The app keeps one encoding per store version, and most periods end on the same day, so
+    the overview, trends, engagement and partner pages and every period change share it.
+    Copies go out: a caller may change its table."""
+    memo: dict = encoded.__dict__.get("_alerts")
+    if memo is None:
+        memo = {}
+        object.__setattr__(encoded, "_alerts", memo)  # frozen: cached by hand
+    key = (kind, end)
+    if key not in memo:
+        if len(memo) >= 64:
+            memo.clear()
+        memo[key] = build()
+    return memo[key].copy()
+
+
 def declining_of(encoded: Encoded, end: int | None) -> pd.DataFrame:
     """`declining` from encoded history ending on day `end` (see `declining`)."""
     if end is None or not encoded.partner.any():
         return _empty(DECLINING_COLUMNS)
-    return declining_from(windows_of(encoded, end))
+    return _remembered(encoded, "declining", end, lambda: declining_from(windows_of(encoded, end)))
 
 
 def declining_from(windows: HistoryWindows) -> pd.DataFrame:
@@ -109,7 +127,7 @@ def dormant_of(encoded: Encoded, end: int | None) -> pd.DataFrame:
     """`dormant` from encoded history ending on day `end` (see `dormant`)."""
     if end is None or not len(encoded.day):
         return _empty(DORMANT_COLUMNS)
-    return dormant_from(windows_of(encoded, end))
+    return _remembered(encoded, "dormant", end, lambda: dormant_from(windows_of(encoded, end)))
 
 
 def dormant_from(windows: HistoryWindows) -> pd.DataFrame:

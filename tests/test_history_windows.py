@@ -178,3 +178,18 @@ def test_one_partners_alerts_from_its_own_rows_equal_the_whole_history(sample_st
                 quiet[quiet["name"] == name].reset_index(drop=True),
                 expected.reset_index(drop=True),
             )
+
+
+def test_alert_tables_are_remembered_per_end_day_and_handed_out_as_copies(sample_store):
+    from analytics.alerts import declining_of, dormant_of
+
+    encoded = encode(sample_store.referrals(Filters(), columns=METRIC_COLUMNS))
+    day = to_day(pd.Timestamp(date(2026, 10, 31)))
+    first = dormant_of(encoded, day)
+    assert len(first)
+    first.loc[:, "name"] = "changed by a caller"
+    again = dormant_of(encoded, day)
+    assert "changed by a caller" not in set(again["name"])
+    earlier = dormant_of(encoded, day - 120)  # another end: its own table
+    assert not again.equals(earlier)
+    assert declining_of(encoded, day).equals(declining_of(encoded, day))
