@@ -175,7 +175,7 @@ def _rss_mb() -> float:
     return float("nan")
 
 
-def pages_child(db: Path, repeat: int) -> dict:
+def pages_child(db: Path, repeat: int, cold: bool = True) -> dict:
     """(In a fresh process.) AppTest times of every page: open, cold and period change."""
     import streamlit as st
     from streamlit.runtime.scriptrunner import script_runner
@@ -210,10 +210,13 @@ def pages_child(db: Path, repeat: int) -> dict:
             at.selectbox(key="period_preset").set_value(preset)
             at.radio(key="basis").set_value("revenue" if i % 2 else "referrals")
             periods.append(timed())
-            st.cache_data.clear()
-            st.cache_resource.clear()
-            colds.append(timed())
-        results[page] = {"open": _median(opens), "cold": _median(colds), "period": _median(periods)}
+            if cold:
+                st.cache_data.clear()
+                st.cache_resource.clear()
+                colds.append(timed())
+        results[page] = {"open": _median(opens), "period": _median(periods)}
+        if colds:
+            results[page]["cold"] = _median(colds)
     # Every page once more with warm caches, then the server's resident memory.
     for page in PAGES:
         at.switch_page(f"pages/{page}.py")
@@ -222,9 +225,12 @@ def pages_child(db: Path, repeat: int) -> dict:
     return results
 
 
-def bench_pages(db: Path, repeat: int) -> dict:
+def bench_pages(db: Path, repeat: int, cold: bool = True) -> dict:
     out = subprocess.run(
-        [sys.executable, "-m", "bench.bench_scale", "--pages-child", str(db), str(repeat)],
+        [
+            *(sys.executable, "-m", "bench.bench_scale", "--pages-child", str(db), str(repeat)),
+            *(() if cold else ("--no-cold",)),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -239,25 +245,32 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/bench_scale"))
-    parser.add_argument("--skip", default="", help="comma-separated: ingest,metrics,pages")
+    parser.add_argument(
+        "--skip", default="", help="comma-separated: ingest,metrics,pages,cold (page reruns)"
+    )
+    parser.add_argument("--db", type=Path, help="benchmark this store (ingest skipped)")
+    parser.add_argument("--no-cold", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--pages-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.pages_child:
-        print(json.dumps(pages_child(Path(args.pages_child[0]), int(args.pages_child[1]))))
+        db, repeat = Path(args.pages_child[0]), int(args.pages_child[1])
+        print(json.dumps(pages_child(db, repeat, cold=not args.no_cold)))
         return
     skip = set(filter(None, args.skip.split(",")))
-    csv_path = ensure_csv(args.rows, args.dir)
     results: dict = {"rows": args.rows, "repeat": args.repeat}
-    if "ingest" in skip:
-        db = ensure_store(csv_path, args.dir, args.rows)
+    if args.db:
+        db = args.db
+    elif "ingest" in skip:
+        db = ensure_store(ensure_csv(args.rows, args.dir), args.dir, args.rows)
     else:
+        csv_path = ensure_csv(args.rows, args.dir)
         results["ingest"], db = bench_ingest(csv_path, args.dir, args.rows, args.repeat)
     results["floor_group_by_s"] = group_by_floor(db, args.repeat)
     if "metrics" not in skip:
         results["metrics"] = bench_metrics(db, args.repeat)
     if "pages" not in skip:
-        results["pages"] = bench_pages(db, args.repeat)
+        results["pages"] = bench_pages(db, args.repeat, cold="cold" not in skip)
     if args.json:
         print(json.dumps(results, indent=2))
         return
@@ -283,7 +296,8 @@ def _print(r: dict) -> None:
         print(f"{'page':<15}{'open':>9}{'period':>9}{'cold':>9}")
         for page in PAGES:
             p = r["pages"][page]
-            print(f"{page:<15}{p['open']:8.3f}s{p['period']:8.3f}s{p['cold']:8.3f}s")
+            cold = f"{p['cold']:8.3f}s" if "cold" in p else "       -"
+            print(f"{page:<15}{p['open']:8.3f}s{p['period']:8.3f}s{cold}")
         print(f"server RSS after every page: {r['pages']['rss_mb']:.0f} MB")
 
 
