@@ -88,19 +88,23 @@ def this_week_of(
     }
     rows: list[dict] = []
     listed: set[str] = set()
+    # Plain dicts, not info.at per partner: thousands of partners, each lookup a pandas call.
+    days_of = info["days_since_touch"].to_dict()
+    referrals_of = info["referrals"].to_dict()
+    revenue_of = info["revenue"].to_dict()
 
     def add(action: str, name: str, kind: str, why: str) -> None:
         listed.add(name)
-        known = name in info.index
-        days = info.at[name, "days_since_touch"] if known else np.nan
+        known = name in days_of
+        days = days_of[name] if known else np.nan
         rows.append(
             {
                 "Action": action,
                 "Partner": name,
                 "Type": SOURCE_TYPE_LABELS.get(kind, kind),
                 "Why": why,
-                "Referrals": int(info.at[name, "referrals"]) if known else 0,
-                "Revenue": float(info.at[name, "revenue"]) if known and has_revenue else np.nan,
+                "Referrals": int(referrals_of[name]) if known else 0,
+                "Revenue": float(revenue_of[name]) if known and has_revenue else np.nan,
                 "Last referral": _date(last_by_name[name]) if name in last_by_name else pd.NaT,
                 "Last contact": contact_text(days),
             }
@@ -125,7 +129,7 @@ def this_week_of(
     first_by_name = dict(zip(encoded.names.astype(str), first, strict=True))
     types = info["type"].to_dict()
     for name, sent in sorted(recent.items(), key=lambda item: (-item[1], item[0])):
-        days = info.at[name, "days_since_touch"] if name in info.index else np.nan
+        days = days_of.get(name, np.nan)
         if name in listed or (pd.notna(days) and days < THANK_DAYS):
             continue
         kind = types.get(name, "unknown")
@@ -199,11 +203,11 @@ def action_list_html(actions: pd.DataFrame, title: str, subtitle: str) -> str:
         parts.append(f"<h2>{html.escape(action)} ({len(rows)})</h2><table><tr><th></th>")
         parts += [f"<th>{html.escape(c)}</th>" for c in shown]
         parts.append("</tr>")
-        for _, row in rows.iterrows():
+        for values in rows[shown].itertuples(index=False, name=None):
             parts.append("<tr><td class='done'>&#9744;</td>")
-            for c in shown:
+            for c, value in zip(shown, values, strict=True):
                 css = " class='num'" if c in numeric else ""
-                parts.append(f"<td{css}>{html.escape(_cell(c, row[c]))}</td>")
+                parts.append(f"<td{css}>{html.escape(_cell(c, value))}</td>")
             parts.append("</tr>")
         parts.append("</table>")
     parts.append("</body></html>")

@@ -22,7 +22,7 @@ from analytics.outreach_pages import RETURN_CAP
 from analytics.partner_view import PartnerView, partner_names_of, partner_view_of
 from analytics.periods import Encoded, encode, tables_of
 from analytics.safe_csv import to_safe_csv
-from analytics.store import DEFAULT_DB, Store, StoreUnavailable
+from analytics.store import DEFAULT_DB, METRIC_COLUMNS, Store, StoreUnavailable
 from analytics.stress import stress_test_of
 from analytics.summary import metrics_summary
 from analytics.text import md
@@ -238,10 +238,15 @@ def _scope(filters: Filters) -> Filters:
     return Filters(clinics=filters.clinics, source_types=filters.source_types)
 
 
+# What the pages read of a history row (the partner view adds payers): patient keys, case IDs
+# and spellings are most of a large store's bytes and no page reads them.
+HISTORY_COLUMNS: tuple[str, ...] = (*METRIC_COLUMNS, "payer")
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _history(path: str, scope: Filters, version: int) -> pd.DataFrame:
     # A resource, not data: shared read-only by every session instead of copied per rerun.
-    return _open_store(path).referrals(scope)
+    return _open_store(path).referrals(scope, columns=HISTORY_COLUMNS)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

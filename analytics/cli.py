@@ -16,7 +16,7 @@ from analytics.identity_cli import add_identity_command
 from analytics.ingest import Rejection, prepare
 from analytics.keys_cli import add_keys_command
 from analytics.practices import DEMO_NAME, load_profile, save_profile
-from analytics.store import METRIC_COLUMNS, Store
+from analytics.store import Store
 from analytics.store_file import open_cli_store
 from analytics.verdict import overlap_sentence
 
@@ -396,21 +396,34 @@ def _metrics(args: argparse.Namespace) -> int:
 
 
 def store_metrics(store: Store, filters: Filters) -> dict:
-    """metrics --json for a store: period sums in DuckDB, history-based alerts in pandas."""
+    """metrics --json for a store: period sums and the history's window sums in DuckDB."""
     # Loaded here, not at the top: `ingest` needs none of the metrics (scipy among them).
-    from analytics.periods import tables_from_sources
-    from analytics.summary import metrics_summary
+    from analytics.history_windows import (
+        organizations_of_groups,
+        window_days,
+        windows_from_groups,
+    )
+    from analytics.periods import tables_from_sources, to_day
+    from analytics.summary import metrics_summary_from
 
     sources, start, end = store.period_sources(filters)
     tables = tables_from_sources(sources, filters, start, end)
-    # Alerts and trends look back before the period: everything up to its end, loaded once.
-    history = store.referrals(replace(filters, start=None), columns=METRIC_COLUMNS)
-    return metrics_summary(
-        None,
-        filters,
-        history=history,
-        tables=tables,
-        activities=store.activities(replace(filters, start=None)),
+    windows, organizations, months = None, {}, 0
+    if end is not None:
+        # Alerts, trends and ROI look back before the period: sums over windows up to its end.
+        days = window_days(to_day(end))
+        groups = store.history_groups(filters, days)
+        if len(groups):
+            windows = windows_from_groups(groups, filters.level, days.end)
+            organizations = organizations_of_groups(groups)
+        if start is not None:
+            months = store.months_present(filters, start.date(), end.date())
+    return metrics_summary_from(
+        tables,
+        windows,
+        months,
+        store.activities(replace(filters, start=None)),
+        organizations=organizations,
     )
 
 

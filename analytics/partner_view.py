@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 
 from analytics import formatting as fmt
-from analytics.alerts import declining_of, dormant_of
+from analytics.alerts import declining_from, dormant_from
 from analytics.dependence import KEY_REFERRER_SHARE
 from analytics.filters import Filters
+from analytics.history_windows import windows_of
 from analytics.kpis import Kpi, plain_tile
 from analytics.monthly import partner_months_of
 from analytics.periods import (
@@ -145,14 +146,19 @@ def _status(encoded: Encoded, name: str, facts: dict, end: int) -> tuple[str, ..
                 else "."
             )
         )
-    declining = declining_of(encoded, end)
+    # The alerts of one key read only its rows (and the history's first day): the same
+    # figures for it as over every row, without summing every partner.
+    codes = np.flatnonzero(encoded.names == name)
+    own = encoded.take(encoded.key == codes[0]) if len(codes) else encoded
+    windows = windows_of(own, end, data_first=encoded.first_day())
+    declining = declining_from(windows)
     for row in declining[declining["name"] == name].itertuples(index=False):
         notes.append(
             f"Declining: {row.last_90d:,} referrals in the last 90 days against about "
             f"{row.earlier_rate_per_90d:.0f} at the earlier pace ({fmt.pct(-row.drop, 0)}; "
             f"odds by luck {fmt.chance(row.p_value)})."
         )
-    dormant = dormant_of(encoded, end)
+    dormant = dormant_from(windows)
     for row in dormant[dormant["name"] == name].itertuples(index=False):
         notes.append(
             f"Dormant: no referral in the last 60 days after about {row.monthly_avg:.1f} a month."
@@ -206,7 +212,10 @@ def partner_view_of(
     )
 
     in_period = mine & (encoded.day >= start)
-    rows = history.loc[in_period, ["clinic", "payer", "source", "organization", "count"]]
+    # Positions, not a mask: a few hundred rows taken, not a million-row mask per column.
+    rows = history[["clinic", "payer", "source", "organization", "count"]].iloc[
+        np.flatnonzero(in_period)
+    ]
     if filters.level == "organization":
         members = _breakdown(rows["source"], rows["count"], "Referrer", NOT_RECORDED)
         members_label = "Referrers in this organization"

@@ -390,10 +390,29 @@ def _timestamp_of(day: int | None) -> pd.Timestamp | None:
 
 
 def tables_of(encoded: Encoded, filters: Filters) -> PeriodTables:
-    """The period's tables from encoded rows (rows outside the period are left out)."""
-    start, end = day_bounds(encoded, filters)
-    sources = source_table_of(in_period(encoded, start, end))
-    return tables_from_sources(sources, filters, _timestamp_of(start), _timestamp_of(end))
+    """The period's tables from encoded rows (rows outside the period are left out).
+
+    Remembered per encoding and filters (a page asks for the same period's tables several
+    times: the valuation page, its scorecard, trend and scenarios); copies go out."""
+    memo: dict = encoded.__dict__.get("_tables")
+    if memo is None:
+        memo = {}
+        object.__setattr__(encoded, "_tables", memo)  # frozen: cached by hand
+    if filters not in memo:
+        if len(memo) >= 64:
+            memo.clear()
+        start, end = day_bounds(encoded, filters)
+        sources = source_table_of(in_period(encoded, start, end))
+        memo[filters] = tables_from_sources(
+            sources, filters, _timestamp_of(start), _timestamp_of(end)
+        )
+    tables = memo[filters]
+    return replace(
+        tables,
+        sources=tables.sources.copy(),
+        partners=tables.partners.copy(),
+        types=tables.types.copy(),
+    )
 
 
 def period_tables(frame: pd.DataFrame, filters: Filters) -> PeriodTables:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.filters import Filters
-from analytics.outreach import Touches, partner_types_of, period_days, touches_for
+from analytics.outreach import Touches, partner_types_of, period_days, touches_for, touches_of
 from analytics.periods import Encoded, PeriodTables, cents, encode, tables_of
 from analytics.schema import ACTIVITY_TYPES
 from analytics.sources import infer_type
@@ -32,6 +32,7 @@ __all__ = [
     "quadrants_of",
     "roi_by_activity_type_of",
     "roi_records",
+    "roi_summary_from",
     "roi_summary_of",
 ]
 
@@ -169,6 +170,22 @@ def roi_summary_of(
     if touches.frame.empty:
         return []
     types = partner_types_of(encoded, period_days(tables)[1])
+    return roi_records(partner_roi_of(tables, touches, types))
+
+
+def roi_summary_from(
+    tables: PeriodTables,
+    types: dict[str, str],
+    organizations: dict[str, str],
+    activities: pd.DataFrame | None,
+) -> list[dict]:
+    """`roi_summary_of` from the history's partner types and practice groups (outreach's
+    partner_types_of and organization_of, computed in the store)."""
+    level = tables.filters.level
+    groups = organizations if level == "organization" else None
+    touches = touches_of(activities, *period_days(tables), level=level, organizations=groups)
+    if touches.frame.empty:
+        return []
     return roi_records(partner_roi_of(tables, touches, types))
 
 

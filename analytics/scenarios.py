@@ -17,7 +17,7 @@ import pandas as pd
 
 from analytics import formatting as fmt
 from analytics.filters import Filters
-from analytics.periods import PeriodTables, tables_of, to_day
+from analytics.periods import Encoded, PeriodTables, tables_of, to_day
 from analytics.scorecard import STATUS_WORDS, Encodings, scorecard_of
 from analytics.stress import stress_test_of
 
@@ -71,16 +71,16 @@ def group_names_of(encodings: Encodings, filters: Filters) -> list[str]:
     return [str(p) for p in partners["partner"] if p in groups]
 
 
-def _level_names(encodings: Encodings, level: str) -> np.ndarray:
-    encoded = encodings.at(level)
-    return encoded.names[encoded.key]
+def _rows_named(encoded: Encoded, names: Sequence[str]) -> np.ndarray:
+    """Rows whose key is one of the names (matched once per key, not once per row)."""
+    return np.isin(encoded.names, list(names))[encoded.key]
 
 
 def _stopped_rows(encodings: Encodings, filters: Filters, scenario: Scenario) -> np.ndarray:
     """Partner rows of the chosen partners (at the filters' level) and of the chosen groups."""
-    names = _level_names(encodings, filters.level)
-    groups = _level_names(encodings, "organization")
-    chosen = np.isin(names, list(scenario.partners)) | np.isin(groups, list(scenario.organizations))
+    chosen = _rows_named(encodings.at(filters.level), scenario.partners) | _rows_named(
+        encodings.organizations, scenario.organizations
+    )
     return encodings.partners.partner & chosen
 
 
@@ -105,14 +105,13 @@ def run_scenario(
     encoded = encodings.at(filters.level)
     tables = tables_of(encoded, filters)
     stopped = _stopped_rows(encodings, filters, scenario)
-    names = _level_names(encodings, filters.level)
     if tables.start is None or tables.end is None:
         in_period = np.zeros_like(stopped)
     else:
         days = encoded.day
         in_period = stopped & (days >= to_day(tables.start)) & (days <= to_day(tables.end))
     # Partners are listed as counted at the filters' level, largest first (stress's order).
-    hit = set(names[in_period].astype(str))
+    hit = {str(n) for n in encoded.names[np.unique(encoded.key[in_period])]}
     level_names = [str(p) for p in tables.partners["partner"] if p in hit]
     stress = stress_test_of(tables, level_names)
     known = set(tables.partners["partner"]) | set(group_names_of(encodings, filters))

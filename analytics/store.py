@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -25,11 +26,13 @@ from analytics import (
 )
 from analytics.errors import IngestError
 from analytics.filters import Filters
+from analytics.history_windows import WindowDays
 from analytics.identity_decisions import ACTIONS, DECISION_COLUMNS, replay
 from analytics.identity_names import outreach_matches, partial_names
 from analytics.ingest import IngestContext, Prepared
 from analytics.key_secret import KEY_ENV
 from analytics.schema import ACTIVITY_COLUMNS, REFERRAL_COLUMNS, SOURCE_TYPES, UNASSIGNED_CLINIC
+from analytics.store_aggregates import history_groups_sql, months_present_sql
 from analytics.store_sql import (
     RESOLVED_ACTIVITIES,
     RESOLVED_REFERRALS,
@@ -561,6 +564,25 @@ class Store:
         start = pd.Timestamp(filters.start) if filters.start else (pd.Timestamp(lo) if lo else None)
         end = pd.Timestamp(filters.end) if filters.end else (pd.Timestamp(hi) if hi else None)
         return frame, start, end
+
+    def history_groups(self, filters: Filters, days: WindowDays) -> pd.DataFrame:
+        """Per resolved (source, type, organization): the window sums up to `days.end` that
+        analytics.history_windows reads (its GROUP_COLUMNS), one GROUP BY in DuckDB.
+
+        The filters' clinics and source types apply; their start does not (history)."""
+        end = pd.Timestamp(np.datetime64(days.end, "D")).date()
+        where, params = referral_where(filters.with_period(None, end))
+        sql, after = history_groups_sql(where, self._referrals(), days)
+        frame = self._frame(sql, params + after)
+        for col in ("source", "source_type", "organization"):
+            frame[col] = frame[col].astype("str")
+        return frame
+
+    def months_present(self, filters: Filters, start: object, end: object) -> int:
+        """How many calendar months from `start` to `end` hold a referral (the filters'
+        clinics and source types applied)."""
+        where, params = referral_where(filters.with_period(start, end))
+        return int(self._query(months_present_sql(where, self._referrals()), params)[0][0])
 
     def counts(self) -> dict[str, int]:
         """Rows per table, for status lines and tests."""

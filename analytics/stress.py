@@ -22,10 +22,11 @@ def stress_test_of(tables: PeriodTables, partners: Iterable[str]) -> dict:
     """`stress_test` from the period's tables."""
     chosen = list(dict.fromkeys(str(p) for p in partners))
     table = tables.partners
+    present = set(table["partner"])  # once, not once per chosen partner
     hit = (
         table[table["partner"].isin(chosen)]
         .set_index("partner")
-        .reindex([p for p in chosen if p in set(table["partner"])])
+        .reindex([p for p in chosen if p in present])
     )
     has_revenue = tables.revenue_basis != "none"
     referrals_lost = int(hit["referrals"].sum())

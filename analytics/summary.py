@@ -6,16 +6,18 @@ import math
 
 import pandas as pd
 
-from analytics.alerts import declining_of, dormant_of
+from analytics.alerts import DECLINING_COLUMNS, DORMANT_COLUMNS, declining_from, dormant_from
 from analytics.concentration import concentration_of
 from analytics.dependence import physician_dependence_of
 from analytics.filters import Filters
+from analytics.history_windows import HistoryWindows, partner_types_from, windows_of
 from analytics.mix import mix_of, partner_share_of, patient_share_of
+from analytics.outreach import organization_of
 from analytics.periods import PeriodTables, conversion_rate, encode, tables_of, to_day
-from analytics.roi import roi_summary_of
-from analytics.valuation import valuation_checks_of
+from analytics.roi import roi_summary_from
+from analytics.valuation import months_present_of, valuation_checks_from
 
-__all__ = ["SUMMARY_KEYS", "metrics_summary"]
+__all__ = ["SUMMARY_KEYS", "metrics_summary", "metrics_summary_from"]
 
 SUMMARY_KEYS: tuple[str, ...] = (
     "period",
@@ -64,6 +66,10 @@ def _partner(entry: dict | None) -> dict | None:
     rounded = {**entry, "share": _share(entry["share"])}
     rounded["revenue"] = _round(entry["revenue"], MONEY_DIGITS)
     return rounded
+
+
+def _empty_alert(columns: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame({c: [] for c in columns})
 
 
 def _declining_records(table: pd.DataFrame) -> list[dict]:
@@ -131,7 +137,32 @@ def metrics_summary(
     else:
         raise ValueError("metrics_summary needs the history when the tables are given.")
     end = to_day(tables.end) if tables.end is not None else None
-    dormant_table = dormant_of(encoded, end)
+    windows = windows_of(encoded, end) if end is not None and len(encoded.day) else None
+    rows = history if history is not None else frame
+    return metrics_summary_from(
+        tables,
+        windows,
+        months_present_of(tables, encoded),
+        activities,
+        organizations=organization_of(rows) if filters.level == "organization" else {},
+    )
+
+
+def metrics_summary_from(
+    tables: PeriodTables,
+    windows: HistoryWindows | None,
+    months_present: int,
+    activities: pd.DataFrame | None = None,
+    *,
+    organizations: dict[str, str] | None = None,
+) -> dict:
+    """`metrics_summary` from the period's tables and the history's window sums up to the
+    period end (analytics.history_windows; None when there is no history), the months of the
+    period with referrals, and each partner source's practice group (organization level)."""
+    empty = windows is None
+    dormant_table = _empty_alert(DORMANT_COLUMNS) if empty else dormant_from(windows)
+    declining_table = _empty_alert(DECLINING_COLUMNS) if empty else declining_from(windows)
+    types = {} if empty else partner_types_from(windows)
     concentration = concentration_of(tables)
     dependence = physician_dependence_of(tables)
     return {
@@ -161,16 +192,15 @@ def metrics_summary(
             "top5_physician_share": _share(dependence["top5_physician_share"]),
             "key_referrers": [_partner(k) for k in dependence["key_referrers"]],
         },
-        "roi": roi_summary_of(
-            tables, encoded, activities, history if history is not None else frame
-        ),
+        "roi": roi_summary_from(tables, types, organizations or {}, activities),
         "alerts": {
-            "declining": _declining_records(declining_of(encoded, end)),
+            "declining": _declining_records(declining_table),
             "dormant": _dormant_records(dormant_table),
         },
         "valuation": {
             "checks": [
-                _check_record(c) for c in valuation_checks_of(tables, encoded, dormant_table)
+                _check_record(c)
+                for c in valuation_checks_from(tables, windows, months_present, dormant_table)
             ]
         },
     }

@@ -12,16 +12,19 @@ from collections.abc import Collection
 import numpy as np
 import pandas as pd
 
-from analytics.alerts import dormant_of
+from analytics.alerts import dormant_from, dormant_of
 from analytics.concentration import concentration_of, hhi_band
 from analytics.filters import Filters
+from analytics.history_windows import HistoryWindows, windows_of
 from analytics.periods import Encoded, PeriodTables, encode, period_tables, to_day
 
 __all__ = [
     "CHECK_NAMES",
     "SCORECARD_NAMES",
+    "months_present_of",
     "organization_check",
     "valuation_checks",
+    "valuation_checks_from",
     "valuation_checks_of",
 ]
 
@@ -167,15 +170,13 @@ def organization_check(org_tables: PeriodTables, organizations: Collection[str])
     return _check(name, share, threshold, status, sentence)
 
 
-def _partners_trend(history: Encoded, end: pd.Timestamp | None) -> dict:
+def _partners_trend(windows: HistoryWindows | None) -> dict:
     threshold = "ok: fall < 10%; watch: 10-25%; risk: >= 25%"
     name = "partners_trend"
-    if end is None or not len(history.day):
+    if windows is None or not windows.any_rows:
         return _check(name, None, threshold, "watch", "No data to compare partners over time.")
-    recent_start = end - pd.DateOffset(months=12) + pd.Timedelta(days=1)
-    prior_start = recent_start - pd.DateOffset(months=12)
     # The earlier year must be (almost) all in the data, or its partner count is too low.
-    if history.first_day() > to_day(prior_start) + FULL_YEAR_SLACK_DAYS:
+    if windows.data_first > windows.days.prior_year_start + FULL_YEAR_SLACK_DAYS:
         return _check(
             name,
             None,
@@ -183,11 +184,7 @@ def _partners_trend(history: Encoded, end: pd.Timestamp | None) -> dict:
             "watch",
             "Less than two years of data: the partner count cannot be compared year on year.",
         )
-    day, key = history.day, history.key
-    recent_rows = history.partner & (day >= to_day(recent_start)) & (day <= to_day(end))
-    prior_rows = history.partner & (day >= to_day(prior_start)) & (day < to_day(recent_start))
-    now = len(np.unique(key[recent_rows]))
-    before = len(np.unique(key[prior_rows]))
+    now, before = windows.year_partners, windows.prior_year_partners
     if before == 0:
         status = "ok" if now else "watch"
         return _check(name, None, threshold, status, f"{now} active partners; none a year before.")
@@ -234,17 +231,24 @@ def _dormant_key_referrers(dormant_table: pd.DataFrame) -> dict:
     )
 
 
-def _data_coverage(tables: PeriodTables, history: Encoded) -> dict:
-    threshold = "ok: every month present, unknown < 10%; risk: < 75% of months or unknown >= 25%"
-    if tables.start is None or tables.end is None or not tables.referrals:
-        value = {"months_present": 0, "months_in_period": 0, "unknown_share": None}
-        return _check("data_coverage", value, threshold, "risk", "No referrals in the period.")
+def months_present_of(tables: PeriodTables, history: Encoded) -> int:
+    """How many calendar months of the period hold a referral of the history."""
+    if tables.start is None or tables.end is None:
+        return 0
     months = pd.period_range(tables.start, tables.end, freq="M")
     starts = months.to_timestamp().to_numpy().astype("datetime64[D]").astype("int64")
     day = history.day
     in_period = (day >= to_day(tables.start)) & (day <= to_day(tables.end))
     month = np.searchsorted(starts, day[in_period], side="right") - 1
-    months_present = int((np.bincount(month, minlength=len(months)) > 0).sum())
+    return int((np.bincount(month, minlength=len(months)) > 0).sum())
+
+
+def _data_coverage(tables: PeriodTables, months_present: int) -> dict:
+    threshold = "ok: every month present, unknown < 10%; risk: < 75% of months or unknown >= 25%"
+    if tables.start is None or tables.end is None or not tables.referrals:
+        value = {"months_present": 0, "months_in_period": 0, "unknown_share": None}
+        return _check("data_coverage", value, threshold, "risk", "No referrals in the period.")
+    months = pd.period_range(tables.start, tables.end, freq="M")
     unknown = int(tables.types.at["unknown", "referrals"]) / tables.referrals
     coverage = months_present / len(months)
     if coverage < COVERAGE_RISK or unknown >= UNKNOWN_RISK:
@@ -279,18 +283,38 @@ def valuation_checks_of(
 
     With `organizations` (the period's tables at the organization level and the names of the
     real groups), the organisation-level dependence check is included (SCORECARD_NAMES)."""
+    end = to_day(tables.end) if tables.end is not None else None
+    windows = windows_of(history, end) if end is not None and len(history.day) else None
     if dormant_table is None:
-        end = to_day(tables.end) if tables.end is not None else None
-        dormant_table = dormant_of(history, end)
+        dormant_table = dormant_from(windows) if windows is not None else dormant_of(history, end)
+    return valuation_checks_from(
+        tables,
+        windows,
+        months_present_of(tables, history),
+        dormant_table,
+        organizations=organizations,
+    )
+
+
+def valuation_checks_from(
+    tables: PeriodTables,
+    windows: HistoryWindows | None,
+    months_present: int,
+    dormant_table: pd.DataFrame,
+    *,
+    organizations: tuple[PeriodTables, Collection[str]] | None = None,
+) -> list[dict]:
+    """The scorecard from the period's tables, the history's window sums up to the period end
+    (None without history), the months of the period with referrals and the dormant table."""
     concentration = concentration_of(tables)
     checks = [
         _largest_partner(tables, concentration["cr1"]),
         _top3(tables, concentration["cr3"]),
         _hhi(concentration["hhi"]),
         _physician_share(tables),
-        _partners_trend(history, tables.end),
+        _partners_trend(windows),
         _dormant_key_referrers(dormant_table),
-        _data_coverage(tables, history),
+        _data_coverage(tables, months_present),
     ]
     if organizations is not None:
         checks.insert(4, organization_check(*organizations))
