@@ -30,6 +30,11 @@ PAGES = [
     "pages/upload.py",
     "pages/partners.py",
     "pages/stores.py",
+    "pages/diligence.py",
+    "pages/targets.py",
+    "pages/source_quality.py",
+    "pages/cohorts.py",
+    "pages/portfolio.py",
 ]
 MARKDOWN_KINDS = (
     "markdown",
