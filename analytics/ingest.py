@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
+from analytics import combine as combine_mod
 from analytics import mapping as mapping_mod
 from analytics import sheets as sheets_mod
 from analytics import sources, values, verdict
@@ -22,39 +23,13 @@ from analytics.layout import FOOTER, is_footer
 from analytics.parse_ahead import ParseAhead
 from analytics.patient_keys import hash_identifiers
 from analytics.readers import read_workbook
+from analytics.row_numbers import Rejection, RowNumbers
 from analytics.schema import PARTNER_TYPES, REFERRAL_COLUMNS, UNASSIGNED_CLINIC, UNKNOWN_SOURCE
-from analytics.sheets import SheetNote, SheetTable
+from analytics.sheets import SheetNote
 
 MAX_LISTED_REJECTIONS = 1000
 PHYSICIAN_HEADERS = {"referring physician", "physician", "doctor", "referring doctor"}
 UNASSIGNED = {"(unassigned)", "unassigned", "none", "n/a", "-", "unknown"}
-
-
-@dataclass(frozen=True)
-class Rejection:
-    """A row left out, numbered as the user sees it in Excel, with the reason."""
-
-    row: int
-    reason: str
-    sheet: str | None = None  # named when the file's rows came from several sheets
-
-
-class RowNumbers:
-    """Spreadsheet row (and sheet) of each body row, as the user finds it in Excel."""
-
-    def __init__(self, first_row: int, rows: np.ndarray | None = None, sheets=None):
-        self.first_row = first_row
-        self.rows = rows
-        self.sheets = sheets
-
-    def row(self, pos: int) -> int:
-        return int(self.rows[pos]) if self.rows is not None else self.first_row + int(pos)
-
-    def sheet(self, pos: int) -> str | None:
-        return None if self.sheets is None else str(self.sheets[pos])
-
-    def rejection(self, pos: int, reason: str) -> Rejection:
-        return Rejection(self.row(pos), reason, self.sheet(pos))
 
 
 @dataclass(frozen=True)
@@ -140,14 +115,6 @@ def list_sheets(data: bytes, file_name: str) -> tuple[str, ...]:
     return tuple(read_workbook(data, file_name).sheets)
 
 
-@dataclass(frozen=True)
-class _Mapped:
-    table: SheetTable
-    found: dict[str, str]
-    origin: str
-    signature: str
-
-
 def prepare(
     data: bytes,
     file_name: str,
@@ -173,34 +140,12 @@ def prepare(
     book = read_workbook(data, file_name)
     step(0.15, "Reading the rows")
     tables, notes = sheets_mod.candidate_tables(book, kind, sheet, file_name)
-    mapped: list[_Mapped] = []
-    failure: IngestError | None = None
-    for table in tables:
-        try:
-            m = _map_table(table, context, overrides, kind, file_name, not mapped)
-        except IngestError as exc:
-            if len(tables) == 1:
-                raise
-            failure = failure or exc
-            notes.append(SheetNote(table.sheet, "skipped", _why_unmapped(table, kind)))
-            continue
-        foreign = _foreign(m, mapped[0] if mapped else None, kind) if len(tables) > 1 else None
-        if foreign:
-            notes.append(SheetNote(table.sheet, "skipped", foreign))
-            failure = failure or IngestError(
-                f"No sheet of {file_name} holds {kind} the way an export does ({foreign})."
-            )
-        else:
-            mapped.append(m)
-    if not mapped:
-        assert failure is not None
-        raise failure
-    mapped, left_out = _drop_summaries(mapped)
+    mapped, left_out = combine_mod.map_sheets(
+        tables, context.saved_mappings, overrides, kind, file_name
+    )
     notes += left_out
-    mapped, copies = _drop_copies(mapped)
-    notes += copies
     primary = mapped[0]
-    body, found, rows = _combine(mapped)
+    body, found, rows = combine_mod.combine(mapped)
     step(0.45, "Checking dates, amounts and referrers")
 
     today = today or date.today()
@@ -219,7 +164,7 @@ def prepare(
             f"({'; '.join(sorted(reasons)) or 'no data rows'}); check the column mapping "
             "and the export's date range."
         )
-    read_rows = _rows_per_sheet(mapped, rows, frame, quality)
+    read_rows = combine_mod.rows_per_sheet(mapped, rows, frame, quality)
     notes += [SheetNote(m.table.sheet, "read", "", read_rows[m.table.sheet]) for m in mapped]
     order = {name: i for i, name in enumerate(book.sheets)}
     notes.sort(key=lambda n: order.get(n.sheet, len(order)))
@@ -258,152 +203,7 @@ def prepare(
     return prepared
 
 
-def _map_table(
-    table: SheetTable,
-    context: IngestContext,
-    overrides: dict[str, str] | None,
-    kind: str,
-    file_name: str,
-    primary: bool,
-) -> _Mapped:
-    headers, body = table.headers, table.body
-    signature = mapping_mod.layout_signature(headers, kind)
-    saved = context.saved_mappings.get(signature)
-    if saved and all(col in headers for col in saved.values()):
-        found, origin = dict(saved), "saved"
-    else:
-        found, origin = mapping_mod.detect_mapping(headers, body, kind), "detected"
-    if overrides:
-        # The user's choices were made on the first sheet's columns; other sheets take those
-        # whose column they have.
-        usable = (
-            overrides
-            if primary
-            else {f: c for f, c in overrides.items() if c in ("", None) or c in headers}
-        )
-        found = mapping_mod.apply_overrides(found, usable, headers, kind)
-        origin = "edited"
-    mapping_mod.check_required(found, headers, kind, file_name)
-    return _Mapped(table, found, origin, signature)
-
-
-def _foreign(m: _Mapped, primary: _Mapped | None, kind: str) -> str | None:
-    """Why a sheet of a workbook with several should not join the others, if it should not."""
-    headers = m.table.headers
-    other = "activities" if kind == "referrals" else "referrals"
-    if mapping_mod.header_score(headers, other) > mapping_mod.header_score(headers, kind):
-        what = "an outreach log" if other == "activities" else "a referral export"
-        return f"its columns read as {what}; upload that on its own"
-    if primary is None or m.signature == primary.signature or kind != "referrals":
-        return None
-    named = [
-        field
-        for field in ("source_name", "source_type")
-        if field in m.found and mapping_mod.header_score([m.found[field]], kind)
-    ]
-    if not named:
-        return (
-            "its referrer column was guessed from the values, not named; choose this sheet on "
-            "its own to check the columns"
-        )
-    return None
-
-
-def _why_unmapped(table: SheetTable, kind: str) -> str:
-    date_field = "referral_date" if kind == "referrals" else "activity_date"
-    found = mapping_mod.detect_mapping(table.headers, table.body, kind)
-    if date_field not in found:
-        return "no date column (a pivot or summary without dates)"
-    return "no referral source column"
-
-
-def _drop_summaries(mapped: list[_Mapped]) -> tuple[list[_Mapped], list[SheetNote]]:
-    """Leave out sheets that summarise the others: reading both would count referrals twice."""
-    if len(mapped) < 2:
-        return mapped, []
-    detail = [
-        m
-        for m in mapped
-        if "count" not in m.found and not sheets_mod.is_summary_name(m.table.sheet)
-    ]
-    if not detail:
-        return mapped, []
-    notes = [
-        SheetNote(
-            m.table.sheet,
-            "skipped",
-            "a summary of the other sheets (reading it too would count their referrals twice)",
-        )
-        for m in mapped
-        if m not in detail
-    ]
-    return detail, notes
-
-
-def _drop_copies(mapped: list[_Mapped]) -> tuple[list[_Mapped], list[SheetNote]]:
-    """Leave out a sheet whose rows repeat an earlier sheet's ("Referrals (2)", a backup)."""
-    if len(mapped) < 2:
-        return mapped, []
-    kept: list[_Mapped] = []
-    notes: list[SheetNote] = []
-    seen: dict[tuple, str] = {}
-    for m in mapped:
-        cells = m.table.body.astype(str)
-        digest = (
-            tuple(m.table.headers),
-            len(cells),
-            int(pd.util.hash_pandas_object(cells, index=False).sum()),
-        )
-        if digest in seen:
-            notes.append(
-                SheetNote(
-                    m.table.sheet,
-                    "skipped",
-                    f"a copy of sheet '{seen[digest]}' (reading both would count its rows twice)",
-                )
-            )
-        else:
-            seen[digest] = m.table.sheet
-            kept.append(m)
-    return kept, notes
-
-
-def _combine(mapped: list[_Mapped]) -> tuple[pd.DataFrame, dict[str, str], RowNumbers]:
-    """One body for every sheet read: a single sheet as it is; several under field names,
-    with the clinic their names give when they have no clinic column."""
-    if len(mapped) == 1:
-        m = mapped[0]
-        return m.table.body, m.found, RowNumbers(m.table.first_row)
-    clinics = {m.table.sheet: sheets_mod.clinic_from_name(m.table.sheet) for m in mapped}
-    parts = []
-    for m in mapped:
-        part = pd.DataFrame(
-            {field: m.table.body[column] for field, column in m.found.items()}
-        ).reset_index(drop=True)
-        if "clinic" not in m.found and clinics[m.table.sheet]:
-            part["clinic"] = clinics[m.table.sheet]
-        parts.append(part.astype(object))
-    body = pd.concat(parts, ignore_index=True)
-    rows = np.concatenate(
-        [m.table.first_row + np.arange(len(m.table.body)) for m in mapped]
-    ).astype(np.int64)
-    sheet_names = np.concatenate(
-        [np.full(len(m.table.body), m.table.sheet, dtype=object) for m in mapped]
-    )
-    found = {column: column for column in body.columns}
-    return body, found, RowNumbers(0, rows, sheet_names)
-
-
-def _rows_per_sheet(
-    mapped: list[_Mapped], rows: RowNumbers, frame: pd.DataFrame, quality: dict
-) -> dict[str, int]:
-    if len(mapped) == 1:
-        return {mapped[0].table.sheet: len(frame)}
-    counts = quality.pop("_rows_by_sheet", {})
-    return {m.table.sheet: int(counts.get(m.table.sheet, 0)) for m in mapped}
-
-
-def _name_header(primary: _Mapped) -> str:
+def _name_header(primary: combine_mod.MappedSheet) -> str:
     return mapping_mod.normalize_header(primary.found.get("source_name", ""))
 
 
@@ -625,27 +425,12 @@ def _referrals(
     if rows.sheets is not None:
         kept_sheets = pd.Series(rows.sheets[keep.to_numpy()])
         quality["_rows_by_sheet"] = kept_sheets.value_counts().to_dict()
-        quality["sheets_overlapping"] = _overlapping_sheets(frame, kept_sheets.to_numpy())
+        quality["sheets_overlapping"] = combine_mod.overlapping_sheets(
+            frame, kept_sheets.to_numpy()
+        )
     named = resolution.frame["patient_named"].to_numpy()
     hidden = frozenset(names[named].dropna().unique()) if named.any() else frozenset()
     return frame, rejected, quality, resolution.aliases, hidden
-
-
-def _overlapping_sheets(frame: pd.DataFrame, sheet_of: np.ndarray) -> list[list[str]]:
-    """Pairs of sheets read from one file that cover the same days for the same clinic (an
-    unassigned sheet meets every clinic): one may repeat the other."""
-    spans = []
-    for sheet in dict.fromkeys(sheet_of):
-        part = frame.loc[sheet_of == sheet]
-        clinics = set(part["clinic"].dropna().unique())
-        spans.append((sheet, part["referral_date"].min(), part["referral_date"].max(), clinics))
-    pairs = []
-    for i, (a, a0, a1, ac) in enumerate(spans):
-        for b, b0, b1, bc in spans[i + 1 :]:
-            anywhere = ac <= {UNASSIGNED_CLINIC} or bc <= {UNASSIGNED_CLINIC}
-            if a0 <= b1 and b0 <= a1 and (anywhere or ac & bc - {UNASSIGNED_CLINIC}):
-                pairs.append([a, b])
-    return pairs
 
 
 def _blank(raw: pd.Series) -> pd.Series:
