@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from analytics import app_state
+from analytics.app import state as app_state
 from analytics.filters import Filters, preset_period
 from analytics.formatting import day
 from analytics.page_style import CSS

@@ -3,7 +3,8 @@
 import plotly.express as px
 import streamlit as st
 
-from analytics import app_planning, app_state
+from analytics.app import planning as app_planning
+from analytics.app import state as app_state
 
 app_state.run_in_frame()
 filters = app_state.current_filters()

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from analytics import app_state, charts, dependence_view
+from analytics import charts, dependence_view
+from analytics.app import state as app_state
 from analytics.formatting import money, pct
 from analytics.text import md
 

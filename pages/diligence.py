@@ -4,7 +4,8 @@ import calendar
 
 import streamlit as st
 
-from analytics import app_planning, app_state
+from analytics.app import planning as app_planning
+from analytics.app import state as app_state
 from analytics.scorecard import STATUS_WORDS
 
 app_state.run_in_frame()

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from analytics import app_state, roi_charts
+from analytics import roi_charts
+from analytics.app import state as app_state
 from analytics.growth import RECENT_MONTHS, GrowthTargets, growth_status
 from analytics.outreach_pages import CADENCE_PARTNERS, NO_LOG
 from analytics.text import md

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from analytics import app_state, charts
+from analytics import charts
+from analytics.app import state as app_state
 from analytics.text import md
 
 app_state.run_in_frame()

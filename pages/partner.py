@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from analytics import app_planning, app_state, charts
+from analytics import charts
+from analytics.app import planning as app_planning
+from analytics.app import state as app_state
 from analytics.formatting import day
 from analytics.text import md
 

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from analytics import app_state, identity
+from analytics import identity
+from analytics.app import state as app_state
 from analytics.formatting import count, pct
 from analytics.schema import SOURCE_TYPE_LABELS, SOURCE_TYPES
 from analytics.text import md

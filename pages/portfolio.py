@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from analytics import app_planning, app_state
+from analytics.app import planning as app_planning
+from analytics.app import state as app_state
 from analytics.portfolio import portfolio_chart
 from analytics.report.planning import portfolio_workbook
 

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from analytics import app_state, roi_charts
+from analytics import roi_charts
+from analytics.app import state as app_state
 from analytics.formatting import count, money
 from analytics.kpis import plain_tile
 from analytics.outreach_pages import NO_LOG, QUADRANT_NAMES, RETURN_CAP, roi_text

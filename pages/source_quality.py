@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from analytics import app_planning, app_state
+from analytics.app import planning as app_planning
+from analytics.app import state as app_state
 from analytics.source_quality import SEEN_WITHIN_DAYS
 
 app_state.run_in_frame()

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from analytics import app_state
+from analytics.app import state as app_state
 from analytics.practices import PracticeError, display_name
 from analytics.text import md
 

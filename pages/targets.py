@@ -4,7 +4,8 @@ partner against its own 3-month average."""
 import pandas as pd
 import streamlit as st
 
-from analytics import app_planning, app_state
+from analytics.app import planning as app_planning
+from analytics.app import state as app_state
 from analytics.formatting import pct
 from analytics.targets import RAG_YELLOW, parse_targets_csv
 

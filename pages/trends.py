@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from analytics import app_state, charts
+from analytics import charts
+from analytics.app import state as app_state
 from analytics.kpis import EXPLAIN
 from analytics.monthly import LOST_AFTER_DAYS, WARM_UP_MONTHS
 

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from analytics import app_state, upload_report
-from analytics.app_state import get_store, prepared_upload, run_in_frame
+from analytics import upload_report
+from analytics.app import state as app_state
+from analytics.app.state import get_store, prepared_upload, run_in_frame
 from analytics.errors import IngestError
 from analytics.ingest import file_hash, list_sheets
 from analytics.mapping import MissingColumn

@@ -3,7 +3,9 @@ stop, and the PDF, deck and workbook to hand over."""
 
 import streamlit as st
 
-from analytics import app_planning, app_state, charts, valuation_charts
+from analytics import charts, valuation_charts
+from analytics.app import planning as app_planning
+from analytics.app import state as app_state
 from analytics.scenarios import Scenario
 from analytics.scorecard import STATUS_WORDS
 from analytics.text import md, md_table

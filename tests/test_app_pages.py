@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics.app_state import _open_store
+from analytics.app.state import _open_store
 from analytics.filters import Filters, preset_period
 from analytics.formatting import count, money, pct
 from analytics.store import Store

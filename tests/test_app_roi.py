@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics.app_state import _open_store
+from analytics.app.state import _open_store
 from analytics.filters import Filters, preset_period
 from analytics.formatting import count, half_up, money
 from analytics.outreach_pages import engagement_page, roi_page, roi_text

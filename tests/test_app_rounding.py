@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics.app_state import _exported, _open_store
+from analytics.app.state import _exported, _open_store
 from analytics.formatting import half_up, money, pct
 from analytics.page_data import column_kinds
 from analytics.safe_csv import to_safe_csv

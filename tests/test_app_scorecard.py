@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics.app_state import _open_store
+from analytics.app.state import _open_store
 from tests.conftest import ROOT, run_the_frame
 
 

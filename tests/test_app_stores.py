@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from analytics.app_state import _open_store
+from analytics.app.state import _open_store
 from analytics.practices import (
     PracticeError,
     create_practice,

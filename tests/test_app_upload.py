@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics.app_state import _open_store
+from analytics.app.state import _open_store
 from tests.conftest import HAND_LOG_CSV, ROOT
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from analytics.app_state import _open_store
+from analytics.app.state import _open_store
 from analytics.buyer_rules import RULE_NAMES as BUYER_RULES
 from analytics.formatting import count, pct
 from analytics.scenarios import Scenario, run_scenario

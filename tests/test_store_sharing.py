@@ -15,7 +15,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from analytics.app_state import _open_store
+from analytics.app.state import _open_store
 from analytics.practices import rename_practice
 from analytics.store import Store
 from tests.conftest import ROOT

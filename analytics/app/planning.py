@@ -1,5 +1,5 @@
 """Cached loaders for issue 17's pages (diligence, targets, source quality, cohorts,
-portfolio): app_state's companion, the other analytics module that imports Streamlit.
+portfolio): the state module's companion, the other analytics module that imports Streamlit.
 
 Owner-managed flags, targets and the fiscal year are read on every run (three tiny queries)
 and are part of each cache key, so a change shows at once without a version bump.
@@ -12,7 +12,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from analytics import app_state
+from analytics.app import state as app_state
 from analytics.buyer_rules import RULE_LABELS, buyer_rules_of
 from analytics.cohorts import cohort_curve_of, cohort_table_of
 from analytics.diligence import Diligence, diligence_of, months_loaded

@@ -1,0 +1,2 @@
+"""The only Streamlit-importing code: cached store handles and shared widgets (`state`), and
+the planning pages' cached loaders (`planning`)."""
