@@ -190,6 +190,22 @@ def european_csv(seed: int = 15) -> tuple[bytes, Expected]:
     return text.encode("utf-8"), Expected(12, 3, 3750.0, 0.5, 16347.75)
 
 
+# A Raintree-style case export's columns (shared with tests/test_emr_layouts.py).
+RAINTREE_HEADER = [
+    "Case #",
+    "Patient Account #",
+    "Case Created",
+    "Referral Date",
+    "Referring Provider",
+    "Referral Source",
+    "Referral Source Category",
+    "Initial Eval Date",
+    "Payer",
+    "Location",
+    "Therapist",
+]
+
+
 def raintree_cases(seed: int = 16) -> tuple[bytes, Expected, int]:
     """A Raintree-style case export: Referring Provider, Referral Source (an employer or an
     attorney when no provider is given), Referral Source Category (the type), a blank Referral
@@ -206,19 +222,7 @@ def raintree_cases(seed: int = 16) -> tuple[bytes, Expected, int]:
         (None, "Brown & Hale LLP", "Attorney", True, 2),
         (None, "Direct Access", "Self", False, 4),
     )
-    header = [
-        "Case #",
-        "Patient Account #",
-        "Case Created",
-        "Referral Date",
-        "Referring Provider",
-        "Referral Source",
-        "Referral Source Category",
-        "Initial Eval Date",
-        "Payer",
-        "Location",
-        "Therapist",
-    ]
+    header = RAINTREE_HEADER
     rows = []
     case = 1000
     for provider, source, category, dated, n in recipe:

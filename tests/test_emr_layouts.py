@@ -7,6 +7,7 @@ import pytest
 
 from analytics.ingest import IngestContext, prepare
 from tests.conftest import xlsx_bytes
+from tests.export_shapes import RAINTREE_HEADER
 
 CTX = IngestContext(salt=b"0" * 16)
 
@@ -14,19 +15,7 @@ CTX = IngestContext(salt=b"0" * 16)
 LAYOUTS = [
     (
         "raintree",
-        [
-            "Case #",
-            "Patient Account #",
-            "Case Created",
-            "Referral Date",
-            "Referring Provider",
-            "Referral Source",
-            "Referral Source Category",
-            "Initial Eval Date",
-            "Payer",
-            "Location",
-            "Therapist",
-        ],
+        RAINTREE_HEADER,
         [
             "C1",
             "12345",
