@@ -5,10 +5,10 @@ from pathlib import Path
 import streamlit as st
 
 from analytics.app import state as app_state
+from analytics.app.page_style import CSS
 from analytics.filters import Filters, preset_period
 from analytics.formatting import day
-from analytics.page_style import CSS
-from analytics.practices import display_name
+from analytics.store.practices import display_name
 
 st.set_page_config(page_title="Referral Power", page_icon=":material/hub:", layout="wide")
 st.html(f"<style>{CSS}</style>")

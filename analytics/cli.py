@@ -12,13 +12,14 @@ from pathlib import Path
 
 from analytics.errors import IngestError
 from analytics.filters import Filters
-from analytics.identity_cli import add_identity_command
+from analytics.identity import activities_of
+from analytics.identity.cli import add_identity_command
 from analytics.ingest import Rejection, prepare
-from analytics.keys_cli import add_keys_command
-from analytics.practices import DEMO_NAME, load_profile, save_profile
+from analytics.ingest.verdict import overlap_sentence
 from analytics.store import Store
-from analytics.store_file import open_cli_store
-from analytics.verdict import overlap_sentence
+from analytics.store.files import open_cli_store
+from analytics.store.keys_cli import add_keys_command
+from analytics.store.practices import DEMO_NAME, load_profile, save_profile
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 SAMPLE_FILES = (
@@ -126,7 +127,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_pack_command(sub) -> None:
-    # The monthly pack (issue 17): analytics/pack.py.
+    # The monthly pack (issue 17): analytics/report/pack.py.
     pack = sub.add_parser("pack", help="write every practice's monthly pack (and e-mail it)")
     pack.add_argument("--out", required=True, metavar="DIR", help="folder for the packs")
     pack.add_argument(
@@ -159,7 +160,7 @@ def _add_pack_command(sub) -> None:
 def _pack(args: argparse.Namespace) -> int:
     import os
 
-    from analytics.pack import (
+    from analytics.report.pack import (
         FORMATS,
         PackError,
         SmtpSettings,
@@ -253,7 +254,7 @@ def ingest_file(
         sheet=sheet,
     )
     saved = store.save(
-        prepared,
+        prepared.batch(),
         replace=replace,
         remember_mapping=bool(overrides),
         allow_overlap=allow_overlap,
@@ -387,7 +388,7 @@ def _metrics(args: argparse.Namespace) -> int:
         level=args.level,
     )
     # Issue 17's keys (diligence, targets, source quality, cohorts) after the original ones.
-    from analytics.extended_summary import store_extended_metrics
+    from analytics.metrics.extended import store_extended_metrics
 
     out = store_metrics(store, filters)
     out |= store_extended_metrics(store, filters, args.fiscal_start)
@@ -398,13 +399,13 @@ def _metrics(args: argparse.Namespace) -> int:
 def store_metrics(store: Store, filters: Filters) -> dict:
     """metrics --json for a store: period sums and the history's window sums in DuckDB."""
     # Loaded here, not at the top: `ingest` needs none of the metrics (scipy among them).
-    from analytics.history_windows import (
+    from analytics.metrics.periods import tables_from_sources, to_day
+    from analytics.metrics.summary import metrics_summary_from
+    from analytics.metrics.windows import (
         organizations_of_groups,
         window_days,
         windows_from_groups,
     )
-    from analytics.periods import tables_from_sources, to_day
-    from analytics.summary import metrics_summary_from
 
     sources, start, end = store.period_sources(filters)
     tables = tables_from_sources(sources, filters, start, end)
@@ -422,7 +423,7 @@ def store_metrics(store: Store, filters: Filters) -> dict:
         tables,
         windows,
         months,
-        store.activities(replace(filters, start=None)),
+        activities_of(store, replace(filters, start=None)),
         organizations=organizations,
     )
 

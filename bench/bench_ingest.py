@@ -48,7 +48,7 @@ def _step(kind: str, path: str) -> dict:
             prepared = prepare(data, Path(path).name, store.ingest_context())
             rows = prepared.rows_loaded
             if kind == "ingest":
-                store.save(prepared)
+                store.save(prepared.batch())
             store.close()
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -53,12 +53,12 @@ def main() -> None:
     args = parser.parse_args()
     db = ensure_store(args.rows)
 
-    from analytics import alerts, concentration, dependence, funnel, mix, trends, valuation
     from analytics.cli import store_metrics
     from analytics.filters import Filters
-    from analytics.periods import encode, tables_of, to_day
+    from analytics.metrics import alerts, concentration, dependence, funnel, mix, trends, valuation
+    from analytics.metrics.periods import encode, tables_of, to_day
+    from analytics.metrics.summary import metrics_summary
     from analytics.store import Store
-    from analytics.summary import metrics_summary
 
     store = Store(db)
     floor = best_of(

@@ -61,11 +61,13 @@ def _timed(fn) -> float:
 
 def floor_seconds(db: Path, page: str, filters) -> float:
     """The page's metric work without Streamlit: store read, one encoding, the page builder."""
-    from analytics import alerts_view, dependence_view, page_data
     from analytics.filters import Filters
-    from analytics.partner_view import partner_names_of, partner_view_of
-    from analytics.periods import encode, tables_of
+    from analytics.metrics.periods import encode, tables_of
     from analytics.store import Store
+    from analytics.views import alerts as alerts_view
+    from analytics.views import dependence as dependence_view
+    from analytics.views import overview as page_data
+    from analytics.views.partner import partner_names_of, partner_view_of
 
     store = Store(db)
     try:
@@ -85,7 +87,7 @@ def floor_seconds(db: Path, page: str, filters) -> float:
 
 
 def _run_main_script(main_script_path: str) -> None:
-    # As in tests/test_app_pages.py: run dashboard.py on every AppTest run, as the server does.
+    # As in tests/app/test_app_pages.py: run dashboard.py on every AppTest run, as the server does.
     path = Path(main_script_path)
     module = types.ModuleType("__main__")
     module.__file__ = str(path)

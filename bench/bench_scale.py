@@ -160,7 +160,7 @@ def bench_metrics(db: Path, repeat: int) -> dict:
 
 
 def _run_main_script(main_script_path: str) -> None:
-    # As in tests/test_app_pages.py: run dashboard.py on every AppTest run, as the server does.
+    # As in tests/app/test_app_pages.py: run dashboard.py on every AppTest run, as the server does.
     path = Path(main_script_path)
     module = types.ModuleType("__main__")
     module.__file__ = str(path)

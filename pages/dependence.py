@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from analytics import charts, dependence_view
+from analytics import charts
 from analytics.app import state as app_state
 from analytics.formatting import money, pct
 from analytics.text import md
+from analytics.views import dependence as dependence_view
 
 app_state.run_in_frame()
 filters = app_state.current_filters()

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from analytics import roi_charts
 from analytics.app import state as app_state
-from analytics.growth import RECENT_MONTHS, GrowthTargets, growth_status
-from analytics.outreach_pages import CADENCE_PARTNERS, NO_LOG
+from analytics.charts import roi as roi_charts
+from analytics.outreach.growth import RECENT_MONTHS, GrowthTargets, growth_status
 from analytics.text import md
+from analytics.views.outreach import CADENCE_PARTNERS, NO_LOG
 
 app_state.run_in_frame()
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from analytics.app import planning as app_planning
 from analytics.app import state as app_state
-from analytics.portfolio import portfolio_chart
+from analytics.metrics.portfolio import portfolio_chart
 from analytics.report.planning import portfolio_workbook
 
 app_state.run_in_frame()

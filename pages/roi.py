@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from analytics import roi_charts
 from analytics.app import state as app_state
+from analytics.charts import roi as roi_charts
 from analytics.formatting import count, money
-from analytics.kpis import plain_tile
-from analytics.outreach_pages import NO_LOG, QUADRANT_NAMES, RETURN_CAP, roi_text
-from analytics.roi import QUADRANTS
+from analytics.outreach.roi import QUADRANTS
 from analytics.text import md
+from analytics.views.kpis import plain_tile
+from analytics.views.outreach import NO_LOG, QUADRANT_NAMES, RETURN_CAP, roi_text
 
 app_state.run_in_frame()
 

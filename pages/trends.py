@@ -4,8 +4,8 @@ import streamlit as st
 
 from analytics import charts
 from analytics.app import state as app_state
-from analytics.kpis import EXPLAIN
-from analytics.monthly import LOST_AFTER_DAYS, WARM_UP_MONTHS
+from analytics.metrics.monthly import LOST_AFTER_DAYS, WARM_UP_MONTHS
+from analytics.views.kpis import EXPLAIN
 
 app_state.run_in_frame()
 filters = app_state.current_filters()

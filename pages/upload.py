@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from analytics import upload_report
 from analytics.app import state as app_state
 from analytics.app.state import get_store, prepared_upload, run_in_frame
 from analytics.errors import IngestError
 from analytics.ingest import file_hash, list_sheets
-from analytics.mapping import MissingColumn
+from analytics.ingest.mapping import MissingColumn
+from analytics.ingest.verdict import overlap_sentence
 from analytics.text import md, md_table
-from analytics.verdict import overlap_sentence
+from analytics.views import upload as upload_report
 
 ALL_SHEETS = "All sheets that hold referrals"
 
@@ -92,7 +92,7 @@ for upload in files or []:
     if existing is not None:
         st.info(f"This exact file is already in the store (upload #{existing}); nothing to do.")
         continue
-    overlap = store.overlap(prepared)
+    overlap = store.overlap(prepared.batch())
     warnings = list(prepared.warnings) + ([overlap_sentence(overlap)] if overlap else [])
     if warnings:
         with st.container(border=True):
@@ -169,7 +169,7 @@ for upload in files or []:
         try:
             with st.spinner(f"Saving {prepared.rows_loaded:,} rows…", show_time=True):
                 result = store.save(
-                    prepared, replace=replace, remember_mapping=True, allow_overlap=allow
+                    prepared.batch(), replace=replace, remember_mapping=True, allow_overlap=allow
                 )
         except IngestError as exc:
             st.error(md(str(exc)))

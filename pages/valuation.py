@@ -3,11 +3,12 @@ stop, and the PDF, deck and workbook to hand over."""
 
 import streamlit as st
 
-from analytics import charts, valuation_charts
+from analytics import charts
 from analytics.app import planning as app_planning
 from analytics.app import state as app_state
-from analytics.scenarios import Scenario
-from analytics.scorecard import STATUS_WORDS
+from analytics.charts import valuation as valuation_charts
+from analytics.metrics.scenarios import Scenario
+from analytics.metrics.scorecard import STATUS_WORDS
 from analytics.text import md, md_table
 
 STATUS_BADGES = {"ok": "green", "watch": "orange", "risk": "red", "na": "gray"}

@@ -190,7 +190,7 @@ def european_csv(seed: int = 15) -> tuple[bytes, Expected]:
     return text.encode("utf-8"), Expected(12, 3, 3750.0, 0.5, 16347.75)
 
 
-# A Raintree-style case export's columns (shared with tests/test_emr_layouts.py).
+# A Raintree-style case export's columns (shared with tests/ingest/test_emr_layouts.py).
 RAINTREE_HEADER = [
     "Case #",
     "Patient Account #",

@@ -1,7 +1,7 @@
 """The hostile-file corpus: each file of the issue-13 findings and their cousins, built in code.
 
 Each entry: the file name, a builder, what it must end in ("loaded", or a sentence starting
-the way given) and environment settings for the run. tests/test_hostile_corpus.py runs every
+the way given) and environment settings for the run. tests/ingest/test_hostile_corpus.py runs every
 entry through the command line; `python -m tests.hostile_corpus` prints peak memory, time
 and message per file (the table in the closing note of issue 13).
 """

@@ -12,8 +12,9 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-from analytics.practices import save_profile
+from analytics.identity.decisions import record as record_decisions
 from analytics.store import Store
+from analytics.store.practices import save_profile
 from tests.conftest import ROOT
 
 
@@ -83,7 +84,8 @@ def build(folder: Path, port: int) -> Path:
             capture_output=True,
         )
     store = Store(db)
-    store.record_decisions(
+    record_decisions(
+        store,
         [
             {
                 "action": "type",
@@ -91,7 +93,7 @@ def build(folder: Path, port: int) -> Path:
                 "source_type": "organization",
                 "note": names["image"],
             }
-        ]
+        ],
     )
     save_profile(db, name=names["image"])
     return db

@@ -14,8 +14,9 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-from analytics.extended_summary import EXTENDED_KEYS
 from analytics.filters import Filters, preset_period
+from analytics.identity import activities_of
+from analytics.metrics.extended import EXTENDED_KEYS
 from analytics.report.content import ReportContent, content_from_store, report_content
 from analytics.store import Store
 from tests.conftest import ROOT
@@ -137,7 +138,7 @@ def cli_metrics() -> dict:
 def empty_activities():
     store = Store(workdir() / "empty.duckdb")
     try:
-        return store.activities()
+        return activities_of(store)
     finally:
         store.close()
 

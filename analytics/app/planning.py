@@ -13,16 +13,16 @@ import pandas as pd
 import streamlit as st
 
 from analytics.app import state as app_state
-from analytics.buyer_rules import RULE_LABELS, buyer_rules_of
-from analytics.cohorts import cohort_curve_of, cohort_table_of
-from analytics.diligence import Diligence, diligence_of, months_loaded
-from analytics.extended_summary import FISCAL_START_KEY, fiscal_start_of
 from analytics.filters import Filters
-from analytics.periods import tables_of
-from analytics.portfolio import portfolio_of
-from analytics.scorecard import encodings_of
-from analytics.source_quality import payer_mix_of, source_quality_of
-from analytics.targets import on_target_of, proposed_targets, rag_of
+from analytics.metrics.buyer_rules import RULE_LABELS, buyer_rules_of
+from analytics.metrics.cohorts import cohort_curve_of, cohort_table_of
+from analytics.metrics.diligence import Diligence, diligence_of, months_loaded
+from analytics.metrics.extended import FISCAL_START_KEY, fiscal_start_of
+from analytics.metrics.periods import tables_of
+from analytics.metrics.portfolio import portfolio_of
+from analytics.metrics.scorecard import encodings_of
+from analytics.metrics.source_quality import payer_mix_of, source_quality_of
+from analytics.metrics.targets import on_target_of, proposed_targets, rag_of
 
 __all__ = [
     "buyer_rules",

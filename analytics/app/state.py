@@ -14,18 +14,23 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from analytics import alerts_view, charts, dependence_view, identity, page_data, upload_report
+from analytics import charts, identity
 from analytics import formatting as fmt
 from analytics.filters import Filters
+from analytics.identity import activities_of
 from analytics.ingest import Prepared, prepare
-from analytics.outreach_pages import RETURN_CAP
-from analytics.partner_view import PartnerView, partner_names_of, partner_view_of
-from analytics.periods import Encoded, encode, tables_of
+from analytics.metrics.periods import Encoded, encode, tables_of
+from analytics.metrics.stress import stress_test_of
+from analytics.metrics.summary import metrics_summary
 from analytics.safe_csv import to_safe_csv
 from analytics.store import DEFAULT_DB, METRIC_COLUMNS, Store, StoreUnavailable
-from analytics.stress import stress_test_of
-from analytics.summary import metrics_summary
 from analytics.text import md
+from analytics.views import alerts as alerts_view
+from analytics.views import dependence as dependence_view
+from analytics.views import overview as page_data
+from analytics.views import upload as upload_report
+from analytics.views.outreach import RETURN_CAP
+from analytics.views.partner import PartnerView, partner_names_of, partner_view_of
 
 
 def _default_path() -> str:
@@ -40,13 +45,13 @@ def _home() -> Path:
 def store_path() -> str:
     """The store this session works on: the chosen one, else the practice its data folder
     opens first (the owner's own once started), else the one the app was started on."""
-    from analytics.presentation import locked_practice
+    from analytics.app.presentation import locked_practice
 
     locked = locked_practice(_home().parent)
     if locked is not None:
         # A presentation holds every session to its practice, whatever was chosen before.
         return str(locked)
-    from analytics.practices import default_practice
+    from analytics.store.practices import default_practice
 
     chosen = st.session_state.get("store_path")
     default = str(default_practice(_home().parent) or _home())
@@ -326,7 +331,7 @@ def _stress(path: str, filters: Filters, version: int, partners: tuple[str, ...]
 
 
 def stress(filters: Filters, partners: tuple[str, ...]) -> dict:
-    """What the period would have lost without these partners (see analytics.stress)."""
+    """What the period would have lost without these partners (see analytics.metrics.stress)."""
     return _stress(store_path(), filters, get_store().version(), tuple(partners))
 
 
@@ -402,7 +407,7 @@ def _shown(frame: pd.DataFrame, kinds: dict[str, str]) -> tuple[pd.DataFrame, di
 
 
 def show_tiles(kpis, per_row: int = 4) -> None:
-    """Headline tiles (analytics.kpis.Kpi), `per_row` to a row; on a narrow screen a row
+    """Headline tiles (analytics.views.kpis.Kpi), `per_row` to a row; on a narrow screen a row
     wraps instead of cutting its labels short."""
     for row in (kpis[i : i + per_row] for i in range(0, len(kpis), per_row)):
         outer = st.container(horizontal=True, gap="small")
@@ -582,20 +587,20 @@ def stop_when_empty(referrals: int | None = None) -> None:
         st.stop()
 
 
-# Partner ROI and engagement (analytics.outreach_pages) ------------------------------------
+# Partner ROI and engagement (analytics.views.outreach) ------------------------------------
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _activity_log(path: str, version: int) -> pd.DataFrame:
     # Every date: contacts before the period still tell how long ago a partner was called.
-    return _open_store(path).activities()
+    return activities_of(_open_store(path))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _outreach_page(
     kind: str, path: str, filters: Filters, version: int, setting: float, today=None
 ):
-    from analytics import outreach_pages
+    from analytics.views import outreach as outreach_pages
 
     history, encoded = _history_and_encoded(path, filters, version)
     log = _activity_log(path, version)
@@ -653,7 +658,7 @@ def show_outreach_table(
     frame: pd.DataFrame, name: str, *, select: bool = False, height: int | str | None = None
 ) -> str | None:
     """`show_table` for the ROI and engagement tables (money, ROI and day columns formatted)."""
-    from analytics import outreach_pages
+    from analytics.views import outreach as outreach_pages
 
     kinds = outreach_pages.column_kinds(frame)
     return show_table(frame, name, select=select, height=height, kinds=kinds)
@@ -682,12 +687,12 @@ def concentration_now(filters: Filters) -> dict:
     return _concentration_now(store_path(), filters, get_store().version())
 
 
-# Valuation readiness, reports and consultant mode (analytics.valuation_page, report,
+# Valuation readiness, reports and consultant mode (analytics.views.valuation, report,
 # practices) -------------------------------------------------------------------------------
 
 
 def _encodings(path: str, filters: Filters, version: int):
-    from analytics.scorecard import Encodings
+    from analytics.metrics.scorecard import Encodings
 
     scope = _scope(filters)
     return Encodings(
@@ -697,7 +702,7 @@ def _encodings(path: str, filters: Filters, version: int):
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _valuation(path: str, filters: Filters, version: int):
-    from analytics.valuation_page import valuation_page
+    from analytics.views.valuation import valuation_page
 
     return valuation_page(_encodings(path, filters, version), filters)
 
@@ -709,7 +714,7 @@ def valuation(filters: Filters):
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _stress_scenarios(path: str, filters: Filters, version: int, scenarios, margin):
-    from analytics.valuation_page import stress_page
+    from analytics.views.valuation import stress_page
 
     return stress_page(_encodings(path, filters, version), filters, scenarios, margin)
 
@@ -803,15 +808,15 @@ def csv_download(name: str, frame: pd.DataFrame) -> None:
 def presentation_mode() -> bool:
     """True while the consultant presents: the app is locked to one practice, with no
     practice switching, uploads or settings, until the consultant's PIN is given."""
-    from analytics.presentation import locked_practice
+    from analytics.app.presentation import locked_practice
 
     return locked_practice(_home().parent) is not None
 
 
 def start_presenting(pin_key: str) -> None:
     """Lock the app to the open practice (a button's on_click); the PIN field is cleared."""
-    from analytics.practices import display_name
-    from analytics.presentation import PresentationError, start
+    from analytics.app.presentation import PresentationError, start
+    from analytics.store.practices import display_name
 
     pin = st.session_state.get(pin_key, "")
     st.session_state[pin_key] = ""
@@ -829,7 +834,7 @@ def start_presenting(pin_key: str) -> None:
 
 def leave_presenting(pin_key: str) -> None:
     """Unlock when the PIN matches (a button's on_click)."""
-    from analytics.presentation import leave
+    from analytics.app.presentation import leave
 
     pin = st.session_state.get(pin_key, "")
     st.session_state[pin_key] = ""
@@ -841,7 +846,7 @@ def leave_presenting(pin_key: str) -> None:
 
 def practice_profile():
     """The open practice's name and logo for reports (a practices.Profile)."""
-    from analytics.practices import load_profile
+    from analytics.store.practices import load_profile
 
     return load_profile(store_path())
 
@@ -863,7 +868,7 @@ def open_practice(path: str) -> None:
 
 
 def _start_practice(key: str) -> None:
-    from analytics.practices import PracticeError, display_name, set_default
+    from analytics.store.practices import PracticeError, display_name, set_default
 
     try:
         path = create_practice(st.session_state.get(key, ""))
@@ -901,7 +906,7 @@ def start_practice_form(key: str = "start") -> None:
 
 def create_practice(name: str) -> str:
     """A new empty store for a client practice, next to the current one; its path."""
-    from analytics.practices import create_practice as create
+    from analytics.store.practices import create_practice as create
 
     return str(create(Path(store_path()).parent, name))
 
@@ -909,8 +914,8 @@ def create_practice(name: str) -> str:
 def rename_practice(path: str, name: str) -> str:
     """Rename a practice (its store file moves with the name); the new path. The cached
     handle is closed first: a session still reading that store must reopen it."""
-    from analytics.practices import PracticeError
-    from analytics.practices import rename_practice as rename
+    from analytics.store.practices import PracticeError
+    from analytics.store.practices import rename_practice as rename
 
     default = _home()
     if Path(path).resolve() == default.resolve():
@@ -925,6 +930,6 @@ def rename_practice(path: str, name: str) -> str:
 
 def save_practice_logo(path: str, logo: bytes) -> None:
     """Keep a practice's logo next to its store, for its reports."""
-    from analytics.practices import save_profile
+    from analytics.store.practices import save_profile
 
     save_profile(Path(path), logo=logo)

@@ -17,8 +17,8 @@ from analytics.charts.style import (
     styled,
 )
 from analytics.charts.ticks import month_ticks
-from analytics.concentration import PARETO_SHARE
 from analytics.formatting import money, short_name
+from analytics.metrics.concentration import PARETO_SHARE
 
 __all__ = ["PARETO_TOP", "lorenz_chart", "mix_chart", "pareto_chart", "type_treemap"]
 

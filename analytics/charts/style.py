@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from analytics.monthly import GROUPS
+from analytics.metrics.monthly import GROUPS
 from analytics.schema import SOURCE_TYPE_LABELS
 
 __all__ = [

@@ -23,8 +23,8 @@ from analytics.charts.style import (
     styled,
 )
 from analytics.charts.ticks import month_ticks
-from analytics.concentration import HHI_HIGH, HHI_MODERATE
 from analytics.formatting import short_name
+from analytics.metrics.concentration import HHI_HIGH, HHI_MODERATE
 
 __all__ = [
     "evidence_chart",

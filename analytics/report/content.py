@@ -15,18 +15,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analytics import alerts_view, dependence_view, page_data
 from analytics import formatting as fmt
-from analytics.engagement import OVERDUE_DAYS
 from analytics.filters import Filters
-from analytics.freshness import data_through, stale_note
-from analytics.outreach_pages import EngagementPage, RoiPage, engagement_page, roi_page
-from analytics.periods import tables_of
-from analytics.scenarios import Scenario, default_scenarios, run_scenario, scenario_table
+from analytics.identity import activities_of
+from analytics.metrics.periods import tables_of
+from analytics.metrics.scenarios import Scenario, default_scenarios, run_scenario, scenario_table
+from analytics.metrics.scorecard import Encodings, encodings_of, scorecard_of, scorecard_trend_of
+from analytics.metrics.summary import metrics_summary
+from analytics.outreach.engagement import OVERDUE_DAYS
 from analytics.schema import SOURCE_TYPE_LABELS
-from analytics.scorecard import Encodings, encodings_of, scorecard_of, scorecard_trend_of
 from analytics.store import Store
-from analytics.summary import metrics_summary
+from analytics.views import alerts as alerts_view
+from analytics.views import dependence as dependence_view
+from analytics.views import overview as page_data
+from analytics.views.freshness import data_through, stale_note
+from analytics.views.outreach import EngagementPage, RoiPage, engagement_page, roi_page
 
 __all__ = ["LEVEL_WORDS", "ReportContent", "content_from_store", "report_content"]
 
@@ -213,7 +216,7 @@ def content_from_store(store: Store, filters: Filters, **options) -> ReportConte
     options.setdefault("store", str(Path(store.path)))
     content = report_content(
         store.referrals(scope),
-        store.activities(),
+        activities_of(store),
         filters,
         uploads=store.uploads(),
         **options,

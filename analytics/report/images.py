@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 
 from analytics import charts
+from analytics.charts.valuation import scenario_chart, scorecard_trend_chart
 from analytics.report.content import ReportContent
-from analytics.valuation_charts import scenario_chart, scorecard_trend_chart
 
 __all__ = ["CHART_WIDTH", "SIZES", "ReportImages", "report_figures", "report_images"]
 

@@ -10,16 +10,16 @@ from dataclasses import replace
 import pandas as pd
 from openpyxl import Workbook
 
-from analytics.buyer_rules import RULE_LABELS, buyer_rules_of
-from analytics.cohorts import cohort_curve_of, cohort_table_of
-from analytics.diligence import diligence_of, months_loaded
 from analytics.filters import Filters
-from analytics.periods import tables_of
-from analytics.portfolio import MEASURES
+from analytics.metrics.buyer_rules import RULE_LABELS, buyer_rules_of
+from analytics.metrics.cohorts import cohort_curve_of, cohort_table_of
+from analytics.metrics.diligence import diligence_of, months_loaded
+from analytics.metrics.periods import tables_of
+from analytics.metrics.portfolio import MEASURES
+from analytics.metrics.scorecard import STATUS_WORDS, encodings_of
+from analytics.metrics.source_quality import payer_mix_of, source_quality_of
+from analytics.metrics.targets import on_target_of, rag_of
 from analytics.report.workbook import Sheet, _write_sheet, write_text
-from analytics.scorecard import STATUS_WORDS, encodings_of
-from analytics.source_quality import payer_mix_of, source_quality_of
-from analytics.targets import on_target_of, rag_of
 
 __all__ = ["planning_sheets", "planning_sheets_of", "portfolio_workbook", "rules_table"]
 
@@ -133,7 +133,7 @@ def planning_sheets(
 
 def planning_sheets_of(store, filters: Filters) -> list[Sheet]:
     """planning_sheets of a store, with its flags, targets and fiscal year."""
-    from analytics.extended_summary import PLANNING_COLUMNS, fiscal_start_of
+    from analytics.metrics.extended import PLANNING_COLUMNS, fiscal_start_of
 
     saved = store.targets()
     return planning_sheets(
@@ -153,7 +153,7 @@ def _portfolio_kinds(frame: pd.DataFrame) -> dict[str, str]:
 
 
 def portfolio_workbook(table: pd.DataFrame, title: str = "Portfolio") -> bytes:
-    """The portfolio table (analytics.portfolio) as a one-sheet .xlsx."""
+    """The portfolio table (analytics.metrics.portfolio) as a one-sheet .xlsx."""
     book = Workbook()
     sheet = Sheet("Portfolio", "Portfolio", title, table, _portfolio_kinds)
     ws = book.active

@@ -13,6 +13,8 @@ from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
 from analytics import formatting as fmt
+from analytics.metrics.scenarios import side_by_side
+from analytics.metrics.scorecard import STATUS_WORDS
 from analytics.report.content import ReportContent
 from analytics.report.images import ReportImages
 from analytics.report.words import (
@@ -25,8 +27,6 @@ from analytics.report.words import (
     stress_note,
     unset_measures,
 )
-from analytics.scenarios import side_by_side
-from analytics.scorecard import STATUS_WORDS
 
 __all__ = ["slides_bytes"]
 

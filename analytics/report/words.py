@@ -4,8 +4,8 @@ shows, and where the scorecard's thresholds come from."""
 from __future__ import annotations
 
 from analytics import formatting as fmt
+from analytics.metrics.scenarios import EBITDA_MULTIPLES
 from analytics.report.content import ReportContent
-from analytics.scenarios import EBITDA_MULTIPLES
 
 __all__ = [
     "ACTION_COLUMNS",

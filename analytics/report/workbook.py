@@ -23,10 +23,11 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from analytics import formatting as fmt
-from analytics import outreach_pages, page_data
+from analytics.metrics.scorecard import STATUS_WORDS, scorecard_table, trend_table
 from analytics.report.content import ReportContent
 from analytics.safe_csv import FORMULA_STARTS
-from analytics.scorecard import STATUS_WORDS, scorecard_table, trend_table
+from analytics.views import outreach as outreach_pages
+from analytics.views import overview as page_data
 
 __all__ = ["NUMBER_FORMATS", "Sheet", "report_sheets", "workbook_bytes", "write_text"]
 

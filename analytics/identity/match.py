@@ -1,0 +1,419 @@
+"""Evidence that two source names are one referrer, weighed into a confidence with reasons.
+
+Names are read once (identity_names); a pair is then scored by rules (same NPI, person
+names, a name mentioned inside another, organisation names, channel labels) and adjusted by
+what the rows say (organisation, type, credentials, clinics, payers). Two hard rules: two
+different valid NPIs are never one referrer, and two full names whose first names disagree
+("John Smith MD", "Jane Smith DO") are never suggested.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
+
+from analytics.identity.names import (
+    CHANNEL_TYPES,
+    DESCRIPTOR_GROUP,
+    NICKNAMES,
+    NameReading,
+    first_letter,
+    first_name_fit,
+    org_coverage,
+    org_key,
+    org_similarity,
+    read_name,
+    short_form,
+    surnames_alike,
+)
+from analytics.ingest.names import credential_class, parse_name, text_key
+from analytics.ingest.sources import type_from_label
+from analytics.schema import PARTNER_TYPES, UNKNOWN_SOURCE
+
+__all__ = [
+    "Context",
+    "Entity",
+    "Match",
+    "is_named",
+    "match",
+    "told_apart",
+]
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One source as matching sees it: its name and what its rows say about it."""
+
+    name: str
+    source_type: str = "unknown"
+    referrals: int = 0
+    activities: int = 0
+    npis: frozenset[str] = frozenset()
+    clinics: frozenset[str] = frozenset()
+    payers: frozenset[str] = frozenset()
+    organization: str | None = None
+    spellings: tuple[str, ...] = ()  # raw names typed for it ("Dr. Smith (Riverside Med)")
+
+    @cached_property
+    def reading(self) -> NameReading:
+        return read_name(self.name)
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """Every word of its name and of the spellings behind it."""
+        return self.reading.words.union(*(read_name(s).words for s in self.spellings[:20]))
+
+    @cached_property
+    def org_words(self) -> tuple[str, ...]:
+        """Organisation words of its name, then of its spellings (each word once)."""
+        found = dict.fromkeys(self.reading.org_words)
+        for spelling in self.spellings[:20]:
+            found.update(dict.fromkeys(read_name(spelling).org_words))
+        return tuple(found)
+
+    @property
+    def channel(self) -> bool:
+        return self.source_type in CHANNEL_TYPES or self.reading.kind == "channel"
+
+    @cached_property
+    def channel_type(self) -> str | None:
+        """patient, self or marketing: from its rows, else from the label it is named by."""
+        if self.source_type in CHANNEL_TYPES:
+            return self.source_type
+        label = type_from_label(self.name)
+        return label if label in CHANNEL_TYPES else None
+
+    @cached_property
+    def place(self) -> tuple[str, ...]:
+        """Organisation words of the practice or location its name gives ("Lakeshore IM")."""
+        qualifier = parse_name(self.name).qualifier
+        return tuple(text_key(qualifier).split()) if qualifier else ()
+
+    @cached_property
+    def kind_of_partner(self) -> str | None:
+        """The partner type its rows say, else its names suggest; None when neither does."""
+        if self.source_type in PARTNER_TYPES:
+            return self.source_type
+        hints = [self.reading.hint, *(read_name(s).hint for s in self.spellings[:20])]
+        return next((h for h in hints if h), None)
+
+
+class Match(NamedTuple):
+    """A scored pair: confidence 0..1 and the evidence, strongest first."""
+
+    confidence: float
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Context:
+    """Counts over all entities that make a surname or an organisation unique."""
+
+    people_by_surname: Counter
+    people_by_initial: Counter
+    people_by_first: Counter
+    members_by_organization: Counter
+    # Words in so many names ("Logistics", "Holdings") that they say little about which one.
+    common_words: frozenset[str] = frozenset()
+    people_by_name: Counter = field(default_factory=Counter)  # (surname, first): namesakes
+
+    def is_first_name(self, word: str) -> bool:
+        return bool(self.people_by_first[word]) or word in NICKNAMES
+
+    @classmethod
+    def of(cls, entities: Iterable[Entity]) -> Context:
+        """People among the referral sources (outreach-only names are mostly their
+        duplicates), each counted once however it is spelled: first names that fit one
+        person under one surname ("Gregory", "Greg", "G.") are one person."""
+        entities = list(entities)
+        referring = [e for e in entities if e.referrals] or entities
+        full = [e for e in referring if e.reading.kind == "person" and len(e.reading.first) > 1]
+        # A person's name has a credential or "Dr.", or a first name such names use: not
+        # "Cedar Ridge Sports Med", which reads as first and last name too.
+        known = {e.reading.first for e in full if e.reading.credential or e.reading.titled}
+        known |= NICKNAMES.keys()
+        by_surname: dict[str, list[Entity]] = defaultdict(list)
+        for entity in full:
+            if entity.reading.first in known:
+                by_surname[entity.reading.surname].append(entity)
+        counts = Counter(
+            w for e in entities if not is_person(e, known) for w in set(e.reading.org_words)
+        )
+        floor = max(8, len(entities) // 200)
+        common = frozenset(w for w, n in counts.items() if n >= floor and w not in DESCRIPTOR_GROUP)
+        members: Counter = Counter(
+            org_key(e.organization) for e in referring if e.organization and not e.channel
+        )
+        surnames, initials, firsts, names = Counter(), Counter(), Counter(), Counter()
+        for surname, spelled in by_surname.items():
+            people = _people(spelled)
+            surnames[surname] = len(people)
+            for person in people:
+                initials[(surname, person.first[0])] += 1
+                firsts[person.first] += 1
+                names[(surname, person.first)] += 1
+        return cls(surnames, initials, firsts, members, common, names)
+
+
+def is_person(entity: Entity, known_firsts: set[str]) -> bool:
+    r = entity.reading
+    return (
+        r.kind == "person"
+        and len(r.first) > 1
+        and (bool(r.credential) or r.titled or r.first in known_firsts)
+    )
+
+
+def _people(spelled: list[Entity]) -> list[NameReading]:
+    """One reading per person among spellings of one surname: first names that fit one
+    person are one, unless their NPIs differ (namesakes: a father and son, say)."""
+    people: dict[str, list[tuple[NameReading, frozenset]]] = defaultdict(list)
+    for entity in sorted(spelled, key=lambda e: (-len(e.reading.first), e.reading.first)):
+        reading, npis = entity.reading, entity.npis
+        same_letter = people[first_letter(reading)]
+        for k, (person, known) in enumerate(same_letter):
+            if first_name_fit(reading, person) and not (npis and known and not npis & known):
+                same_letter[k] = (person, known | npis)
+                break
+        else:
+            same_letter.append((reading, npis))
+    return [person for same_letter in people.values() for person, _ in same_letter]
+
+
+_VETO = Match(-1.0, ())
+
+
+def _unique(score: float, person: NameReading, ctx: Context, initial: str = "") -> Match:
+    """A partial name's score: raised when it fits only one person, lowered when several."""
+    count = (
+        ctx.people_by_initial[(person.surname, initial)]
+        if initial
+        else ctx.people_by_surname[person.surname]
+    )
+    shown = f"{initial.upper()}. {person.surname.capitalize()}" if initial else person.surname
+    if count <= 1:
+        return Match(score + 0.12, (f"the only {shown.title()}",))
+    return Match(score * 0.6, (f"{count} people named {shown.title()}",))
+
+
+def _person_rule(a: Entity, b: Entity, ctx: Context) -> Match | None:
+    ra, rb = a.reading, b.reading
+    if ra.kind not in ("person", "surname") or rb.kind not in ("person", "surname"):
+        return None
+    if ra.surname == rb.surname:
+        alike = 1.0
+    else:
+        alike = 0.8 if surnames_alike(ra.surname, rb.surname) else 0.0
+    if not alike:
+        if len(ra.name_words) >= 2 and ra.name_words == rb.name_words:
+            return Match(0.9, ("same name words in another order",))
+        small, large = sorted((set(ra.name_words), set(rb.name_words)), key=len)
+        if len(small) >= 2 and small < large and first_name_fit(ra, rb):
+            return Match(0.7, ("one part of a two-part surname missing",))
+        return None
+    fit = first_name_fit(ra, rb)
+    if fit is None:
+        return _VETO  # a shared surname alone never makes one referrer
+    score, reason = fit
+    evidence = [reason]
+    namesakes = ctx.people_by_name[(ra.surname, ra.first)]
+    if score >= 0.9 and namesakes > 1 and not a.npis & b.npis:
+        score *= 0.6
+        evidence.append(f"{namesakes} people named {ra.first.title()} {ra.surname.title()}")
+    if alike < 1:
+        evidence.append(f"surnames spelled alike ({ra.surname} / {rb.surname})")
+        if score <= 0.75:  # a typo'd surname with an initial at most: two weak signs
+            alike *= 0.75
+    elif score <= 0.75:  # surname only, or an initial: is there only one such person?
+        full, short = (rb, ra) if len(rb.first) > 1 else (ra, rb)
+        initial = "" if not (ra.first and rb.first) else short.first[:1]
+        score, why = _unique(score, full, ctx, initial)
+        evidence.extend(why)
+    return Match(score * alike, tuple(evidence))
+
+
+def is_named(entity: Entity, ctx: Context) -> bool:
+    """A person's name ("Dr. Okafor", "Maria Okafor"), not a group named after one."""
+    r = entity.reading
+    if r.kind == "surname":
+        return True
+    if r.kind != "person":
+        return False
+    # "Hughes Spine", "Northgate IM" parse as first + last name: a real first name is typed
+    # with a title or credential, is shared with another person, or is a known short form.
+    return bool(
+        r.credential or r.titled or len(r.first) == 1 or ctx.people_by_first[r.first] > 1
+        or r.first in NICKNAMES
+    )  # fmt: skip
+
+
+def _same_first(word: str, person: NameReading) -> bool:
+    """A word that can be this person's first name ("greg" for Gregory, "am" for Anne-Marie)."""
+    first = person.first
+    if word == first or (len(person.initials) > 1 and word == person.initials):
+        return True
+    short, long = sorted((word, first), key=len)
+    return short_form(short, long) or long in NICKNAMES.get(short, ())
+
+
+def _mention_rule(a: Entity, b: Entity, ctx: Context) -> Match | None:
+    """`a` (a group, a nickname, a role) names the person `b`: "Okafor Ortho" is Okafor's."""
+    ra, rb = a.reading, b.reading
+    if rb.kind != "person" or len(rb.first) < 2 or ra.kind == "channel":
+        return None
+    if is_named(a, ctx) or not is_named(b, ctx):
+        return None
+    if ra.kind in ("person", "surname") and ra.surname == rb.surname:
+        return None  # _person_rule's case
+    words = a.words
+    if len(rb.surname) >= 3 and rb.surname in words:
+        others = {w for w in words - {rb.surname} if ctx.is_first_name(w)}
+        if others and not any(_same_first(w, rb) for w in others):
+            return None  # "Julia Hoffman Logistics" is not Peter Hoffman's
+        score, named = 0.55, f"names {rb.surname.capitalize()}"
+        if rb.first in words or (len(rb.initials) > 1 and rb.initials in words):
+            score += 0.25
+            named += f" and {rb.first.capitalize()}"
+        score, why = _unique(score, rb, ctx)
+        return Match(score, (named, *why))
+    if len(rb.first) >= 3 and rb.first in words and ctx.people_by_first[rb.first] == 1:
+        return Match(0.4, (f"names {rb.first.capitalize()}, the only {rb.first.capitalize()}",))
+    return None
+
+
+def _organization_rule(a: Entity, b: Entity, ctx: Context) -> Match | None:
+    named_a, named_b = is_named(a, ctx), is_named(b, ctx)
+    if named_a and named_b:
+        return None
+    if not named_a and not named_b:
+        people_a = {w for w in a.words if ctx.people_by_surname[w]}
+        people_b = {w for w in b.words if ctx.people_by_surname[w]}
+        if bool(people_a) != bool(people_b) or (people_a and not people_a & people_b):
+            return None  # "Summit Ortho (Okafor)" is Okafor: not the group, nor Natarajan
+        firsts_a = {w for w in a.words if ctx.is_first_name(w)}
+        firsts_b = {w for w in b.words if ctx.is_first_name(w)}
+        if firsts_a and firsts_b and not firsts_a & firsts_b:
+            return None  # "Valerie Hoffman Logistics" and "Julia Hoffman Logistics"
+        similarity = org_similarity(a.org_words, b.org_words, ctx.common_words)
+        if similarity >= 0.4:
+            return Match(similarity, ("organisation names alike",))
+        return None
+    group, person = (b, a) if named_a else (a, b)
+    if (
+        not person.organization
+        or person.reading.kind != "person"
+        or group.reading.kind == "channel"
+    ):
+        return None
+    if ctx.members_by_organization[org_key(person.organization)] != 1:
+        return None
+    organization = read_name(person.organization).org_words
+    if org_similarity(group.org_words, organization, ctx.common_words) < 0.7:
+        return None
+    return Match(0.6, (f"names {person.organization}, where {person.name} is the only partner",))
+
+
+def _channel_rule(a: Entity, b: Entity) -> Match | None:
+    if not (a.channel and b.channel) or UNKNOWN_SOURCE in (a.name, b.name):
+        return None
+    if a.channel_type is None or a.channel_type != b.channel_type:
+        return None
+    if a.channel_type == "marketing":
+        if org_similarity(a.reading.org_words, b.reading.org_words) >= 0.6:
+            return Match(0.8, ("marketing labels naming the same channel",))
+        return None
+    label = "patient word-of-mouth" if a.channel_type == "patient" else "self-referral"
+    return Match(0.65, (f"both are {label} labels",))
+
+
+def told_apart(a: Entity, b: Entity) -> str | None:
+    """What says two sources are two people, whatever their names: different NPIs, credential
+    classes (MD / DO, NP / PA) or practices in the name; None when nothing does."""
+    if a.npis and b.npis and not (a.npis & b.npis):
+        return "different NPIs"
+    if a.npis & b.npis:
+        return None  # one valid NPI is one person, however the rest is typed
+    ca, cb = a.reading.credential, b.reading.credential
+    if ca and cb and credential_class(ca) != credential_class(cb):
+        return f"different credentials ({ca} / {cb})"
+    if a.place and b.place and org_similarity(a.place, b.place) < 0.7:
+        return "different practices in the name"
+    return None
+
+
+def match(a: Entity, b: Entity, ctx: Context) -> Match | None:
+    """The evidence that a and b are one referrer, or None when there is none (or a veto)."""
+    if "patient" in (a.source_type, b.source_type, a.channel_type, b.channel_type):
+        return None  # word of mouth is no one referrer: never offered as a merge
+    if a.channel or b.channel:
+        return _channel_rule(a, b)
+    if told_apart(a, b):
+        return None
+    shared = a.npis & b.npis
+    found = [
+        m
+        for m in (
+            _person_rule(a, b, ctx),
+            _mention_rule(a, b, ctx),
+            _mention_rule(b, a, ctx),
+            _organization_rule(a, b, ctx),
+        )
+        if m is not None
+    ]
+    if shared:
+        found.append(Match(0.97, (f"same NPI …{min(shared)[-4:]}",)))
+    elif any(m is _VETO for m in found):
+        return None
+    found = [m for m in found if m is not _VETO]
+    if not found:
+        return None
+    best = max(found)
+    score, evidence = best.confidence, list(best.evidence)
+    score, evidence = _adjust(a, b, score, evidence, ctx)
+    return Match(round(max(0.0, min(score, 0.99)), 3), tuple(evidence))
+
+
+def _adjust(
+    a: Entity, b: Entity, score: float, evidence: list[str], ctx: Context
+) -> tuple[float, list[str]]:
+    """What the rows add: organisation, type, credentials, clinics and payers."""
+    if a.organization and b.organization:
+        same = org_similarity(
+            read_name(a.organization).org_words,
+            read_name(b.organization).org_words,
+            ctx.common_words,
+        )
+        if same >= 0.75:
+            score += 0.08
+            evidence.append(f"both at {b.organization}")
+        else:
+            score *= 0.85
+            evidence.append(f"different organisations ({a.organization} / {b.organization})")
+    else:
+        for words, other in ((a.org_words, b), (b.org_words, a)):
+            said = f"names {other.organization}"
+            if any(e.startswith(said) for e in evidence):
+                break
+            if other.organization and org_coverage(words, other.organization) >= 0.75:
+                score += 0.15
+                evidence.append(said)
+                break
+    ta, tb = a.kind_of_partner, b.kind_of_partner
+    if ta and tb:
+        if ta == tb:
+            score += 0.03
+        elif "organization" not in (ta, tb):  # a practice is often named after its doctor
+            score *= 0.6
+            evidence.append(f"types differ ({ta} / {tb})")
+    ca, cb = a.reading.credential, b.reading.credential
+    if ca and cb and ca != cb and ta == tb:
+        score *= 0.8
+        evidence.append(f"credentials differ ({ca} / {cb})")
+    for label, x, y in (("clinics", a.clinics, b.clinics), ("payers", a.payers, b.payers)):
+        if x and y and len(x & y) / len(x | y) >= 0.5:
+            score += 0.02
+            evidence.append(f"same {label}")
+    return score, evidence

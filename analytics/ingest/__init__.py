@@ -1,0 +1,13 @@
+"""Reading an upload: workbooks and CSVs parsed within limits, header and layout found,
+columns mapped, values, names and source types read, patients keyed, rows prepared."""
+
+from analytics.ingest.prepared import (
+    IngestContext,
+    Prepared,
+    Rejection,
+    file_hash,
+    list_sheets,
+    prepare,
+)
+
+__all__ = ["IngestContext", "Prepared", "Rejection", "file_hash", "list_sheets", "prepare"]

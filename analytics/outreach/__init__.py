@@ -1,0 +1,2 @@
+"""Outreach: the activity log read as touches, ROI, engagement, touch response, growth
+targets and the action list."""

@@ -1,0 +1,20 @@
+"""The only code that speaks SQL: one practice's store (connection, transactions, schema,
+the SQL text), its patient-key secret, and the practices in a data folder."""
+
+from analytics.store.base import Store
+from analytics.store.batch import IngestContext, UploadBatch
+from analytics.store.connection import DEFAULT_DB, StoreBusy, StoreMissing, StoreUnavailable
+from analytics.store.reads import METRIC_COLUMNS
+from analytics.store.uploads import SaveResult
+
+__all__ = [
+    "DEFAULT_DB",
+    "METRIC_COLUMNS",
+    "IngestContext",
+    "SaveResult",
+    "Store",
+    "StoreBusy",
+    "StoreMissing",
+    "StoreUnavailable",
+    "UploadBatch",
+]

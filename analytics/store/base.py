@@ -1,0 +1,37 @@
+"""One practice's store: the parts (opening, uploads, reads, decisions, settings) composed
+into the one class the rest of the code holds, each operation opening the file for its length."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from analytics.store.connection import StoreBase
+from analytics.store.decisions import DecisionsMixin
+from analytics.store.reads import ReadsMixin
+from analytics.store.settings import SettingsMixin
+from analytics.store.uploads import UploadsMixin
+
+
+class Store(UploadsMixin, ReadsMixin, DecisionsMixin, SettingsMixin, StoreBase):
+    """One practice's DuckDB file, opened only while an operation runs (StoreBase.session)."""
+
+
+def _opened(method: Callable) -> Callable:
+    @functools.wraps(method)
+    def run(self: Store, *args, **kwargs):
+        with self.session():
+            return method(self, *args, **kwargs)
+
+    return run
+
+
+# Every operation opens the file for its own length (nested ones share the connection).
+_SKIP = {"session", "close", "_connect", "_cursor", "_check_state"}
+for _cls in reversed(Store.__mro__[:-1]):
+    for _name, _method in list(vars(_cls).items()):
+        if _name.startswith("__") or _name in _SKIP or not callable(_method):
+            continue
+        if isinstance(_method, (staticmethod, classmethod)):
+            continue
+        setattr(Store, _name, _opened(_method))
