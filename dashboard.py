@@ -8,7 +8,7 @@ from analytics.app import state as app_state
 from analytics.app.page_style import CSS
 from analytics.filters import Filters, preset_period
 from analytics.formatting import day
-from analytics.store.practices import display_name
+from analytics.store import display_name
 
 st.set_page_config(page_title="Referral Power", page_icon=":material/hub:", layout="wide")
 st.html(f"<style>{CSS}</style>")

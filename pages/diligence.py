@@ -6,7 +6,7 @@ import streamlit as st
 
 from analytics.app import planning as app_planning
 from analytics.app import state as app_state
-from analytics.metrics.scorecard import STATUS_WORDS
+from analytics.metrics import STATUS_WORDS
 
 app_state.run_in_frame()
 filters = app_state.current_filters()

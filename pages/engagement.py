@@ -2,11 +2,11 @@
 
 import streamlit as st
 
+from analytics import charts
 from analytics.app import state as app_state
-from analytics.charts import roi as roi_charts
-from analytics.outreach.growth import RECENT_MONTHS, GrowthTargets, growth_status
+from analytics.outreach import RECENT_MONTHS, GrowthTargets, growth_status
 from analytics.text import md
-from analytics.views.outreach import CADENCE_PARTNERS, NO_LOG
+from analytics.views import CADENCE_PARTNERS, NO_LOG
 
 app_state.run_in_frame()
 
@@ -84,7 +84,7 @@ else:
 
     st.subheader("Last contact against what each partner sends")
     app_state.show_chart(
-        roi_charts.contact_chart(data.contacts, data.overdue_days, data.value),
+        charts.contact_chart(data.contacts, data.overdue_days, data.value),
         "last_contact",
         data.contacts,
     )
@@ -120,7 +120,7 @@ else:
         st.info("No contact logged in this period.")
     else:
         app_state.show_chart(
-            roi_charts.cadence_chart(data.cadence, CADENCE_PARTNERS),
+            charts.cadence_chart(data.cadence, CADENCE_PARTNERS),
             "contact_cadence",
             data.cadence,
         )
@@ -178,7 +178,7 @@ for entry, (measure, target, title, name) in zip(status, charts, strict=True):
             border=True,
         )
         app_state.show_chart(
-            roi_charts.growth_chart(data.growth, measure, target, title), name, data.growth
+            charts.growth_chart(data.growth, measure, target, title), name, data.growth
         )
 st.caption(
     "New partners: first referral ever in the month (none in the first months of your data, "

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
+from analytics import charts
 from analytics.app import planning as app_planning
 from analytics.app import state as app_state
-from analytics.metrics.portfolio import portfolio_chart
-from analytics.report.planning import portfolio_workbook
+from analytics.report import portfolio_workbook
 
 app_state.run_in_frame()
 st.title("Portfolio")
@@ -21,7 +21,7 @@ if len(table) < 2:
         "Only one practice in the data folder: add client practices on the Practices page to "
         "compare them."
     )
-app_state.show_chart(portfolio_chart(table), "portfolio_chart", table)
+app_state.show_chart(charts.portfolio_chart(table), "portfolio_chart", table)
 app_state.show_table(table.round({"HHI": 0, "Median days to first visit": 1}), "portfolio_table")
 st.download_button(
     "Portfolio workbook (.xlsx)",

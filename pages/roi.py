@@ -2,13 +2,12 @@
 
 import streamlit as st
 
+from analytics import charts
 from analytics.app import state as app_state
-from analytics.charts import roi as roi_charts
 from analytics.formatting import count, money
-from analytics.outreach.roi import QUADRANTS
+from analytics.outreach import QUADRANTS
 from analytics.text import md
-from analytics.views.kpis import plain_tile
-from analytics.views.outreach import NO_LOG, QUADRANT_NAMES, RETURN_CAP, roi_text
+from analytics.views import NO_LOG, QUADRANT_NAMES, RETURN_CAP, plain_tile, roi_text
 
 app_state.run_in_frame()
 
@@ -73,7 +72,7 @@ app_state.show_tiles(
 )
 
 app_state.show_chart(
-    roi_charts.roi_scatter(data.scatter, data.cost_line, data.value_line, data.value),
+    charts.roi_scatter(data.scatter, data.cost_line, data.value_line, data.value),
     "roi_quadrants",
     data.scatter,
 )
@@ -96,13 +95,13 @@ st.caption(
     "revenue are shared among the kinds of outreach it received, by number of touches. "
     "Calls and emails cost nothing in the log, so their return shows –."
 )
-app_state.show_chart(roi_charts.activity_type_chart(data.by_type), "roi_by_activity", data.by_type)
+app_state.show_chart(charts.activity_type_chart(data.by_type), "roi_by_activity", data.by_type)
 app_state.show_outreach_table(data.by_type, "roi_by_activity_table")
 
 st.subheader("Referrals after a touch")
 left, right = st.columns([1, 2], gap="large")
 with left:
-    app_state.show_chart(roi_charts.response_chart(data.response), "touch_response", data.response)
+    app_state.show_chart(charts.response_chart(data.response), "touch_response", data.response)
 with right:
     st.caption(
         "For each touch in the period: the partner's referrals in the 30, 60 and 90 days after "

@@ -4,7 +4,7 @@ import streamlit as st
 
 from analytics.app import planning as app_planning
 from analytics.app import state as app_state
-from analytics.metrics.source_quality import SEEN_WITHIN_DAYS
+from analytics.metrics import SEEN_WITHIN_DAYS
 
 app_state.run_in_frame()
 filters = app_state.current_filters()

@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from analytics.app import state as app_state
-from analytics.store.practices import PracticeError, display_name
+from analytics.store import PracticeError, display_name
 from analytics.text import md
 
 app_state.run_in_frame()

@@ -7,7 +7,7 @@ import streamlit as st
 from analytics.app import planning as app_planning
 from analytics.app import state as app_state
 from analytics.formatting import pct
-from analytics.metrics.targets import RAG_YELLOW, parse_targets_csv
+from analytics.metrics import RAG_YELLOW, parse_targets_csv
 
 app_state.run_in_frame()
 filters = app_state.current_filters()

@@ -4,8 +4,8 @@ import streamlit as st
 
 from analytics import charts
 from analytics.app import state as app_state
-from analytics.metrics.monthly import LOST_AFTER_DAYS, WARM_UP_MONTHS
-from analytics.views.kpis import EXPLAIN
+from analytics.metrics import LOST_AFTER_DAYS, WARM_UP_MONTHS
+from analytics.views import EXPLAIN
 
 app_state.run_in_frame()
 filters = app_state.current_filters()

@@ -5,9 +5,7 @@ import streamlit as st
 from analytics.app import state as app_state
 from analytics.app.state import get_store, prepared_upload, run_in_frame
 from analytics.errors import IngestError
-from analytics.ingest import file_hash, list_sheets
-from analytics.ingest.mapping import MissingColumn
-from analytics.ingest.verdict import overlap_sentence
+from analytics.ingest import MissingColumn, file_hash, list_sheets, overlap_sentence
 from analytics.text import md, md_table
 from analytics.views import upload as upload_report
 

@@ -6,9 +6,7 @@ import streamlit as st
 from analytics import charts
 from analytics.app import planning as app_planning
 from analytics.app import state as app_state
-from analytics.charts import valuation as valuation_charts
-from analytics.metrics.scenarios import Scenario
-from analytics.metrics.scorecard import STATUS_WORDS
+from analytics.metrics import STATUS_WORDS, Scenario
 from analytics.text import md, md_table
 
 STATUS_BADGES = {"ok": "green", "watch": "orange", "risk": "red", "na": "gray"}
@@ -64,7 +62,7 @@ if data.trend.empty:
 else:
     app_state.show_chart(
         # Two panels a row: four left the titles on top of each other at 1024 px.
-        valuation_charts.scorecard_trend_chart(data.trend, columns=2),
+        charts.scorecard_trend_chart(data.trend, columns=2),
         "scorecard_trend",
         data.trend_table,
     )
@@ -115,9 +113,7 @@ else:
     # A static table: every cell wraps, so a comparison reads without widening columns.
     st.table(md_table(stress.side_by_side.set_index("Measure")))
     app_state.csv_download("stress_side_by_side", stress.side_by_side)
-    app_state.show_chart(
-        valuation_charts.scenario_chart(stress.table), "stress_scenarios", stress.table
-    )
+    app_state.show_chart(charts.scenario_chart(stress.table), "stress_scenarios", stress.table)
     st.caption(
         "The value effect multiplies the contribution lost by 3-5× adjusted EBITDA, the range "
         "brokers publish for small outpatient practices: a rule of thumb, not a valuation."

@@ -8,6 +8,7 @@ from pathlib import Path
 from analytics.filters import Filters
 from analytics.report.content import ReportContent, content_from_store, report_content
 from analytics.report.errors import ReportError
+from analytics.report.planning import portfolio_workbook
 from analytics.store import Store
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "ReportError",
     "build_report",
     "content_from_store",
+    "portfolio_workbook",
     "render",
     "report_content",
 ]

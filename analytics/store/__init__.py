@@ -4,6 +4,7 @@ the SQL text), its patient-key secret, and the practices in a data folder."""
 from analytics.store.base import Store
 from analytics.store.batch import IngestContext, UploadBatch
 from analytics.store.connection import DEFAULT_DB, StoreBusy, StoreMissing, StoreUnavailable
+from analytics.store.practices import PracticeError, display_name
 from analytics.store.reads import METRIC_COLUMNS
 from analytics.store.uploads import SaveResult
 
@@ -11,10 +12,12 @@ __all__ = [
     "DEFAULT_DB",
     "METRIC_COLUMNS",
     "IngestContext",
+    "PracticeError",
     "SaveResult",
     "Store",
     "StoreBusy",
     "StoreMissing",
     "StoreUnavailable",
     "UploadBatch",
+    "display_name",
 ]

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.metrics.portfolio import percentiles_of, portfolio_chart, portfolio_of, practice_row
+from analytics.charts import portfolio_chart
+from analytics.metrics.portfolio import percentiles_of, portfolio_of, practice_row
 from analytics.store import Store
 from tests.frames import make_frame, repeat
 
