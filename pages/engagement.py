@@ -149,7 +149,7 @@ with st.popover("Targets", icon=":material/flag:"):
     )
 targets = GrowthTargets(new_target, wellness_target / 100, patient_target / 100)
 status = growth_status(data.growth, targets)
-charts = (
+growth_panels = (
     ("New partners", targets.new_partners, "New partners per month", "growth_new_partners"),
     (
         "Health & wellness share",
@@ -166,7 +166,7 @@ charts = (
 )
 # Cards that wrap two and one on a laptop, rather than three too narrow for "1.0 a month".
 cards = st.container(horizontal=True, gap="medium")
-for entry, (measure, target, title, name) in zip(status, charts, strict=True):
+for entry, (measure, target, title, name) in zip(status, growth_panels, strict=True):
     with cards.container(width=300):
         st.metric(
             f"{entry['label']}, last {RECENT_MONTHS} months",
