@@ -1,0 +1,301 @@
+"""Start PostgreSQL, the app servers and the proxy in order; watch them; stop them in reverse.
+
+The supervisor stays in the foreground. Ctrl-C (SIGINT) or SIGTERM stops the proxy first (no
+new requests), then the app servers, then PostgreSQL (fast shutdown: open transactions roll
+back, committed data is safe). A server that dies on its own stops the rest and exits 1,
+with the end of its log, rather than leaving half a team server running.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from deploy.team.apps import ROOT, AppServer
+from deploy.team.errors import TeamError
+from deploy.team.ports import free_port, port_in_use, wait_http
+from deploy.team.postgres import Postgres, socket_folder
+from deploy.team.proxy import Proxy
+
+HEALTH = "/_stcore/health"
+STATE_FILE = "state.json"
+
+
+@dataclass(frozen=True)
+class Options:
+    """What `python -m deploy.team` was asked for."""
+
+    folder: Path
+    address: str = "127.0.0.1"
+    port: int = 8500
+    servers: int = 2
+    server_ports: tuple[int, ...] = ()
+    pg_port: int = 0
+    pg_data: Path | None = None
+    db: str | None = None
+    store: str = "postgres"
+    sample: bool = False
+    key_file: Path | None = None
+    start_seconds: float = 90.0
+
+
+def state_path(folder: Path) -> Path:
+    return folder / "run" / STATE_FILE
+
+
+def read_state(folder: Path) -> dict | None:
+    """What a running supervisor wrote about itself, or None."""
+    try:
+        return json.loads(state_path(folder).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _private_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+
+
+def _secrets(folder: Path) -> dict[str, str]:
+    """The database password and Streamlit's cookie secret, made once and kept (owner-only)."""
+    path = folder / "secrets.json"
+    try:
+        kept = json.loads(path.read_text())
+    except (OSError, ValueError):
+        kept = {}
+    made = {
+        "pg_password": kept.get("pg_password") or secrets.token_hex(24),
+        "cookie_secret": kept.get("cookie_secret") or secrets.token_hex(32),
+    }
+    if made != kept:
+        _private_write(path, json.dumps(made, indent=2))
+    return made
+
+
+def _patient_key_file(options: Options) -> Path:
+    """One patient-key file for every server (docs/patient-keys.md): made here, before the
+    servers start, so two first uploads cannot each make a different one."""
+    path = options.key_file or Path(
+        os.environ.get("REFERRALS_KEY_FILE") or options.folder / "referrals.key"
+    )
+    if not path.exists() and not os.environ.get("REFERRALS_KEY"):
+        _private_write(path, secrets.token_hex(32) + "\n")
+    return path
+
+
+def _log_tail(path: Path, lines: int = 15) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+@dataclass
+class Team:
+    """The running parts, in the order they were started."""
+
+    options: Options
+    postgres: Postgres | None = None
+    servers: list[AppServer] = field(default_factory=list)
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    proxy: Proxy | None = None
+
+    @property
+    def run(self) -> Path:
+        return self.options.folder / "run"
+
+    def start(self) -> None:
+        """Start every part and wait until the proxy answers; raise TeamError if one fails."""
+        options = self.options
+        self.run.mkdir(parents=True, exist_ok=True)
+        self._refuse_busy_ports()
+        kept = _secrets(options.folder)
+        shared = {
+            "REFERRALS_KEY_FILE": str(_patient_key_file(options)),
+            "STREAMLIT_SERVER_COOKIE_SECRET": kept["cookie_secret"],
+        }
+        db_url = options.db
+        if db_url is None:
+            self.postgres = Postgres(
+                data=options.pg_data or options.folder / "postgres",
+                port=options.pg_port or free_port(),
+                password=kept["pg_password"],
+                socket_dir=socket_folder(),
+            )
+            say(f"PostgreSQL: starting on 127.0.0.1:{self.postgres.port} ...")
+            self.postgres.start()
+            db_url = self.postgres.url
+            say(f"PostgreSQL: {self.postgres.shown_url} (data in {self.postgres.data})")
+        ports = list(options.server_ports) or [free_port() for _ in range(options.servers)]
+        for number, port in enumerate(ports, start=1):
+            name = f"s{number}"
+            db = db_url
+            if options.store == "duckdb":
+                # One DuckDB folder per server: a file has one writer at a time, so this mode
+                # shows the proxy and sessions, not a shared store (see docs/deploy.md).
+                db = str(options.folder / f"server-{number}" / "referrals.duckdb")
+                Path(db).parent.mkdir(parents=True, exist_ok=True)
+            self.servers.append(AppServer(name, port, db, self.run / f"app-{name}.log"))
+        if options.sample:
+            for db in dict.fromkeys(s.db for s in self.servers):
+                self._load_sample(db, shared)
+        for server in self.servers:
+            self.processes[server.name] = server.start(shared)
+        for server in self.servers:
+            process = self.processes[server.name]
+            if not wait_http(
+                server.url + HEALTH, options.start_seconds, lambda p=process: p.poll() is None
+            ):
+                raise TeamError(
+                    f"App server {server.name} on port {server.port} did not start; the end "
+                    f"of {server.log}:\n{_log_tail(server.log)}"
+                )
+            say(f"App server {server.name}: {server.url} (log {server.log})")
+        self.proxy = Proxy(self.servers, address=options.address, port=options.port, run=self.run)
+        self.processes["proxy"] = self.proxy.start()
+        if not wait_http(
+            f"http://127.0.0.1:{options.port}{HEALTH}"
+            if options.address in ("0.0.0.0", "127.0.0.1")
+            else self.proxy.url + HEALTH,
+            30,
+            lambda: self.processes["proxy"].poll() is None,
+        ):
+            raise TeamError(
+                f"nginx did not answer on port {options.port}; the end of its log:\n"
+                f"{_log_tail(self.run / 'nginx-error.log')}"
+            )
+        self._write_state(db_url)
+        say(f"Proxy (nginx, sticky sessions): {self.proxy.url}")
+        say(f"Health: curl -fsS {self.proxy.url}{HEALTH}")
+        say("Ready. Ctrl-C stops everything.")
+
+    def _refuse_busy_ports(self) -> None:
+        options = self.options
+        wanted = [("the proxy", options.port)]
+        wanted += [(f"app server s{i}", p) for i, p in enumerate(options.server_ports, 1)]
+        if options.pg_port:
+            wanted.append(("PostgreSQL", options.pg_port))
+        for what, port in wanted:
+            if port_in_use(port):
+                raise TeamError(
+                    f"Port {port}, asked for {what}, is in use by another program; stop it or "
+                    "choose another port."
+                )
+
+    def _load_sample(self, db: str, shared: dict[str, str]) -> None:
+        proc = subprocess.run(
+            [sys.executable, "-m", "analytics", "sample", "--db", db, "--if-empty"],
+            cwd=ROOT,
+            env={**os.environ, **shared},
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        if proc.returncode != 0:
+            raise TeamError(f"Loading the sample practice failed: {proc.stderr.strip()}")
+
+    def _write_state(self, db_url: str) -> None:
+        state = {
+            "supervisor": os.getpid(),
+            "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "proxy": {
+                "url": self.proxy.url,
+                "port": self.options.port,
+                "pid": self.processes["proxy"].pid,
+                "access_log": str(self.run / "nginx-access.log"),
+            },
+            "servers": [
+                {
+                    "name": s.name,
+                    "port": s.port,
+                    "url": s.url,
+                    "pid": self.processes[s.name].pid,
+                    "db": s.db,
+                }
+                for s in self.servers
+            ],
+            "postgres": None
+            if self.postgres is None
+            else {
+                "port": self.postgres.port,
+                "data": str(self.postgres.data),
+                "pid": self.postgres.postmaster_pid(),
+            },
+            # Holds the database password: the file is readable by its owner only.
+            "db_url": db_url,
+        }
+        _private_write(state_path(self.options.folder), json.dumps(state, indent=2))
+
+    def watch(self) -> int:
+        """Wait until told to stop (0) or until a part dies on its own (1)."""
+        while True:
+            for name, process in self.processes.items():
+                if process.poll() is not None:
+                    log = self.run / ("nginx-error.log" if name == "proxy" else f"app-{name}.log")
+                    say(
+                        f"{name} stopped on its own (status {process.returncode}); the end of "
+                        f"{log}:\n{_log_tail(log)}"
+                    )
+                    return 1
+            if self.postgres is not None and not self.postgres.running():
+                say(f"PostgreSQL stopped on its own; see {self.postgres.log}.")
+                return 1
+            time.sleep(1)
+
+    def stop(self) -> None:
+        """Stop the proxy, then the app servers, then PostgreSQL; never raises."""
+        if self.proxy is not None:
+            self.proxy.stop()
+        for name, process in self.processes.items():
+            if name != "proxy" and process.poll() is None:
+                process.terminate()
+        for name, process in self.processes.items():
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                say(f"{name} did not stop within 15 s; killed.")
+                process.kill()
+                process.wait(timeout=5)
+        if self.postgres is not None:
+            self.postgres.stop()
+        state_path(self.options.folder).unlink(missing_ok=True)
+
+
+def say(line: str) -> None:
+    print(line, flush=True)
+
+
+def _stop_on_signal(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def serve(options: Options) -> int:
+    """Start the team server and keep it up until Ctrl-C; the exit status for the shell."""
+    # SIGTERM (`python -m deploy.team stop`, systemd, a test) stops as cleanly as Ctrl-C.
+    signal.signal(signal.SIGTERM, _stop_on_signal)
+    team = Team(options)
+    status = 0
+    try:
+        team.start()
+        status = team.watch()
+    except KeyboardInterrupt:
+        say("Stopping ...")
+    except TeamError as error:
+        say(str(error))
+        status = 1
+    finally:
+        # A second Ctrl-C while stopping must not leave PostgreSQL running.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        team.stop()
+        say("Stopped: proxy, app servers and PostgreSQL.")
+    return status
