@@ -41,9 +41,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help="an existing postgresql:// URL: no local PostgreSQL is started")
     p.add_argument(
         "--store",
-        choices=("postgres", "duckdb"),
-        default=os.environ.get("TEAM_STORE", "postgres"),
-        help="what the app servers use: the PostgreSQL store, or one DuckDB folder each",
+        choices=("postgres", "duckdb", "duckdb-shared"),
+        default=os.environ.get("TEAM_STORE") or "postgres",
+        help="the app servers' store: PostgreSQL, a DuckDB folder each, or one DuckDB file",
     )
     p.add_argument("--sample", action="store_true", help="load the sample practice if empty")
     p.add_argument("--key-file", type=Path, help="the patient-key file every server shares")

@@ -140,9 +140,13 @@ class Team:
             name = f"s{number}"
             db = db_url
             if options.store == "duckdb":
-                # One DuckDB folder per server: a file has one writer at a time, so this mode
-                # shows the proxy and sessions, not a shared store (see docs/deploy.md).
+                # One DuckDB folder per server: the proxy and sessions without a shared store.
                 db = str(options.folder / f"server-{number}" / "referrals.duckdb")
+            elif options.store == "duckdb-shared":
+                # One DuckDB file for all: works because the app opens a store only while a
+                # page runs, but the servers take turns at the file (docs/limits.md).
+                db = str(options.folder / "shared" / "referrals.duckdb")
+            if db != db_url:
                 Path(db).parent.mkdir(parents=True, exist_ok=True)
             self.servers.append(AppServer(name, port, db, self.run / f"app-{name}.log"))
         if options.sample:
