@@ -286,6 +286,9 @@ def serve(options: Options) -> int:
     """Start the team server and keep it up until Ctrl-C; the exit status for the shell."""
     # SIGTERM (`python -m deploy.team stop`, systemd, a test) stops as cleanly as Ctrl-C.
     signal.signal(signal.SIGTERM, _stop_on_signal)
+    # Also when started with SIGINT ignored (a background job of a script), where Python
+    # would otherwise never raise KeyboardInterrupt.
+    signal.signal(signal.SIGINT, _stop_on_signal)
     team = Team(options)
     status = 0
     try:

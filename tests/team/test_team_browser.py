@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from deploy.team.postgres import bin_dir
 from deploy.team.proxy import COOKIE, HEADER
 from tests.browser import CHROMIUM_ARGS, ROOT, chromium_or_skip, wait_idle
 from tests.team.team_server import TeamServer, team_server, team_tools_or_skip
@@ -110,8 +111,9 @@ def test_two_people_two_servers_sticky_through_reloads_and_reconnects(tmp_path: 
         # PostgreSQL 1, each app server 2 (direct, through the proxy), the proxy 1.
         assert status.stdout.count(": ok") == 6, status.stdout
         # The database the app servers will be given answers to its URL and role.
+        psql = str(bin_dir() / "psql")
         who = subprocess.run(
-            ["psql", team.state["db_url"], "-XtAc", "select current_user, current_database()"],
+            [psql, team.state["db_url"], "-XtAc", "select current_user, current_database()"],
             capture_output=True,
             text=True,
             timeout=30,
