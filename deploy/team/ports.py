@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import time
 import urllib.request
+from email.message import Message
 
 
 def free_port() -> int:
@@ -21,12 +22,14 @@ def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
         return s.connect_ex((host, port)) == 0
 
 
-def http_ok(url: str, cookie: str | None = None, timeout: float = 3.0) -> tuple[bool, dict]:
+def http_ok(
+    url: str, cookie: str | None = None, timeout: float = 3.0
+) -> tuple[bool, Message | dict]:
     """Whether GET url answers 200, and the response headers (empty when it does not)."""
     request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status == 200, dict(response.headers)
+            return response.status == 200, response.headers
     except OSError:
         return False, {}
 

@@ -26,6 +26,8 @@ from deploy.team.proxy import Proxy
 
 HEALTH = "/_stcore/health"
 STATE_FILE = "state.json"
+# An app server that exits this often within 5 minutes is broken, not unlucky.
+MAX_RESTARTS = 3
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ class Team:
     servers: list[AppServer] = field(default_factory=list)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     proxy: Proxy | None = None
+    shared: dict[str, str] = field(default_factory=dict)
+    db_url: str = ""
 
     @property
     def run(self) -> Path:
@@ -119,7 +123,7 @@ class Team:
         self.run.mkdir(parents=True, exist_ok=True)
         self._refuse_busy_ports()
         kept = _secrets(options.folder)
-        shared = {
+        shared = self.shared = {
             "REFERRALS_KEY_FILE": str(_patient_key_file(options)),
             "STREAMLIT_SERVER_COOKIE_SECRET": kept["cookie_secret"],
         }
@@ -177,6 +181,7 @@ class Team:
                 f"nginx did not answer on port {options.port}; the end of its log:\n"
                 f"{_log_tail(self.run / 'nginx-error.log')}"
             )
+        self.db_url = db_url
         self._write_state(db_url)
         say(f"Proxy (nginx, sticky sessions): {self.proxy.url}")
         say(f"Health: curl -fsS {self.proxy.url}{HEALTH}")
@@ -240,16 +245,31 @@ class Team:
         _private_write(state_path(self.options.folder), json.dumps(state, indent=2))
 
     def watch(self) -> int:
-        """Wait until told to stop (0) or until a part dies on its own (1)."""
+        """Wait until told to stop (0) or until a part cannot be kept running (1).
+
+        An app server that exits is started again on its port: meanwhile the proxy sends its
+        people to the other servers (their cookie follows), so the team keeps working; only
+        their unsaved session state (an upload not yet saved) is lost. One that keeps
+        exiting, the proxy or PostgreSQL stopping, ends the whole team server.
+        """
+        restarts: dict[str, list[float]] = {}
         while True:
-            for name, process in self.processes.items():
-                if process.poll() is not None:
-                    log = self.run / ("nginx-error.log" if name == "proxy" else f"app-{name}.log")
-                    say(
-                        f"{name} stopped on its own (status {process.returncode}); the end of "
-                        f"{log}:\n{_log_tail(log)}"
-                    )
+            for name, process in list(self.processes.items()):
+                if process.poll() is None:
+                    continue
+                log = self.run / ("nginx-error.log" if name == "proxy" else f"app-{name}.log")
+                say(
+                    f"{name} stopped on its own (status {process.returncode}); the end of "
+                    f"{log}:\n{_log_tail(log)}"
+                )
+                recent = [t for t in restarts.get(name, []) if time.monotonic() - t < 300]
+                if name == "proxy" or len(recent) >= MAX_RESTARTS:
                     return 1
+                restarts[name] = [*recent, time.monotonic()]
+                server = next(s for s in self.servers if s.name == name)
+                self.processes[name] = server.start(self.shared)
+                say(f"App server {name}: started again on port {server.port}.")
+                self._write_state(self.db_url)
             if self.postgres is not None and not self.postgres.running():
                 say(f"PostgreSQL stopped on its own; see {self.postgres.log}.")
                 return 1
