@@ -89,12 +89,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.servers < 1 or (args.server_ports and len(args.server_ports) != args.servers):
         print("--server-ports must name one port per app server (--servers, 2 by default).")
         return 2
+    no_auth = args.no_auth_i_know or os.environ.get("REFERRALS_NO_AUTH_I_KNOW", "") == "1"
     if not loopback(args.address) and not signin_configured():
-        if not args.no_auth_i_know:
+        if not no_auth:
             print(
                 f"Refusing to listen on {args.address} without sign-in: add an [auth] section "
-                "to .streamlit/secrets.toml (docs/deploy.md), or pass --no-auth-i-know on a "
-                "network you trust."
+                "to .streamlit/secrets.toml (docs/deploy.md), or pass --no-auth-i-know "
+                "(REFERRALS_NO_AUTH_I_KNOW=1) on a network you trust."
             )
             return 2
         print(
@@ -113,5 +114,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         store=args.store,
         sample=args.sample,
         key_file=args.key_file,
+        no_auth_i_know=no_auth,
     )
     return serve(options)

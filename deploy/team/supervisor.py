@@ -45,6 +45,7 @@ class Options:
     store: str = "postgres"
     sample: bool = False
     key_file: Path | None = None
+    no_auth_i_know: bool = False
     start_seconds: float = 90.0
 
 
@@ -126,7 +127,12 @@ class Team:
         shared = self.shared = {
             "REFERRALS_KEY_FILE": str(_patient_key_file(options)),
             "STREAMLIT_SERVER_COOKIE_SECRET": kept["cookie_secret"],
+            # The app servers listen on 127.0.0.1, but people reach them where the proxy
+            # listens: the app's own sign-in guard must judge that address, not its own.
+            "REFERRALS_PUBLIC_ADDRESS": options.address,
         }
+        if options.no_auth_i_know:
+            shared["REFERRALS_NO_AUTH_I_KNOW"] = "1"
         db_url = options.db
         if db_url is None:
             self.postgres = Postgres(

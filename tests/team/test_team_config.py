@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -25,6 +26,7 @@ def team(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "deploy.team", *args],
         cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k != "REFERRALS_NO_AUTH_I_KNOW"},
         capture_output=True,
         text=True,
         timeout=60,
@@ -110,6 +112,7 @@ def test_listening_beyond_this_machine_without_sign_in_is_refused(tmp_path):
     refused = team("--dir", str(tmp_path), "--address", "0.0.0.0", "--port", "18699")
     assert refused.returncode == 2
     assert refused.stdout.startswith("Refusing to listen on 0.0.0.0 without sign-in")
+    assert "REFERRALS_NO_AUTH_I_KNOW=1" in refused.stdout
     assert not (tmp_path / "run").exists() and not (tmp_path / "postgres").exists()
 
 
