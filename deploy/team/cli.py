@@ -11,6 +11,7 @@ from pathlib import Path
 
 from deploy.team.apps import ROOT
 from deploy.team.check import check
+from deploy.team.proxy import TLS
 from deploy.team.signin import loopback, signin_configured
 from deploy.team.supervisor import Options, read_state, serve
 
@@ -47,6 +48,8 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--sample", action="store_true", help="load the sample practice if empty")
     p.add_argument("--key-file", type=Path, help="the patient-key file every server shares")
+    p.add_argument("--tls-cert", type=Path, help="PEM certificate: the proxy speaks HTTPS")
+    p.add_argument("--tls-key", type=Path, help="the certificate's PEM private key")
     p.add_argument(
         "--no-auth-i-know",
         action="store_true",
@@ -89,6 +92,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.servers < 1 or (args.server_ports and len(args.server_ports) != args.servers):
         print("--server-ports must name one port per app server (--servers, 2 by default).")
         return 2
+    if (args.tls_cert is None) != (args.tls_key is None):
+        print("--tls-cert and --tls-key go together: give both, or neither for plain HTTP.")
+        return 2
+    for path in (args.tls_cert, args.tls_key):
+        if path is not None and not path.is_file():
+            print(f"{path} is not a file; give the PEM certificate and key nginx should use.")
+            return 2
     no_auth = args.no_auth_i_know or os.environ.get("REFERRALS_NO_AUTH_I_KNOW", "") == "1"
     if not loopback(args.address) and not signin_configured():
         if not no_auth:
@@ -115,5 +125,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         sample=args.sample,
         key_file=args.key_file,
         no_auth_i_know=no_auth,
+        tls=TLS(args.tls_cert.resolve(), args.tls_key.resolve()) if args.tls_cert else None,
     )
     return serve(options)

@@ -21,6 +21,7 @@ import signal
 import subprocess
 import tomllib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from deploy.team.apps import ROOT, AppServer
@@ -65,9 +66,15 @@ def _worker_group() -> str:
 
 
 def config(
-    servers: Sequence[AppServer], *, address: str, port: int, run: Path, upload_mb: int
+    servers: Sequence[AppServer],
+    *,
+    address: str,
+    port: int,
+    run: Path,
+    upload_mb: int,
+    tls: TLS | None = None,
 ) -> str:
-    """The whole nginx.conf for these app servers."""
+    """The whole nginx.conf for these app servers (HTTPS when given a certificate)."""
     temp = run / "nginx-temp"
     upstreams = []
     for server in servers:
@@ -86,6 +93,16 @@ def config(
     # $upstream_addr lists every address tried ("A, B" after a failover): the last answered.
     by_address = "".join(f'        "~127\\.0\\.0\\.1:{s.port}$" {s.name};\n' for s in servers)
     user = f"user {WORKER_USER} {_worker_group()};\n" if os.geteuid() == 0 else ""
+    listen = f"{address}:{port}" if tls is None else f"{address}:{port} ssl"
+    secure = "" if tls is None else "; Secure"
+    certificate = (
+        ""
+        if tls is None
+        else f"""        ssl_certificate {tls.certificate};
+        ssl_certificate_key {tls.key};
+        ssl_protocols TLSv1.2 TLSv1.3;
+"""
+    )
     return f"""# Written by `python -m deploy.team`; rewritten at every start.
 {user}worker_processes 1;
 # A reload closes the old worker's websockets after 2 s; browsers reconnect to the same
@@ -122,7 +139,7 @@ http {{
     map "$cookie_{COOKIE}|$team_server" $team_set_cookie {{
         default "";
         "~^(?<same>[^|]+)\\|\\k<same>$" "";
-        "~\\|(?<answered>.+)$" "{COOKIE}=$answered; Path=/; HttpOnly; SameSite=Lax";
+        "~\\|(?<answered>.+)$" "{COOKIE}=$answered; Path=/; HttpOnly; SameSite=Lax{secure}";
     }}
 
     map $http_upgrade $connection_upgrade {{
@@ -131,9 +148,9 @@ http {{
     }}
 
     server {{
-        listen {address}:{port};
-        # Streamlit's server.maxUploadSize ({upload_mb} MB) plus the multipart envelope;
-        # uploads stream to the app server instead of being spooled to disk first.
+        listen {listen};
+{certificate}        # Streamlit's server.maxUploadSize ({upload_mb} MB) plus the multipart
+        # envelope; uploads stream to the app server instead of being spooled to disk first.
         client_max_body_size {upload_mb + UPLOAD_MARGIN_MB}m;
         proxy_request_buffering off;
 
@@ -158,10 +175,27 @@ http {{
 """
 
 
+@dataclass(frozen=True)
+class TLS:
+    """A certificate (chain) and its private key, PEM files nginx reads at start."""
+
+    certificate: Path
+    key: Path
+
+
 class Proxy:
     """nginx in the foreground (daemon off) as a child of the supervisor."""
 
-    def __init__(self, servers: Sequence[AppServer], *, address: str, port: int, run: Path):
+    def __init__(
+        self,
+        servers: Sequence[AppServer],
+        *,
+        address: str,
+        port: int,
+        run: Path,
+        tls: TLS | None = None,
+    ):
+        self.tls = tls
         self.servers = list(servers)
         self.address = address
         self.port = port
@@ -172,7 +206,7 @@ class Proxy:
     @property
     def url(self) -> str:
         host = "127.0.0.1" if self.address in ("0.0.0.0", "127.0.0.1") else self.address
-        return f"http://{host}:{self.port}"
+        return f"{'http' if self.tls is None else 'https'}://{host}:{self.port}"
 
     def write_config(self) -> None:
         """Write nginx.conf and its temp folders, then let nginx check it."""
@@ -188,6 +222,7 @@ class Proxy:
             port=self.port,
             run=self.run,
             upload_mb=max_upload_mb(),
+            tls=self.tls,
         )
         self.conf.write_text(text)
         checked = subprocess.run(self._argv("-t", "-q"), capture_output=True, text=True, timeout=30)

@@ -22,7 +22,7 @@ from deploy.team.apps import ROOT, AppServer
 from deploy.team.errors import TeamError
 from deploy.team.ports import free_port, port_in_use, wait_http
 from deploy.team.postgres import Postgres, socket_folder
-from deploy.team.proxy import Proxy
+from deploy.team.proxy import TLS, Proxy
 
 HEALTH = "/_stcore/health"
 STATE_FILE = "state.json"
@@ -46,6 +46,7 @@ class Options:
     sample: bool = False
     key_file: Path | None = None
     no_auth_i_know: bool = False
+    tls: TLS | None = None
     start_seconds: float = 90.0
 
 
@@ -174,12 +175,12 @@ class Team:
                     f"of {server.log}:\n{_log_tail(server.log)}"
                 )
             say(f"App server {server.name}: {server.url} (log {server.log})")
-        self.proxy = Proxy(self.servers, address=options.address, port=options.port, run=self.run)
+        self.proxy = Proxy(
+            self.servers, address=options.address, port=options.port, run=self.run, tls=options.tls
+        )
         self.processes["proxy"] = self.proxy.start()
         if not wait_http(
-            f"http://127.0.0.1:{options.port}{HEALTH}"
-            if options.address in ("0.0.0.0", "127.0.0.1")
-            else self.proxy.url + HEALTH,
+            self.proxy.url + HEALTH,
             30,
             lambda: self.processes["proxy"].poll() is None,
         ):
@@ -190,7 +191,8 @@ class Team:
         self.db_url = db_url
         self._write_state(db_url)
         say(f"Proxy (nginx, sticky sessions): {self.proxy.url}")
-        say(f"Health: curl -fsS {self.proxy.url}{HEALTH}")
+        insecure = "" if options.tls is None else "k"
+        say(f"Health: curl -fsS{insecure} {self.proxy.url}{HEALTH}")
         say("Ready. Ctrl-C stops everything.")
 
     def _refuse_busy_ports(self) -> None:

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,7 +83,9 @@ class TeamServer:
 
 
 @contextmanager
-def team_server(folder: Path, store: str, servers: int = 2) -> Iterator[TeamServer]:
+def team_server(
+    folder: Path, store: str, servers: int = 2, extra: Sequence[str] = ()
+) -> Iterator[TeamServer]:
     """Start the team server with its state under `folder`; stop it however the test ends."""
     # PostgreSQL runs as the `postgres` user, which cannot enter pytest's private tmp folders.
     pg_parent = Path(tempfile.mkdtemp(prefix="rp-team-pg-"))
@@ -93,7 +95,7 @@ def team_server(folder: Path, store: str, servers: int = 2) -> Iterator[TeamServ
     argv = [sys.executable, "-m", "deploy.team", "--dir", str(folder), "--store", store]
     argv += ["--port", str(free_port()), "--pg-port", str(free_port())]
     argv += ["--server-ports", ",".join(str(free_port()) for _ in range(servers))]
-    argv += ["--servers", str(servers), "--pg-data", str(pg_parent / "data")]
+    argv += ["--servers", str(servers), "--pg-data", str(pg_parent / "data"), *extra]
     with open(log, "w") as out:
         process = subprocess.Popen(argv, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
     try:
