@@ -102,8 +102,11 @@ def test_two_people_two_servers_sticky_through_reloads_and_reconnects(tmp_path: 
 
     timings: dict[str, float] = {}
     began = time.monotonic()
-    files = {"s1": export(tmp_path / "anna.csv", 120, "Dr Anna"), "s2": None}
-    files["s2"] = export(tmp_path / "ben.csv", 75, "Dr Ben")
+    rows = {"s1": 5_000, "s2": 3_000}
+    files = {
+        "s1": export(tmp_path / "anna.csv", rows["s1"], "Dr Anna"),
+        "s2": export(tmp_path / "ben.csv", rows["s2"], "Dr Ben"),
+    }
     with team_server(tmp_path / "team", store="duckdb") as team:
         timings["start"] = time.monotonic() - began
         status = check_status(team)
@@ -154,16 +157,15 @@ def test_two_people_two_servers_sticky_through_reloads_and_reconnects(tmp_path: 
                 wait_idle(page)
             timings["reconnect"] = time.monotonic() - began
             for page, name in zip(pages, landed, strict=True):
-                rows = 120 if name == "s1" else 75
-                save(page, files[name], rows)
+                save(page, files[name], rows[name])
             for context in contexts:
                 context.close()
             browser.close()
 
         # Each store holds what its person uploaded, and nothing of the other's.
         by_name = {s["name"]: s["db"] for s in team.state["servers"]}
-        assert metrics(by_name["s1"])["referrals"] == 120
-        assert metrics(by_name["s2"])["referrals"] == 75
+        assert metrics(by_name["s1"])["referrals"] == 5_000
+        assert metrics(by_name["s2"])["referrals"] == 3_000
 
         began = time.monotonic()
         assert team.interrupt() == 0
@@ -185,8 +187,12 @@ def test_two_people_two_servers_sticky_through_reloads_and_reconnects(tmp_path: 
     assert all(addresses[e["upstream"]] == e["server"] for e in stuck)
     streams = Counter(e["cookie"] for e in stuck if "/_stcore/stream" in e["request"])
     assert streams["s1"] >= 4 and streams["s2"] >= 4, streams
-    uploads = [e for e in entries if "/_stcore/upload_file" in e["request"]]
-    assert sorted(e["server"] for e in uploads if e["request"].startswith("PUT")) == ["s1", "s2"]
+    puts = [e for e in entries if e["request"].startswith("PUT /_stcore/upload_file")]
+    assert sorted(e["server"] for e in puts) == ["s1", "s2"]
+    # At the same time: both files had reached their servers before either page had read its
+    # file (which takes longer than this gap on any machine: the "both uploads read" timing).
+    timings["gap between the uploads"] = abs(float(puts[0]["end"]) - float(puts[1]["end"]))
+    assert timings["gap between the uploads"] < timings["both uploads read"]
     print(f"team server timings (s): { {k: round(v, 1) for k, v in timings.items()} }")
 
 
