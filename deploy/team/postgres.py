@@ -106,8 +106,7 @@ class Postgres:
                 *("-o", options, "-w", "-t", "60", "start"),
             ]
         )
-        if fresh:
-            self._create_role_and_database()
+        self._ensure_role_and_database()
 
     def _init(self) -> None:
         self.data.mkdir(parents=True, exist_ok=True)
@@ -138,12 +137,23 @@ class Postgres:
             ]
         )
 
-    def _create_role_and_database(self) -> None:
-        # The password is generated hex, never user text; fed on stdin so `ps` never shows it.
-        sql = (
-            f"CREATE ROLE {ROLE} LOGIN PASSWORD '{self.password}';\n"
-            f"CREATE DATABASE {DATABASE} OWNER {ROLE};\n"
-        )
+    def _ensure_role_and_database(self) -> None:
+        """Make the app's role and database if missing, and set the role's password: at every
+        start, so a start interrupted after initdb, or a remade secrets file, heals itself."""
+        if not all(c in "0123456789abcdef" for c in self.password):
+            raise TeamError("The database password in secrets.json must be hexadecimal.")
+        # Generated hex, never user text, so it can sit in the SQL; fed on stdin, so `ps`
+        # never shows it.
+        sql = f"""
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{ROLE}') THEN
+    CREATE ROLE {ROLE} LOGIN;
+  END IF;
+END $$;
+ALTER ROLE {ROLE} LOGIN PASSWORD '{self.password}';
+SELECT 'CREATE DATABASE {DATABASE} OWNER {ROLE}'
+  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '{DATABASE}')\\gexec
+"""
         self.psql(sql, database="postgres")
 
     def psql(self, sql: str, database: str = DATABASE) -> str:
