@@ -82,13 +82,9 @@ class Postgres:
 
     @property
     def url(self) -> str:
-        """What the app servers are given as REFERRALS_DB."""
-        return f"postgresql://{ROLE}:{self.password}@127.0.0.1:{self.port}/{DATABASE}"
-
-    @property
-    def shown_url(self) -> str:
-        """The URL with the password masked, for the terminal."""
-        return f"postgresql://{ROLE}:***@127.0.0.1:{self.port}/{DATABASE}"
+        """What the app servers are given as REFERRALS_DB; the password goes in PGPASSWORD,
+        so no message or page that names the store can show it."""
+        return f"postgresql://{ROLE}@127.0.0.1:{self.port}/{DATABASE}"
 
     @property
     def log(self) -> Path:

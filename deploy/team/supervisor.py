@@ -121,35 +121,62 @@ class Team:
 
     def start(self) -> None:
         """Start every part and wait until the proxy answers; raise TeamError if one fails."""
-        options = self.options
         self.run.mkdir(parents=True, exist_ok=True)
         self._refuse_busy_ports()
-        kept = _secrets(options.folder)
-        shared = self.shared = {
-            "REFERRALS_KEY_FILE": str(_patient_key_file(options)),
-            "STREAMLIT_SERVER_COOKIE_SECRET": kept["cookie_secret"],
+        kept = _secrets(self.options.folder)
+        self.shared = self._shared_environment(kept["cookie_secret"])
+        self.db_url = self.options.db or self._start_postgres(kept["pg_password"])
+        self.servers = self._plan_servers()
+        if self.options.sample:
+            for db in dict.fromkeys(s.db for s in self.servers):
+                self._load_sample(db)
+        self._start_servers()
+        self._start_proxy()
+        self._write_state(self.db_url)
+        say(f"Proxy (nginx, sticky sessions): {self.proxy.url}")
+        insecure = "" if self.options.tls is None else "k"
+        say(f"Health: curl -fsS{insecure} {self.proxy.url}{HEALTH}")
+        say("Ready. Ctrl-C stops everything.")
+
+    def _shared_environment(self, cookie_secret: str) -> dict[str, str]:
+        """What every app server must have alike."""
+        shared = {
+            "REFERRALS_KEY_FILE": str(_patient_key_file(self.options)),
+            "STREAMLIT_SERVER_COOKIE_SECRET": cookie_secret,
             # The app servers listen on 127.0.0.1, but people reach them where the proxy
             # listens: the app's own sign-in guard must judge that address, not its own.
-            "REFERRALS_PUBLIC_ADDRESS": options.address,
+            "REFERRALS_PUBLIC_ADDRESS": self.options.address,
         }
-        if options.no_auth_i_know:
+        if self.options.no_auth_i_know:
             shared["REFERRALS_NO_AUTH_I_KNOW"] = "1"
-        db_url = options.db
-        if db_url is None:
-            self.postgres = Postgres(
-                data=options.pg_data or options.folder / "postgres",
-                port=options.pg_port or free_port(),
-                password=kept["pg_password"],
-                socket_dir=socket_folder(),
-            )
-            say(f"PostgreSQL: starting on 127.0.0.1:{self.postgres.port} ...")
-            self.postgres.start()
-            db_url = self.postgres.url
-            say(f"PostgreSQL: {self.postgres.shown_url} (data in {self.postgres.data})")
+        return shared
+
+    def _start_postgres(self, password: str) -> str:
+        """Start the team's own PostgreSQL; its URL for the app servers."""
+        options = self.options
+        self.postgres = Postgres(
+            data=options.pg_data or options.folder / "postgres",
+            port=options.pg_port or free_port(),
+            password=password,
+            socket_dir=socket_folder(),
+        )
+        say(f"PostgreSQL: starting on 127.0.0.1:{self.postgres.port} ...")
+        self.postgres.start()
+        # psycopg and psql read it from the environment (docs/postgres.md).
+        self.shared["PGPASSWORD"] = password
+        say(
+            f"PostgreSQL: {self.postgres.url} (password in {options.folder / 'secrets.json'}; "
+            f"data in {self.postgres.data})"
+        )
+        return self.postgres.url
+
+    def _plan_servers(self) -> list[AppServer]:
+        """The app servers: names s1, s2 ..., ports, and the store each is given."""
+        options = self.options
         ports = list(options.server_ports) or [free_port() for _ in range(options.servers)]
+        servers = []
         for number, port in enumerate(ports, start=1):
-            name = f"s{number}"
-            db = db_url
+            db = self.db_url
             if options.store == "duckdb":
                 # One DuckDB folder per server: the proxy and sessions without a shared store.
                 db = str(options.folder / f"server-{number}" / "referrals.duckdb")
@@ -157,43 +184,39 @@ class Team:
                 # One DuckDB file for all: works because the app opens a store only while a
                 # page runs, but the servers take turns at the file (docs/limits.md).
                 db = str(options.folder / "shared" / "referrals.duckdb")
-            if db != db_url:
+            if db != self.db_url:
                 Path(db).parent.mkdir(parents=True, exist_ok=True)
-            self.servers.append(AppServer(name, port, db, self.run / f"app-{name}.log"))
-        if options.sample:
-            for db in dict.fromkeys(s.db for s in self.servers):
-                self._load_sample(db, shared)
+            name = f"s{number}"
+            servers.append(AppServer(name, port, db, self.run / f"app-{name}.log"))
+        return servers
+
+    def _start_servers(self) -> None:
+        """Start every app server, then wait for each to answer its health check."""
         for server in self.servers:
-            self.processes[server.name] = server.start(shared)
+            self.processes[server.name] = server.start(self.shared)
         for server in self.servers:
             process = self.processes[server.name]
             if not wait_http(
-                server.url + HEALTH, options.start_seconds, lambda p=process: p.poll() is None
+                server.url + HEALTH, self.options.start_seconds, lambda p=process: p.poll() is None
             ):
                 raise TeamError(
                     f"App server {server.name} on port {server.port} did not start; the end "
                     f"of {server.log}:\n{_log_tail(server.log)}"
                 )
             say(f"App server {server.name}: {server.url} (log {server.log})")
+
+    def _start_proxy(self) -> None:
+        """Start nginx and wait until a health check answers through it."""
+        options = self.options
         self.proxy = Proxy(
             self.servers, address=options.address, port=options.port, run=self.run, tls=options.tls
         )
-        self.processes["proxy"] = self.proxy.start()
-        if not wait_http(
-            self.proxy.url + HEALTH,
-            30,
-            lambda: self.processes["proxy"].poll() is None,
-        ):
+        process = self.processes["proxy"] = self.proxy.start()
+        if not wait_http(self.proxy.url + HEALTH, 30, lambda: process.poll() is None):
             raise TeamError(
                 f"nginx did not answer on port {options.port}; the end of its log:\n"
                 f"{_log_tail(self.run / 'nginx-error.log')}"
             )
-        self.db_url = db_url
-        self._write_state(db_url)
-        say(f"Proxy (nginx, sticky sessions): {self.proxy.url}")
-        insecure = "" if options.tls is None else "k"
-        say(f"Health: curl -fsS{insecure} {self.proxy.url}{HEALTH}")
-        say("Ready. Ctrl-C stops everything.")
 
     def _refuse_busy_ports(self) -> None:
         options = self.options
@@ -208,11 +231,11 @@ class Team:
                     "choose another port."
                 )
 
-    def _load_sample(self, db: str, shared: dict[str, str]) -> None:
+    def _load_sample(self, db: str) -> None:
         proc = subprocess.run(
             [sys.executable, "-m", "analytics", "sample", "--db", db, "--if-empty"],
             cwd=ROOT,
-            env={**os.environ, **shared},
+            env={**os.environ, **self.shared},
             capture_output=True,
             text=True,
             timeout=600,
@@ -247,7 +270,6 @@ class Team:
                 "data": str(self.postgres.data),
                 "pid": self.postgres.postmaster_pid(),
             },
-            # Holds the database password: the file is readable by its owner only.
             "db_url": db_url,
         }
         _private_write(state_path(self.options.folder), json.dumps(state, indent=2))

@@ -119,12 +119,16 @@ def test_two_people_two_servers_sticky_through_reloads_and_reconnects(tmp_path: 
         # PostgreSQL 1, each app server 2 (direct, through the proxy), the proxy 1.
         assert status.stdout.count(": ok") == 6, status.stdout
         # The database the app servers will be given answers to its URL and role.
+        # The URL names no password (it would show wherever the store is named).
+        assert team.state["db_url"].startswith("postgresql://referrals@127.0.0.1:")
         psql = str(bin_dir() / "psql")
+        password = json.loads((team.folder / "secrets.json").read_text())["pg_password"]
         who = subprocess.run(
             [psql, team.state["db_url"], "-XtAc", "select current_user, current_database()"],
             capture_output=True,
             text=True,
             timeout=30,
+            env={**os.environ, "PGPASSWORD": password},
         )
         assert who.stdout.strip() == "referrals|referrals", who.stderr
 
