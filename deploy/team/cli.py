@@ -48,6 +48,9 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--sample", action="store_true", help="load the sample practice if empty")
     p.add_argument("--key-file", type=Path, help="the patient-key file every server shares")
+    p.add_argument(
+        "--secrets", type=Path, help="secrets file with [auth] (.streamlit/secrets.toml)"
+    )
     p.add_argument("--tls-cert", type=Path, help="PEM certificate: the proxy speaks HTTPS")
     p.add_argument("--tls-key", type=Path, help="the certificate's PEM private key")
     p.add_argument(
@@ -100,7 +103,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{path} is not a file; give the PEM certificate and key nginx should use.")
             return 2
     no_auth = args.no_auth_i_know or os.environ.get("REFERRALS_NO_AUTH_I_KNOW", "") == "1"
-    if not loopback(args.address) and not signin_configured():
+    if args.secrets is not None and not args.secrets.is_file():
+        print(f"{args.secrets} is not a file; give the secrets.toml that holds [auth].")
+        return 2
+    if not loopback(args.address) and not signin_configured(secrets=args.secrets):
         if not no_auth:
             print(
                 f"Refusing to listen on {args.address} without sign-in: add an [auth] section "
@@ -125,6 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sample=args.sample,
         key_file=args.key_file,
         no_auth_i_know=no_auth,
+        secrets=args.secrets.resolve() if args.secrets else None,
         tls=TLS(args.tls_cert.resolve(), args.tls_key.resolve()) if args.tls_cert else None,
     )
     return serve(options)

@@ -9,9 +9,10 @@ from pathlib import Path
 from deploy.team.apps import ROOT
 
 
-def signin_configured(root: Path = ROOT) -> bool:
-    """True when the project's secrets.toml has an [auth] section, as st.login requires."""
-    path = root / ".streamlit" / "secrets.toml"
+def signin_configured(root: Path = ROOT, secrets: Path | None = None) -> bool:
+    """True when the secrets file (`--secrets`, else the project's .streamlit/secrets.toml)
+    has an [auth] section, as st.login requires."""
+    path = secrets or root / ".streamlit" / "secrets.toml"
     try:
         return "auth" in tomllib.loads(path.read_text())
     except (OSError, tomllib.TOMLDecodeError):

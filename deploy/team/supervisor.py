@@ -47,6 +47,7 @@ class Options:
     key_file: Path | None = None
     no_auth_i_know: bool = False
     tls: TLS | None = None
+    secrets: Path | None = None
     start_seconds: float = 90.0
 
 
@@ -149,6 +150,9 @@ class Team:
         }
         if self.options.no_auth_i_know:
             shared["REFERRALS_NO_AUTH_I_KNOW"] = "1"
+        if self.options.secrets is not None:
+            # Streamlit's secrets.files: st.login's [auth] from there, not the project's.
+            shared["STREAMLIT_SECRETS_FILES"] = str(self.options.secrets)
         return shared
 
     def _start_postgres(self, password: str) -> str:

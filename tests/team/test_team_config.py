@@ -14,6 +14,7 @@ import pytest
 from deploy.team.apps import AppServer
 from deploy.team.proxy import config, max_upload_mb
 from deploy.team.signin import loopback, signin_configured
+from deploy.team.supervisor import Options, Team
 from tests.browser import ROOT
 
 SERVERS = [
@@ -106,6 +107,13 @@ def test_sign_in_counts_when_secrets_have_an_auth_section(tmp_path, secrets, exp
     assert signin_configured(tmp_path) is expected
 
 
+def test_a_secrets_file_elsewhere_counts(tmp_path):
+    named = tmp_path / "team-secrets.toml"
+    named.write_text('[auth]\nredirect_uri = "https://team.example.org/oauth2callback"\n')
+    assert signin_configured(tmp_path / "nowhere", secrets=named) is True
+    assert signin_configured(tmp_path / "nowhere") is False
+
+
 def test_listening_beyond_this_machine_without_sign_in_is_refused(tmp_path):
     if signin_configured():
         pytest.skip("this checkout has sign-in configured")
@@ -137,3 +145,26 @@ def test_check_and_stop_without_a_running_server(tmp_path):
     stopped = team("stop", "--dir", str(tmp_path))
     assert stopped.returncode == 1
     assert stopped.stdout.strip() == f"No team server is running from {tmp_path}."
+
+
+def test_every_app_server_gets_the_same_secrets_and_the_public_address(tmp_path, monkeypatch):
+    monkeypatch.delenv("REFERRALS_KEY_FILE", raising=False)
+    monkeypatch.delenv("REFERRALS_KEY", raising=False)
+    secrets = tmp_path / "team-secrets.toml"
+    options = Options(folder=tmp_path, address="0.0.0.0", secrets=secrets, no_auth_i_know=True)
+    env = Team(options)._shared_environment("c" * 64)
+    assert env == {
+        "REFERRALS_KEY_FILE": str(tmp_path / "referrals.key"),
+        "STREAMLIT_SERVER_COOKIE_SECRET": "c" * 64,
+        "REFERRALS_PUBLIC_ADDRESS": "0.0.0.0",
+        "REFERRALS_NO_AUTH_I_KNOW": "1",
+        "STREAMLIT_SECRETS_FILES": str(secrets),
+    }
+    # The patient-key file is made before any server starts: 64 hex digits, owner-only.
+    key = tmp_path / "referrals.key"
+    assert len(bytes.fromhex(key.read_text().strip())) == 32
+    assert key.stat().st_mode & 0o777 == 0o600
+    first = key.read_text()
+    plain = Team(Options(folder=tmp_path))._shared_environment("c" * 64)
+    assert "REFERRALS_NO_AUTH_I_KNOW" not in plain and "STREAMLIT_SECRETS_FILES" not in plain
+    assert key.read_text() == first  # kept at the next start, never remade
