@@ -7,8 +7,11 @@ DB        ?= data/referrals.duckdb
 PORT      ?= 8501
 # Only this machine can reach the app unless told otherwise (`ADDRESS=0.0.0.0 make run`).
 ADDRESS   ?= 127.0.0.1
+# The team server (`make serve-team`, docs/deploy.md): the proxy's port and address.
+TEAM_PORT    ?= 8500
+TEAM_ADDRESS ?= 127.0.0.1
 
-.PHONY: install install-dev run test lint format bench sample clean
+.PHONY: install install-dev run serve-team test lint format bench sample clean
 
 $(STAMP): requirements.txt
 	python3 -m venv $(VENV)
@@ -29,6 +32,10 @@ run: $(STAMP)
 	REFERRALS_DB=$(DB) $(PY) -m streamlit run dashboard.py --server.port $(PORT) \
 		--server.address $(ADDRESS) \
 		--server.headless true --browser.gatherUsageStats false
+
+# PostgreSQL, two app servers and nginx with sticky sessions, until Ctrl-C.
+serve-team: $(STAMP)
+	$(PY) -m deploy.team --port $(TEAM_PORT) --address $(TEAM_ADDRESS)
 
 test: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
