@@ -14,9 +14,19 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from analytics import alerts_view, charts, dependence_view, identity, page_data, upload_report
+from analytics import (
+    access,
+    alerts_view,
+    charts,
+    dependence_view,
+    identity,
+    page_data,
+    upload_report,
+)
 from analytics import formatting as fmt
+from analytics.app import signin
 from analytics.filters import Filters
+from analytics.guarded_store import GuardedStore, guarded_export
 from analytics.ingest import Prepared, prepare
 from analytics.outreach_pages import RETURN_CAP
 from analytics.partner_view import PartnerView, partner_names_of, partner_view_of
@@ -57,8 +67,31 @@ def store_path() -> str:
         # Once the practice picker is drawn in this run, the next run resets it.
         with suppress(st.errors.StreamlitAPIException):
             st.session_state["store_path"] = default
-        return default
-    return str(chosen or default)
+        return _granted(default)
+    return _granted(str(chosen or default))
+
+
+def _all_practices() -> list[str]:
+    """Every practice store in the data folder, the app's own store included."""
+    home = _home()
+    found = {str(p) for p in home.parent.glob("*.duckdb")} | {str(home)}
+    return sorted(found, key=lambda p: Path(p).stem.lower())
+
+
+def _granted(path: str) -> str:
+    """The practice this session opens: `path` when the signed-in person may, else the
+    first they may; with none granted the run stops with one sentence."""
+    granted = signin.granted_path(path, _all_practices())
+    if granted is None:
+        st.info(
+            plain(
+                f"No practice is granted to {signin.current_person().email} yet; ask an "
+                "admin to grant you one."
+            ),
+            icon=":material/lock:",
+        )
+        st.stop()
+    return granted
 
 
 def open_linked_practice() -> None:
@@ -73,9 +106,10 @@ def open_linked_practice() -> None:
         if Path(path).stem == wanted:
             st.session_state["store_path"] = path
             return
+    # Said the same whether it is absent or not granted: a link cannot probe for practices.
     flash(
         "warning",
-        f"The link names a practice that is not here ({wanted}); opened "
+        f"The link names a practice that is not here or not open to you ({wanted}); opened "
         "the default one instead. Pick another under Practice in the sidebar.",
     )
 
@@ -113,14 +147,27 @@ def _open_store(path: str) -> Store:
 
 
 def get_store() -> Store:
-    """One cached handle per store file, shared by every session (opened per operation)."""
+    """The session's practice store as the signed-in person may use it: opening it checks
+    their grant, and every write checks its action and is audited (GuardedStore)."""
     gone = st.session_state.pop("practice_gone", None)
     if gone:
         st.warning(
             f"{Path(gone).stem.replace('_', ' ').title()} was renamed or deleted in another "
             "window; this is the main practice. Pick a practice on the Practices page."
         )
-    return _open_store(store_path())
+    return GuardedStore(_open_store(store_path()), signin.current_person(), signin.team())
+
+
+def may(action: str, practice: str | None = None) -> bool:
+    """True when the signed-in person may do `action` on the practice (the open one)."""
+    return access.allowed(signin.current_person(), practice or store_path(), action)
+
+
+def export_data(what: str, make: Callable[[], bytes | str], practice: str | None = None):
+    """A download's data callable: checks the export and logs it when the file is made."""
+    return guarded_export(
+        signin.current_person(), practice or store_path(), signin.team(), what, make
+    )
 
 
 @contextmanager
@@ -129,7 +176,7 @@ def store_session() -> Iterator[None]:
     try:
         with get_store().session():
             yield
-    except StoreUnavailable as exc:
+    except (StoreUnavailable, access.AccessDenied) as exc:
         st.error(md(str(exc)))
 
 
@@ -230,7 +277,8 @@ def store_choices() -> list[str]:
     store (data/ by default), the current one always included."""
     current = Path(store_path())
     found = {str(p) for p in current.parent.glob("*.duckdb")} | {str(current)}
-    return sorted(found, key=lambda p: Path(p).stem.lower())
+    # Only the practices the signed-in person may open are ever named.
+    return signin.visible(sorted(found, key=lambda p: Path(p).stem.lower()))
 
 
 def _scope(filters: Filters) -> Filters:
@@ -442,7 +490,7 @@ def _downloads(name: str, data: pd.DataFrame, fig=None, kinds: dict | None = Non
     kinds = kinds if kinds is not None else page_data.column_kinds(data)
     row.download_button(
         "CSV",
-        data=lambda: to_safe_csv(_exported(data, kinds)),
+        data=export_data(f"{name}.csv", lambda: to_safe_csv(_exported(data, kinds))),
         file_name=f"{name}.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -456,7 +504,7 @@ def _downloads(name: str, data: pd.DataFrame, fig=None, kinds: dict | None = Non
     if charts.png_available():
         row.download_button(
             "PNG",
-            data=lambda: charts.to_png(fig),
+            data=export_data(f"{name}.png", lambda: charts.to_png(fig)),
             file_name=f"{name}.png",
             mime="image/png",
             icon=":material/image:",
@@ -816,8 +864,9 @@ def start_presenting(pin_key: str) -> None:
     pin = st.session_state.get(pin_key, "")
     st.session_state[pin_key] = ""
     try:
+        _require(access.PRESENT, store_path())
         start(_home().parent, store_path(), pin)
-    except PresentationError as exc:
+    except (PresentationError, access.AccessDenied) as exc:
         flash("error", str(exc))
         return
     flash(
@@ -853,7 +902,11 @@ def delete_upload(store: Store) -> None:
     st.session_state["delete_ok"] = False
     if target is None:
         return
-    removed = store.delete_upload(int(target))
+    try:
+        removed = store.delete_upload(int(target))
+    except access.AccessDenied as exc:
+        flash("error", str(exc))
+        return
     flash("success", f"Removed upload #{target} and its {removed:,} rows.")
 
 
@@ -903,7 +956,21 @@ def create_practice(name: str) -> str:
     """A new empty store for a client practice, next to the current one; its path."""
     from analytics.practices import create_practice as create
 
-    return str(create(Path(store_path()).parent, name))
+    _require(access.CREATE_PRACTICE, None)
+    path = str(create(Path(store_path()).parent, name))
+    signin.team().record(signin.current_person().email, "create", path, f"created {name}")
+    return path
+
+
+def _require(action: str, practice: str | None) -> None:
+    """access.require for the signed-in person; a refusal reads as a practice error where
+    the practice forms show one."""
+    from analytics.practices import PracticeError
+
+    try:
+        access.require(signin.current_person(), practice, action)
+    except access.AccessDenied as exc:
+        raise PracticeError(str(exc)) from None
 
 
 def rename_practice(path: str, name: str) -> str:
@@ -912,6 +979,7 @@ def rename_practice(path: str, name: str) -> str:
     from analytics.practices import PracticeError
     from analytics.practices import rename_practice as rename
 
+    _require(access.SETTINGS, path)
     default = _home()
     if Path(path).resolve() == default.resolve():
         raise PracticeError(
@@ -920,11 +988,15 @@ def rename_practice(path: str, name: str) -> str:
         )
     _open_store(path).close()
     _open_store.clear(path)
-    return str(rename(Path(path), name))
+    renamed = str(rename(Path(path), name))
+    # The grants follow the practice to its new file name.
+    signin.team().rename_practice(path, renamed, signin.current_person().email)
+    return renamed
 
 
 def save_practice_logo(path: str, logo: bytes) -> None:
     """Keep a practice's logo next to its store, for its reports."""
     from analytics.practices import save_profile
 
+    _require(access.SETTINGS, path)
     save_profile(Path(path), logo=logo)
