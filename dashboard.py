@@ -23,6 +23,7 @@ app_state.open_linked_practice()
 presenting = app_state.presentation_mode()
 with st.sidebar:
     st.markdown("### Referral Power")
+    signin.show_person(person)
     stores = app_state.store_choices()
     if presenting:
         # Locked to one client: no other practice is named, let alone offered.

@@ -142,9 +142,10 @@ def require(person: Person, practice: object | None, action: str) -> None:
         raise AccessDenied(
             f"{person.email} has no access to this practice; ask an admin to grant it."
         )
-    role = person.role_on(practice_key(practice))
+    role = str(person.role_on(practice_key(practice)))
+    article = "An" if role[0] in "aeiou" else "A"
     raise AccessDenied(
-        f"A {role} may not {_WHAT[action]} this practice; ask an admin for another role."
+        f"{article} {role} may not {_WHAT[action]} this practice; ask an admin for another role."
     )
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "granted_path",
     "guard",
     "override",
+    "show_person",
     "signin_configured",
     "team",
     "team_admin",
@@ -160,6 +161,18 @@ def visible(paths: list[str]) -> list[str]:
     return visible_practices(current_person(), paths)
 
 
+def show_person(person: Person) -> None:
+    """Who is signed in and a Sign out button (nothing for the local user of an app
+    without sign-in)."""
+    if person.local or not signin_configured():
+        return
+    role = "admin" if person.admin else ", ".join(sorted(set(person.grants.values()))) or "—"
+    st.caption(md(f"Signed in as {person.label} ({person.email}) · {role}"))
+    st.button(
+        "Sign out", key="logout", on_click=st.logout, icon=":material/logout:", type="tertiary"
+    )
+
+
 def _sign_in_page(reason: str = "") -> None:
     st.title("Referral Power")
     if reason:
@@ -217,16 +230,6 @@ def guard() -> Person:
             )
             st.button("Sign out", key="logout_unknown", on_click=st.logout)
             st.stop()
-        with st.sidebar:
-            role = "admin" if person.admin else f"{len(person.grants)} practice(s)"
-            st.caption(md(f"Signed in as {person.label} · {role}"))
-            st.button(
-                "Sign out",
-                key="logout",
-                on_click=st.logout,
-                icon=":material/logout:",
-                type="tertiary",
-            )
     person = _locked(person)
     st.session_state["_person"] = person
     return person
