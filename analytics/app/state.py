@@ -67,8 +67,8 @@ def store_path() -> str:
         # Once the practice picker is drawn in this run, the next run resets it.
         with suppress(st.errors.StreamlitAPIException):
             st.session_state["store_path"] = default
-        return _granted(default)
-    return _granted(str(chosen or default))
+        return _granted(default, default)
+    return _granted(str(chosen or default), default)
 
 
 def _all_practices() -> list[str]:
@@ -78,10 +78,14 @@ def _all_practices() -> list[str]:
     return sorted(found, key=lambda p: Path(p).stem.lower())
 
 
-def _granted(path: str) -> str:
+def _granted(path: str, default: str) -> str:
     """The practice this session opens: `path` when the signed-in person may, else the
-    first they may; with none granted the run stops with one sentence."""
-    granted = signin.granted_path(path, _all_practices())
+    default, else the first they may; with none granted the run stops with one sentence."""
+    granted = signin.granted_path(path, [default, *_all_practices()])
+    if granted is not None and granted != path and st.session_state.get("store_path") == path:
+        # Never left standing as the session's choice, so no widget ever shows it.
+        with suppress(st.errors.StreamlitAPIException):
+            st.session_state["store_path"] = granted
     if granted is None:
         st.info(
             plain(
