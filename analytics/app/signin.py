@@ -40,6 +40,7 @@ __all__ = [
     "override",
     "show_person",
     "signin_configured",
+    "stop_here",
     "team",
     "team_admin",
     "visible",
@@ -192,6 +193,22 @@ def _sign_in_page(reason: str = "") -> None:
         st.button("Sign in", key="login", on_click=st.login, type="primary")
 
 
+def _sign_in() -> None:
+    """The one page a session that is not let in has (its content is drawn before)."""
+
+
+def stop_here() -> None:
+    """End the run showing only what was drawn so far (no page names, no practice)."""
+    _stop()
+
+
+def _stop() -> None:
+    # Registering one hidden page ends Streamlit's pages/ folder listing: a session that is
+    # not let in sees no page names, and any address runs this frame again.
+    st.navigation([st.Page(_sign_in, title="Referral Power", default=True)], position="hidden")
+    st.stop()
+
+
 def _refuse(problem: str) -> None:
     global _said_refusal
     if not _said_refusal:
@@ -199,7 +216,7 @@ def _refuse(problem: str) -> None:
         print(f"Referral Power refuses to serve: {problem}", file=sys.stderr, flush=True)
         _said_refusal = True
     st.error(problem, icon=":material/lock:")
-    st.stop()
+    _stop()
 
 
 def guard() -> Person:
@@ -218,7 +235,7 @@ def guard() -> Person:
         email, reason = _signed_in_email()
         if email is None:
             _sign_in_page(reason)
-            st.stop()
+            _stop()
         person = team().person(email, config_admins())
         if person is None:
             st.title("Referral Power")
@@ -229,7 +246,7 @@ def guard() -> Person:
                 )
             )
             st.button("Sign out", key="logout_unknown", on_click=st.logout)
-            st.stop()
+            _stop()
     person = _locked(person)
     st.session_state["_person"] = person
     return person

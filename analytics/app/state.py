@@ -94,7 +94,7 @@ def _granted(path: str, default: str) -> str:
             ),
             icon=":material/lock:",
         )
-        st.stop()
+        signin.stop_here()
     return granted
 
 
