@@ -144,9 +144,18 @@ def _locked(person: Person) -> Person:
 
 
 def current_person() -> Person:
-    """The person this run acts for (guard() found them; a viewer of nothing otherwise)."""
+    """The person this run acts for: the one guard() found, else (a page run on its own)
+    found the same way without drawing anything; nobody when not let in."""
     person = st.session_state.get("_person")
-    return person if isinstance(person, Person) else NOBODY
+    if isinstance(person, Person):
+        return person
+    if not signin_configured():
+        if exposure_problem(_address(), signin=False, override=override()):
+            return NOBODY
+        return _locked(LOCAL_ADMIN)
+    email, _ = _signed_in_email()
+    found = team().person(email, config_admins()) if email else None
+    return NOBODY if found is None else _locked(found)
 
 
 def granted_path(path: str, choices: list[str]) -> str | None:
