@@ -34,6 +34,7 @@ AUTH = {
     }
 }
 VIEWER = "vera@a.org"
+CONSULTANT = "cora@a.org"
 # Everything that would betray practice B: its name, file, clinic and referrers.
 B_MARKS = ("Bravo Secret Rehab", "bravo_secret_rehab", "Zzyzx", "Zebra Cove", "Xavi Bravo")
 HEADER = "Referral Date,Referring Provider,Location,Payer,Eval Date,Visits,Payments\n"
@@ -82,6 +83,9 @@ def built(tmp_path_factory) -> Path:
     team.grant(VIEWER, "northside_pt", "viewer", "setup")
     team.grant(VIEWER, "charlie_clinic", "viewer", "setup")
     team.add_person("nogrant@a.org", "No Grant", False, "setup")
+    team.add_person(CONSULTANT, "Cora Consultant", False, "setup")
+    team.grant(CONSULTANT, "northside_pt", "consultant", "setup")
+    team.grant(CONSULTANT, "charlie_clinic", "consultant", "setup")
     return folder
 
 
@@ -272,6 +276,27 @@ def test_the_team_page_refuses_a_non_admin_below_the_navigation(folder):
         "Only an admin may manage people and grants; vera@a.org is not one."
     ]
     assert not at.dataframe
+
+
+def test_presenting_is_a_viewer_grant_for_the_presenters_own_sessions(folder):
+    at = app(email=CONSULTANT)
+    routed = {Path(p["script_path"]).stem for p in at._registered_pages.values()}
+    assert {"upload", "partners"} <= routed  # a consultant works on the practice
+    at.switch_page("pages/stores.py").run()
+    at.text_input(key="present_pin").set_value("2468")
+    next(b for b in at.button if b.label == "Start presenting").click().run()
+    assert not at.exception, at.exception
+    # Her session is now a viewer of the practice she presents, and of nothing else.
+    again = app(email=CONSULTANT)
+    routed = {Path(p["script_path"]).stem for p in again._registered_pages.values()}
+    assert not {"upload", "partners", "stores", "portfolio"} & routed
+    assert [s.key for s in again.sidebar.selectbox if s.key == "store_path"] == []
+    assert "Signed in as Cora Consultant (cora@a.org) · viewer" in " ".join(
+        c.value for c in again.sidebar.caption
+    )
+    # Nobody else is locked: Vera still has both her practices.
+    other = app(email=VIEWER)
+    assert other.sidebar.selectbox(key="store_path").options == ["Charlie Clinic", "Northside Pt"]
 
 
 @pytest.fixture

@@ -38,6 +38,7 @@ __all__ = [
     "granted_path",
     "guard",
     "override",
+    "presenter",
     "show_person",
     "signin_configured",
     "stop_here",
@@ -136,10 +137,18 @@ def _signed_in_email() -> tuple[str | None, str]:
     return str(email).strip().lower(), ""
 
 
+def presenter() -> str | None:
+    """Whose presentation lock applies to this session: the signed-in email with sign-in
+    (each person presents on their own sessions), None for the one lock of a local app."""
+    if not signin_configured():
+        return None
+    return _signed_in_email()[0] or "(not signed in)"
+
+
 def _locked(person: Person) -> Person:
     from analytics.presentation import locked_practice
 
-    locked = locked_practice(_folder())
+    locked = locked_practice(_folder(), presenter())
     return person if locked is None else presenting_as_viewer(person, locked)
 
 

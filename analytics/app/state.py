@@ -52,7 +52,7 @@ def store_path() -> str:
     opens first (the owner's own once started), else the one the app was started on."""
     from analytics.presentation import locked_practice
 
-    locked = locked_practice(_home().parent)
+    locked = locked_practice(_home().parent, signin.presenter())
     if locked is not None:
         # A presentation holds every session to its practice, whatever was chosen before.
         return str(locked)
@@ -857,7 +857,7 @@ def presentation_mode() -> bool:
     practice switching, uploads or settings, until the consultant's PIN is given."""
     from analytics.presentation import locked_practice
 
-    return locked_practice(_home().parent) is not None
+    return locked_practice(_home().parent, signin.presenter()) is not None
 
 
 def start_presenting(pin_key: str) -> None:
@@ -869,7 +869,7 @@ def start_presenting(pin_key: str) -> None:
     st.session_state[pin_key] = ""
     try:
         _require(access.PRESENT, store_path())
-        start(_home().parent, store_path(), pin)
+        start(_home().parent, store_path(), pin, signin.presenter())
     except (PresentationError, access.AccessDenied) as exc:
         flash("error", str(exc))
         return
@@ -886,7 +886,7 @@ def leave_presenting(pin_key: str) -> None:
 
     pin = st.session_state.get(pin_key, "")
     st.session_state[pin_key] = ""
-    if leave(_home().parent, pin):
+    if leave(_home().parent, pin, signin.presenter()):
         flash("success", "Presentation mode is off: every practice and page is back.")
     else:
         flash("error", "That PIN does not match; the presentation stays on.")
