@@ -301,9 +301,10 @@ def test_presenting_is_a_viewer_grant_for_the_presenters_own_sessions(folder):
 
 @pytest.fixture
 def bound_everywhere():
+    before = config.get_option("server.address")
     config.set_option("server.address", "0.0.0.0")
     yield
-    config.set_option("server.address", None)
+    config.set_option("server.address", before)
 
 
 def test_bound_beyond_this_machine_without_sign_in_refuses(folder, bound_everywhere):
