@@ -165,11 +165,21 @@ def presenting_as_viewer(person: Person, locked: object) -> Person:
 LOCAL_ADDRESSES = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
-def exposure_problem(address: str | None, signin: bool, override: bool) -> str | None:
+def exposure_problem(
+    address: str | None, signin: bool, override: bool, proxied: bool = False
+) -> str | None:
     """Why the app must not serve (one sentence), or None: without sign-in it listens on
-    this machine only, unless the override says anyone who reaches it may see everything."""
+    this machine only, unless the override says anyone who reaches it may see everything.
+    A request forwarded by a proxy (`proxied`) comes from beyond this machine, whatever the
+    address the app is bound to."""
     if signin or override:
         return None
+    if proxied:
+        return (
+            "This request came through a proxy, so the app is reachable beyond this machine "
+            "without sign-in: configure sign-in ([auth] in .streamlit/secrets.toml), or set "
+            "REFERRALS_NO_AUTH_I_KNOW=1 to accept that anyone who reaches it sees everything."
+        )
     shown = address or "every network interface"
     if (address or "").strip() in LOCAL_ADDRESSES:
         return None

@@ -170,3 +170,14 @@ def test_without_sign_in_the_app_serves_this_machine_only(address, signin, overr
     if refused:
         assert problem.startswith(f"The app is bound to {address or 'every network interface'}")
         assert problem.count(". ") == 0 and problem.endswith("to accept that.")
+
+
+@pytest.mark.parametrize(
+    ("signin", "override", "refused"),
+    [(False, False, True), (True, False, False), (False, True, False)],
+)
+def test_a_proxied_request_is_beyond_this_machine_whatever_the_binding(signin, override, refused):
+    problem = exposure_problem("127.0.0.1", signin, override, proxied=True)
+    assert (problem is not None) is refused
+    if refused:
+        assert problem.startswith("This request came through a proxy")

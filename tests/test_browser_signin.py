@@ -212,3 +212,24 @@ def test_bound_everywhere_without_sign_in_refuses_unless_told(tmp_path, override
                 ), path
     log = (folder / "streamlit.log").read_text()
     assert ("Referral Power refuses to serve" in log) is (not override)
+
+
+def test_a_request_through_a_proxy_without_sign_in_is_refused(tmp_path):
+    # Bound to 127.0.0.1, but a reverse proxy in front makes it reachable from anywhere.
+    chromium = chromium_or_skip()
+    folder = tmp_path / "data"
+    folder.mkdir()
+    db = folder / "northside_pt.duckdb"
+    subprocess.run(
+        [sys.executable, "-m", "analytics", "sample", "--db", str(db)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    args = (f"--secrets.files={secrets_file(tmp_path, 0, None)}",)
+    with streamlit_server(db, args=args) as url, browser_page(chromium) as page:
+        page.set_extra_http_headers({"X-Forwarded-For": "203.0.113.7"})
+        page.goto(url)
+        wait_idle(page)
+        assert "This request came through a proxy" in body(page)
+        assert "Overview" not in body(page) and "Northside" not in body(page)

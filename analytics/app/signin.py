@@ -51,7 +51,7 @@ OVERRIDE_ENV = "REFERRALS_NO_AUTH_I_KNOW"
 ADMINS_ENV = "REFERRALS_ADMINS"
 EXPOSED_WARNING = (
     "No sign-in: this app is reachable beyond this machine, and anyone who reaches its "
-    "address can see and change every practice (REFERRALS_NO_AUTH_I_KNOW is set)."
+    "address can see and change every practice (the no-sign-in override is set)."
 )
 NOBODY = Person(email="(not signed in)")
 _said_refusal = False
@@ -124,6 +124,19 @@ def _address() -> str | None:
     return address
 
 
+FORWARDED = ("x-forwarded-for", "forwarded", "x-real-ip", "x-forwarded-host")
+
+
+def _proxied() -> bool:
+    """True when this session's request was forwarded by a reverse proxy."""
+    try:
+        headers = st.context.headers
+    except Exception:
+        # No request behind this run (a test or a bare script): nothing was forwarded.
+        return False
+    return any(headers.get(h) for h in FORWARDED)
+
+
 def _signed_in_email() -> tuple[str | None, str]:
     """The signed-in email (None when not signed in) and the reason when it is unusable."""
     user = st.user
@@ -159,7 +172,7 @@ def current_person() -> Person:
     if isinstance(person, Person):
         return person
     if not signin_configured():
-        if exposure_problem(_address(), signin=False, override=override()):
+        if exposure_problem(_address(), False, override(), proxied=_proxied()):
             return NOBODY
         return _locked(LOCAL_ADMIN)
     email, _ = _signed_in_email()
@@ -243,10 +256,10 @@ def guard() -> Person:
     st.session_state["_person"] = NOBODY
     if not signin_configured():
         address = _address()
-        _problem = exposure_problem(address, signin=False, override=override())
+        _problem = exposure_problem(address, False, override(), proxied=_proxied())
         if _problem:
             _refuse(_problem)
-        if (address or "").strip() not in LOCAL_ADDRESSES:
+        if (address or "").strip() not in LOCAL_ADDRESSES or _proxied():
             st.warning(EXPOSED_WARNING, icon=":material/warning:")
         person = LOCAL_ADMIN
     else:
