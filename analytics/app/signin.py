@@ -256,9 +256,9 @@ def guard() -> Person:
     st.session_state["_person"] = NOBODY
     if not signin_configured():
         address = _address()
-        _problem = exposure_problem(address, False, override(), proxied=_proxied())
-        if _problem:
-            _refuse(_problem)
+        problem = exposure_problem(address, False, override(), proxied=_proxied())
+        if problem:
+            _refuse(problem)
         if (address or "").strip() not in LOCAL_ADDRESSES or _proxied():
             st.warning(EXPOSED_WARNING, icon=":material/warning:")
         person = LOCAL_ADMIN
