@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from analytics import identity
 from analytics.access import AccessDenied, Person
 from analytics.guarded_store import GuardedStore, guarded_export
 from analytics.ingest import prepare
@@ -152,3 +153,15 @@ def test_an_export_is_checked_and_logged_when_the_file_is_made(team):
     with pytest.raises(AccessDenied):
         refused()
     assert len(team.audit()) == 1
+
+
+def test_an_owners_merge_is_audited_with_what_was_merged(practice, team):
+    owner = Person(email="o@t.org", grants={"harbor_pt": "owner"})
+    guarded = GuardedStore(practice, owner, team)
+    guarded.save(_prepared(practice))
+    assert practice.referral_sources() == {"Carla Cee", "Quentin Zzyzx"}
+    identity.merge(guarded, ["Carla Cee", "Quentin Zzyzx"], "Quentin Zzyzx")
+    entry = team.audit().iloc[0]
+    assert (entry["Action"], entry["Who"], entry["Practice"]) == ("merge", "o@t.org", "harbor_pt")
+    assert entry["What"] == "1 decision(s): merge Carla Cee -> Quentin Zzyzx"
+    assert practice.referral_sources() == {"Quentin Zzyzx"}
