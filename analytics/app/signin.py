@@ -199,7 +199,8 @@ def show_person(person: Person) -> None:
     if person.local or not signin_configured():
         return
     role = "admin" if person.admin else ", ".join(sorted(set(person.grants.values()))) or "—"
-    st.caption(md(f"Signed in as {person.label} ({person.email}) · {role}"))
+    who = f"{person.name} ({person.email})" if person.name else person.email
+    st.caption(md(f"Signed in as {who} · {role}"))
     st.button(
         "Sign out", key="logout", on_click=st.logout, icon=":material/logout:", type="tertiary"
     )
