@@ -35,6 +35,7 @@ AUTH = {
 }
 VIEWER = "vera@a.org"
 CONSULTANT = "cora@a.org"
+OWNER = "owen@c.org"
 # Everything that would betray practice B: its name, file, clinic and referrers.
 B_MARKS = ("Bravo Secret Rehab", "bravo_secret_rehab", "Zzyzx", "Zebra Cove", "Xavi Bravo")
 HEADER = "Referral Date,Referring Provider,Location,Payer,Eval Date,Visits,Payments\n"
@@ -83,6 +84,8 @@ def built(tmp_path_factory) -> Path:
     team.grant(VIEWER, "northside_pt", "viewer", "setup")
     team.grant(VIEWER, "charlie_clinic", "viewer", "setup")
     team.add_person("nogrant@a.org", "No Grant", False, "setup")
+    team.add_person(OWNER, "Owen Owner", False, "setup")
+    team.grant(OWNER, "charlie_clinic", "owner", "setup")
     team.add_person(CONSULTANT, "Cora Consultant", False, "setup")
     team.grant(CONSULTANT, "northside_pt", "consultant", "setup")
     team.grant(CONSULTANT, "charlie_clinic", "consultant", "setup")
@@ -93,6 +96,9 @@ def built(tmp_path_factory) -> Path:
 def folder(built, tmp_path, monkeypatch) -> Path:
     data = tmp_path / "data"
     shutil.copytree(built, data)
+    # The patient-key file sits beside the data folder: loading more needs the same key.
+    for key in built.parent.glob("*.key"):
+        shutil.copy(key, tmp_path / key.name)
     run_the_frame(monkeypatch)
     monkeypatch.setenv("REFERRALS_DB", str(data / "northside_pt.duckdb"))
     monkeypatch.delenv("REFERRALS_ADMINS", raising=False)
@@ -276,6 +282,26 @@ def test_the_team_page_refuses_a_non_admin_below_the_navigation(folder):
         "Only an admin may manage people and grants; vera@a.org is not one."
     ]
     assert not at.dataframe
+
+
+def test_an_owners_upload_and_delete_land_in_the_audit_log(folder):
+    at = app(email=OWNER)
+    assert at.query_params["practice"] == "charlie_clinic"  # the one practice granted
+    at.switch_page("pages/upload.py").run()
+    assert at.title[0].value == "Upload exports"
+    rows = HEADER + "2025-05-06,Dr. Cora Charlie,Cedar Point,Aetna,2025-05-08,3,300.00\n"
+    at.file_uploader(key="upload_files").upload("may.csv", rows.encode(), "text/csv").run()
+    next(b for b in at.button if b.label.startswith("Save 1 rows")).click().run()
+    assert not at.exception, at.exception
+    at.checkbox(key="delete_ok").check().run()
+    at.button(key="delete_go").click().run()
+    assert not at.exception, at.exception
+    log = TeamStore(folder / TEAM_FILE).audit()
+    mine = log[log["Who"] == OWNER]
+    assert list(mine["Action"]) == ["delete", "upload"]
+    assert set(mine["Practice"]) == {"charlie_clinic"}
+    assert mine["What"].iloc[1].startswith("may.csv: 1 referrals rows, loaded (upload #")
+    assert mine["What"].iloc[0].endswith("and its 1 rows")
 
 
 def test_presenting_is_a_viewer_grant_for_the_presenters_own_sessions(folder):
