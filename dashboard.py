@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from analytics.app import signin
 from analytics.app import state as app_state
 from analytics.app.page_style import CSS
 from analytics.filters import Filters, preset_period
@@ -12,6 +13,8 @@ from analytics.store import display_name
 
 st.set_page_config(page_title="Referral Power", page_icon=":material/hub:", layout="wide")
 st.html(f"<style>{CSS}</style>")
+# Who this run acts for, before anything of a practice is read (stops at the sign-in page).
+person = signin.guard()
 
 PERIODS = ("Last month", "Last quarter", "Trailing 12 months", "Year to date", "All data")
 LEVELS = {"partner": "Each referrer", "organization": "Practice group"}
@@ -20,6 +23,7 @@ app_state.open_linked_practice()
 presenting = app_state.presentation_mode()
 with st.sidebar:
     st.markdown("### Referral Power")
+    signin.show_person(person)
     stores = app_state.store_choices()
     if presenting:
         # Locked to one client: no other practice is named, let alone offered.
@@ -146,6 +150,15 @@ if presenting:
     ):
         st.text_input("Consultant's PIN", type="password", key="leave_pin")
         st.form_submit_button("Leave", on_click=app_state.leave_presenting, args=("leave_pin",))
+# Pages that only write are not offered to a role that may not write (the store refuses too).
+writes = {"upload": "upload", "partners": "identity"}
+hidden = {page for page, action in writes.items() if not app_state.may(action)}
+if "Data" in pages:
+    pages["Data"] = [p for p in pages["Data"] if p.url_path not in hidden]
+if person.admin and signin.signin_configured():
+    pages.setdefault("Data", []).append(
+        st.Page("pages/team.py", title="Team", icon=":material/admin_panel_settings:")
+    )
 app_state.show_flash()
 # The store stays open for the page's run and is let go after it (the command line can load).
 with app_state.store_session():

@@ -27,7 +27,7 @@ chosen = st.selectbox(
     months,
     index=months.index(current),
     format_func=lambda m: calendar.month_name[m],
-    disabled=app_state.presentation_mode(),
+    disabled=not app_state.may("settings"),
     help="Years are named by the calendar year they end in (a year from July 2025 to June "
     "2026 is FY2026). Saved with this practice.",
 )

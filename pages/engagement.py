@@ -70,7 +70,9 @@ else:
         )
         st.download_button(
             "Download printable list (HTML)",
-            data=data.actions_html,
+            data=app_state.export_data(
+                "referral_partners_this_week.html", lambda html=data.actions_html: html
+            ),
             file_name="referral_partners_this_week.html",
             mime="text/html",
             icon=":material/print:",

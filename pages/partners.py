@@ -252,7 +252,9 @@ with decided:
     chosen_store = app_state.get_store()
     export.download_button(
         "Export decisions (CSV)",
-        data=lambda: identity.export_csv(chosen_store),
+        data=app_state.export_data(
+            "referrer_decisions.csv", lambda: identity.export_csv(chosen_store)
+        ),
         file_name="referrer_decisions.csv",
         mime="text/csv",
         icon=":material/download:",

@@ -25,7 +25,7 @@ app_state.show_chart(charts.portfolio_chart(table), "portfolio_chart", table)
 app_state.show_table(table.round({"HHI": 0, "Median days to first visit": 1}), "portfolio_table")
 st.download_button(
     "Portfolio workbook (.xlsx)",
-    data=lambda: portfolio_workbook(table),
+    data=app_state.export_data("portfolio.xlsx", lambda: portfolio_workbook(table)),
     file_name="portfolio.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",

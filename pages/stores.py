@@ -66,14 +66,16 @@ for path in app_state.store_choices():
                 icon=":material/folder_open:",
             )
 
-if not presenting:
+if not presenting and app_state.may("settings"):
     new, rename = st.columns(2, gap="large")
-    with new, st.form("new_practice", clear_on_submit=False, border=True):
-        st.markdown("**New practice**")
-        st.text_input(
-            "Practice name", key="new_practice_name", placeholder="Northside Physical Therapy"
-        )
-        st.form_submit_button("Create", icon=":material/add:", on_click=_create)
+    # Only an admin creates practices (create_practice refuses anyone else too).
+    if app_state.may("create_practice"):
+        with new, st.form("new_practice", clear_on_submit=False, border=True):
+            st.markdown("**New practice**")
+            st.text_input(
+                "Practice name", key="new_practice_name", placeholder="Northside Physical Therapy"
+            )
+            st.form_submit_button("Create", icon=":material/add:", on_click=_create)
     with rename, st.form("rename_practice", border=True):
         st.markdown(f"**Rename {md(display_name(current))}**")
         # One field per practice, so switching practices shows the right name.

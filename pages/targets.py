@@ -44,7 +44,7 @@ st.caption(
 )
 app_state.show_table(view["rag"].round(2), "targets_rag")
 
-if not app_state.presentation_mode():
+if app_state.may("settings"):
     st.subheader("Set targets")
     saved = app_planning.targets()
     proposed = view["proposed"]

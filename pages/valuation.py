@@ -167,8 +167,11 @@ for label, kind, icon, mime in (
     row.download_button(
         label,
         # Bound now: the button builds the file later, outside this session's state.
-        data=lambda kind=kind, path=path, filters=filters, report=report: app_state.report_file(
-            path, filters, kind, **report
+        data=app_state.export_data(
+            f"{stem}_referrals.{kind}",
+            lambda kind=kind, path=path, filters=filters, report=report: app_state.report_file(
+                path, filters, kind, **report
+            ),
         ),
         file_name=f"{stem}_referrals.{kind}",
         mime=mime,

@@ -46,10 +46,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(db: Path) -> Iterator[str]:
-    """Start `streamlit run dashboard.py` on a free port with its own store; yield its URL."""
-    port = free_port()
-    env = {**os.environ, "REFERRALS_DB": str(db)}
+def streamlit_server(
+    db: Path,
+    *,
+    port: int | None = None,
+    address: str = "127.0.0.1",
+    args: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+) -> Iterator[str]:
+    """Start `streamlit run dashboard.py` on a free port (or `port`) with its own store, bound
+    to `address`, with more `args` and `env`; yield its URL."""
+    port = port or free_port()
+    env = {**os.environ, "REFERRALS_DB": str(db), **(env or {})}
     log = open(db.parent / "streamlit.log", "w")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen(
         [
@@ -59,10 +67,11 @@ def streamlit_server(db: Path) -> Iterator[str]:
             "run",
             str(ROOT / "dashboard.py"),
             "--server.headless=true",
-            "--server.address=127.0.0.1",
+            f"--server.address={address}",
             f"--server.port={port}",
             "--browser.gatherUsageStats=false",
             "--server.fileWatcherType=none",
+            *args,
         ],
         cwd=ROOT,
         env=env,

@@ -10,7 +10,7 @@ import json
 import os
 from pathlib import Path
 
-__all__ = ["LOCK_FILE", "PresentationError", "leave", "locked_practice", "start"]
+__all__ = ["LOCK_FILE", "PresentationError", "leave", "lock_file", "locked_practice", "start"]
 
 LOCK_FILE = "presentation.json"
 MIN_PIN = 4
@@ -21,12 +21,22 @@ class PresentationError(Exception):
     """Presentation mode cannot start; the message is one sentence for the user."""
 
 
+def lock_file(folder: str | Path, who: str | None = None) -> Path:
+    """The lock's file: one for the whole folder without sign-in; with sign-in, one per
+    signed-in person (`who`), so a consultant presenting locks their own sessions only."""
+    if not who:
+        return Path(folder) / LOCK_FILE
+    digest = hashlib.sha256(who.strip().lower().encode()).hexdigest()[:16]
+    return Path(folder) / f"presentation.{digest}.json"
+
+
 def _digest(pin: str, salt: bytes) -> str:
     return hashlib.pbkdf2_hmac("sha256", pin.encode(), salt, _ROUNDS).hex()
 
 
-def start(folder: str | Path, store: str | Path, pin: str) -> None:
-    """Lock the app in `folder` to the practice `store` until `pin` is given back."""
+def start(folder: str | Path, store: str | Path, pin: str, who: str | None = None) -> None:
+    """Lock the app in `folder` (for `who`, when signed in) to the practice `store` until
+    `pin` is given back."""
     pin = str(pin).strip()
     if len(pin) < MIN_PIN or not pin.isdigit():
         raise PresentationError(
@@ -34,22 +44,22 @@ def start(folder: str | Path, store: str | Path, pin: str) -> None:
         )
     salt = os.urandom(16)
     lock = {"practice": Path(store).name, "salt": salt.hex(), "hash": _digest(pin, salt)}
-    path = Path(folder) / LOCK_FILE
+    path = lock_file(folder, who)
     path.write_text(json.dumps(lock), encoding="utf-8")
     path.chmod(0o600)
 
 
-def _lock(folder: str | Path) -> dict | None:
+def _lock(folder: str | Path, who: str | None = None) -> dict | None:
     try:
-        lock = json.loads((Path(folder) / LOCK_FILE).read_text(encoding="utf-8"))
+        lock = json.loads(lock_file(folder, who).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return lock if isinstance(lock, dict) else None
 
 
-def locked_practice(folder: str | Path) -> Path | None:
-    """The practice the app is locked to, or None when no presentation is running."""
-    lock = _lock(folder)
+def locked_practice(folder: str | Path, who: str | None = None) -> Path | None:
+    """The practice the app (for `who`) is locked to, or None when no presentation runs."""
+    lock = _lock(folder, who)
     if lock is None:
         return None
     name = str(lock.get("practice", ""))
@@ -59,9 +69,9 @@ def locked_practice(folder: str | Path) -> Path | None:
     return Path(folder) / name
 
 
-def leave(folder: str | Path, pin: str) -> bool:
+def leave(folder: str | Path, pin: str, who: str | None = None) -> bool:
     """End the presentation when the PIN matches; False (still locked) when it does not."""
-    lock = _lock(folder)
+    lock = _lock(folder, who)
     if lock is None:
         return True
     try:
@@ -71,5 +81,5 @@ def leave(folder: str | Path, pin: str) -> bool:
         return False
     if not hmac.compare_digest(_digest(str(pin).strip(), salt), expected):
         return False
-    (Path(folder) / LOCK_FILE).unlink(missing_ok=True)
+    lock_file(folder, who).unlink(missing_ok=True)
     return True

@@ -14,8 +14,9 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from analytics import charts, identity
+from analytics import access, charts, identity
 from analytics import formatting as fmt
+from analytics.app import signin
 from analytics.filters import Filters
 from analytics.identity import activities_of
 from analytics.ingest import Prepared, prepare
@@ -24,6 +25,7 @@ from analytics.metrics.stress import stress_test_of
 from analytics.metrics.summary import metrics_summary
 from analytics.safe_csv import to_safe_csv
 from analytics.store import DEFAULT_DB, METRIC_COLUMNS, Store, StoreUnavailable
+from analytics.store.guarded import GuardedStore, guarded_export
 from analytics.text import md
 from analytics.views import alerts as alerts_view
 from analytics.views import dependence as dependence_view
@@ -47,7 +49,7 @@ def store_path() -> str:
     opens first (the owner's own once started), else the one the app was started on."""
     from analytics.app.presentation import locked_practice
 
-    locked = locked_practice(_home().parent)
+    locked = locked_practice(_home().parent, signin.presenter())
     if locked is not None:
         # A presentation holds every session to its practice, whatever was chosen before.
         return str(locked)
@@ -62,8 +64,35 @@ def store_path() -> str:
         # Once the practice picker is drawn in this run, the next run resets it.
         with suppress(st.errors.StreamlitAPIException):
             st.session_state["store_path"] = default
-        return default
-    return str(chosen or default)
+        return _granted(default, default)
+    return _granted(str(chosen or default), default)
+
+
+def _all_practices() -> list[str]:
+    """Every practice store in the data folder, the app's own store included."""
+    home = _home()
+    found = {str(p) for p in home.parent.glob("*.duckdb")} | {str(home)}
+    return sorted(found, key=lambda p: Path(p).stem.lower())
+
+
+def _granted(path: str, default: str) -> str:
+    """The practice this session opens: `path` when the signed-in person may, else the
+    default, else the first they may; with none granted the run stops with one sentence."""
+    granted = signin.granted_path(path, [default, *_all_practices()])
+    if granted is not None and granted != path and st.session_state.get("store_path") == path:
+        # Never left standing as the session's choice, so no widget ever shows it.
+        with suppress(st.errors.StreamlitAPIException):
+            st.session_state["store_path"] = granted
+    if granted is None:
+        st.info(
+            plain(
+                f"No practice is granted to {signin.current_person().email} yet; ask an "
+                "admin to grant you one."
+            ),
+            icon=":material/lock:",
+        )
+        signin.stop_here()
+    return granted
 
 
 def open_linked_practice() -> None:
@@ -78,9 +107,10 @@ def open_linked_practice() -> None:
         if Path(path).stem == wanted:
             st.session_state["store_path"] = path
             return
+    # Said the same whether it is absent or not granted: a link cannot probe for practices.
     flash(
         "warning",
-        f"The link names a practice that is not here ({wanted}); opened "
+        f"The link names a practice that is not here or not open to you ({wanted}); opened "
         "the default one instead. Pick another under Practice in the sidebar.",
     )
 
@@ -118,14 +148,27 @@ def _open_store(path: str) -> Store:
 
 
 def get_store() -> Store:
-    """One cached handle per store file, shared by every session (opened per operation)."""
+    """The session's practice store as the signed-in person may use it: opening it checks
+    their grant, and every write checks its action and is audited (GuardedStore)."""
     gone = st.session_state.pop("practice_gone", None)
     if gone:
         st.warning(
             f"{Path(gone).stem.replace('_', ' ').title()} was renamed or deleted in another "
             "window; this is the main practice. Pick a practice on the Practices page."
         )
-    return _open_store(store_path())
+    return GuardedStore(_open_store(store_path()), signin.current_person(), signin.team())
+
+
+def may(action: str, practice: str | None = None) -> bool:
+    """True when the signed-in person may do `action` on the practice (the open one)."""
+    return access.allowed(signin.current_person(), practice or store_path(), action)
+
+
+def export_data(what: str, make: Callable[[], bytes | str], practice: str | None = None):
+    """A download's data callable: checks the export and logs it when the file is made."""
+    return guarded_export(
+        signin.current_person(), practice or store_path(), signin.team(), what, make
+    )
 
 
 @contextmanager
@@ -134,7 +177,7 @@ def store_session() -> Iterator[None]:
     try:
         with get_store().session():
             yield
-    except StoreUnavailable as exc:
+    except (StoreUnavailable, access.AccessDenied) as exc:
         st.error(md(str(exc)))
 
 
@@ -235,7 +278,8 @@ def store_choices() -> list[str]:
     store (data/ by default), the current one always included."""
     current = Path(store_path())
     found = {str(p) for p in current.parent.glob("*.duckdb")} | {str(current)}
-    return sorted(found, key=lambda p: Path(p).stem.lower())
+    # Only the practices the signed-in person may open are ever named.
+    return signin.visible(sorted(found, key=lambda p: Path(p).stem.lower()))
 
 
 def _scope(filters: Filters) -> Filters:
@@ -447,7 +491,7 @@ def _downloads(name: str, data: pd.DataFrame, fig=None, kinds: dict | None = Non
     kinds = kinds if kinds is not None else page_data.column_kinds(data)
     row.download_button(
         "CSV",
-        data=lambda: to_safe_csv(_exported(data, kinds)),
+        data=export_data(f"{name}.csv", lambda: to_safe_csv(_exported(data, kinds))),
         file_name=f"{name}.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -461,7 +505,7 @@ def _downloads(name: str, data: pd.DataFrame, fig=None, kinds: dict | None = Non
     if charts.png_available():
         row.download_button(
             "PNG",
-            data=lambda: charts.to_png(fig),
+            data=export_data(f"{name}.png", lambda: charts.to_png(fig)),
             file_name=f"{name}.png",
             mime="image/png",
             icon=":material/image:",
@@ -810,7 +854,7 @@ def presentation_mode() -> bool:
     practice switching, uploads or settings, until the consultant's PIN is given."""
     from analytics.app.presentation import locked_practice
 
-    return locked_practice(_home().parent) is not None
+    return locked_practice(_home().parent, signin.presenter()) is not None
 
 
 def start_presenting(pin_key: str) -> None:
@@ -821,8 +865,9 @@ def start_presenting(pin_key: str) -> None:
     pin = st.session_state.get(pin_key, "")
     st.session_state[pin_key] = ""
     try:
-        start(_home().parent, store_path(), pin)
-    except PresentationError as exc:
+        _require(access.PRESENT, store_path())
+        start(_home().parent, store_path(), pin, signin.presenter())
+    except (PresentationError, access.AccessDenied) as exc:
         flash("error", str(exc))
         return
     flash(
@@ -838,7 +883,7 @@ def leave_presenting(pin_key: str) -> None:
 
     pin = st.session_state.get(pin_key, "")
     st.session_state[pin_key] = ""
-    if leave(_home().parent, pin):
+    if leave(_home().parent, pin, signin.presenter()):
         flash("success", "Presentation mode is off: every practice and page is back.")
     else:
         flash("error", "That PIN does not match; the presentation stays on.")
@@ -858,7 +903,11 @@ def delete_upload(store: Store) -> None:
     st.session_state["delete_ok"] = False
     if target is None:
         return
-    removed = store.delete_upload(int(target))
+    try:
+        removed = store.delete_upload(int(target))
+    except access.AccessDenied as exc:
+        flash("error", str(exc))
+        return
     flash("success", f"Removed upload #{target} and its {removed:,} rows.")
 
 
@@ -908,7 +957,21 @@ def create_practice(name: str) -> str:
     """A new empty store for a client practice, next to the current one; its path."""
     from analytics.store.practices import create_practice as create
 
-    return str(create(Path(store_path()).parent, name))
+    _require(access.CREATE_PRACTICE, None)
+    path = str(create(Path(store_path()).parent, name))
+    signin.team().record(signin.current_person().email, "create", path, f"created {name}")
+    return path
+
+
+def _require(action: str, practice: str | None) -> None:
+    """access.require for the signed-in person; a refusal reads as a practice error where
+    the practice forms show one."""
+    from analytics.store.practices import PracticeError
+
+    try:
+        access.require(signin.current_person(), practice, action)
+    except access.AccessDenied as exc:
+        raise PracticeError(str(exc)) from None
 
 
 def rename_practice(path: str, name: str) -> str:
@@ -917,6 +980,7 @@ def rename_practice(path: str, name: str) -> str:
     from analytics.store.practices import PracticeError
     from analytics.store.practices import rename_practice as rename
 
+    _require(access.SETTINGS, path)
     default = _home()
     if Path(path).resolve() == default.resolve():
         raise PracticeError(
@@ -925,11 +989,15 @@ def rename_practice(path: str, name: str) -> str:
         )
     _open_store(path).close()
     _open_store.clear(path)
-    return str(rename(Path(path), name))
+    renamed = str(rename(Path(path), name))
+    # The grants follow the practice to its new file name.
+    signin.team().rename_practice(path, renamed, signin.current_person().email)
+    return renamed
 
 
 def save_practice_logo(path: str, logo: bytes) -> None:
     """Keep a practice's logo next to its store, for its reports."""
     from analytics.store.practices import save_profile
 
+    _require(access.SETTINGS, path)
     save_profile(Path(path), logo=logo)

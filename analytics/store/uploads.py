@@ -98,6 +98,7 @@ class UploadsMixin(StoreBase):
     def overlap(self, batch: UploadBatch) -> dict | None:
         """Referrals already stored that this upload would count again (its period, its
         clinics), or None: {referrals, start, end, clinics}."""
+        _check_batch(batch)
         found = self._overlap_filter(batch)
         if found is None:
             return None
@@ -129,6 +130,7 @@ class UploadsMixin(StoreBase):
         """Write one prepared file in one transaction; the same bytes twice are a no-op, and an
         upload overlapping stored referrals is not added unless it replaces them (or the owner
         says these are other referrals)."""
+        _check_batch(batch)
         with self._write_lock:
             existing = self.find_upload(batch.file_hash, batch.kind, batch.sheets)
             if existing is not None:
@@ -275,3 +277,10 @@ def _for_duckdb(table: pa.Table) -> pa.Table:
     # One chunk per column: chunks that straddle DuckDB row groups make the ordered insert
     # rewrite every row group at the next checkpoint (a second on close for 1M rows).
     return pa.Table.from_arrays(columns, names=table.column_names).combine_chunks()
+
+
+def _check_batch(batch: object) -> None:
+    if not isinstance(batch, UploadBatch):
+        raise TypeError(
+            f"The store writes an UploadBatch, not {type(batch).__name__}; pass prepared.batch()."
+        )
