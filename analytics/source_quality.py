@@ -8,8 +8,16 @@ import pandas as pd
 
 from analytics.filters import Filters
 from analytics.periods import TYPE_NAMES, day_bounds, encode, revenue_basis, revenue_of
+from analytics.schema import SOURCE_TYPES
 
-__all__ = ["QUALITY_COLUMNS", "SEEN_WITHIN_DAYS", "payer_mix_of", "source_quality_of"]
+__all__ = [
+    "QUALITY_COLUMNS",
+    "SEEN_WITHIN_DAYS",
+    "payer_mix_from",
+    "payer_mix_of",
+    "source_quality_from",
+    "source_quality_of",
+]
 
 # One EMR counts a referral converted only when the first visit is within 7 days.
 SEEN_WITHIN_DAYS = 7
@@ -145,11 +153,25 @@ def source_quality_of(frame: pd.DataFrame, filters: Filters, by: str = "source")
     grouped = rows.groupby("group", sort=False)
     sums = grouped[["count", "revenue", "arrived", "known", "untimed"]].sum()
     sums["visits"] = grouped["visits"].sum(min_count=1)
-    sums["type"] = (
-        rows.sort_values("count", ascending=False, kind="stable").groupby("group")["type"].first()
-    )
-    timing = _timing(rows).reindex(sums.index)
-    basis = rows.attrs["basis"]
+    sums["type"] = _dominant_types(rows.groupby(["group", "type"], sort=False)["count"].sum())
+    return _quality_table(sums, _timing(rows), _mix(rows), rows.attrs["basis"], name)
+
+
+def _dominant_types(counts: pd.Series) -> pd.Series:
+    """Per group: the type of most of its referrals (ties: the first in SOURCE_TYPES)."""
+    order = {t: i for i, t in enumerate(SOURCE_TYPES)}
+    frame = counts.rename("n").reset_index()
+    frame["o"] = frame["type"].map(order)
+    frame = frame.sort_values(["group", "n", "o"], ascending=[True, False, True])
+    return frame.drop_duplicates("group").set_index("group")["type"]
+
+
+def _quality_table(
+    sums: pd.DataFrame, timing: pd.DataFrame, mix: pd.DataFrame, basis: str, name: str
+) -> pd.DataFrame:
+    """The ranked table from per-group sums (count, revenue, arrived, known, untimed, visits,
+    type), the timing per group (_timing), the payer mix (_mix) and the revenue basis."""
+    timing = timing.reindex(sums.index)
     revenue = sums["revenue"] if basis != "none" else pd.Series(np.nan, index=sums.index)
     episodes = sums["arrived"].astype("float64")
     table = pd.DataFrame(
@@ -170,7 +192,7 @@ def source_quality_of(frame: pd.DataFrame, filters: Filters, by: str = "source")
             "Arrived, date unknown": sums["untimed"].astype("int64").to_numpy(),
         }
     )
-    table["Top payers"] = table[name].map(_top_payers(_mix(rows)))
+    table["Top payers"] = table[name].map(_top_payers(mix))
     # Sums of floats differ in their last bits with the order rows come in: rank on cents, so
     # ties fall to the name whatever the order.
     table["_cents"] = table["Revenue"].round(2)
@@ -179,3 +201,56 @@ def source_quality_of(frame: pd.DataFrame, filters: Filters, by: str = "source")
     ).drop(columns="_cents")
     table.insert(0, "Rank by revenue", range(1, len(table) + 1))
     return table.reset_index(drop=True)
+
+
+def _sum_sets(sums: pd.DataFrame) -> dict[int, pd.DataFrame]:
+    return {k: sums[sums["set"] == k] for k in range(4)}
+
+
+def source_quality_from(sums: pd.DataFrame, by: str = "source") -> pd.DataFrame:
+    """source_quality_of from the store's per-group sums (Store.quality_sums)."""
+    name = "Source type" if by == "source_type" else "Partner"
+    sets = _sum_sets(sums)
+    groups = sets[0].set_index("grp")
+    if groups.empty:
+        return pd.DataFrame(columns=[name, "Type", *QUALITY_COLUMNS])
+    paid, charged = int(groups["paid"].sum()), int(groups["charged"].sum())
+    basis = "payments" if paid else "charges" if charged else "none"
+    revenue = groups["payments"] if basis == "payments" else groups["charges"]
+    table = pd.DataFrame(
+        {
+            "count": groups["referrals"].astype("int64"),
+            "revenue": revenue.fillna(0.0).astype("float64"),
+            "arrived": groups["arrived"].astype("int64"),
+            "known": groups["known"].astype("int64"),
+            "untimed": groups["untimed"].astype("int64"),
+            "visits": groups["visits"].where(groups["visit_rows"] > 0).astype("float64"),
+        },
+        index=pd.Index(groups.index.astype("str"), name="group"),
+    )
+    typed = sets[1].rename(columns={"grp": "group", "kind": "type"})
+    table["type"] = _dominant_types(typed.set_index(["group", "type"])["referrals"])
+    days = sets[3][sets[3]["days"].notna()]
+    timed = pd.DataFrame(
+        {
+            "group": days["grp"].astype("str"),
+            "days": days["days"].astype("float64"),
+            "count": days["referrals"].astype("int64"),
+        }
+    )
+    return _quality_table(table, _timing(timed), _mix(_payer_rows(sets[2])), basis, name)
+
+
+def _payer_rows(payers: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "group": payers["grp"].astype("str"),
+            "payer": payers["payer"].astype("str"),
+            "count": payers["referrals"].astype("int64"),
+        }
+    )
+
+
+def payer_mix_from(sums: pd.DataFrame) -> pd.DataFrame:
+    """payer_mix_of from the store's per-group sums (Store.quality_sums)."""
+    return _mix(_payer_rows(_sum_sets(sums)[2]))

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -32,7 +32,14 @@ from analytics.identity_names import outreach_matches, partial_names
 from analytics.ingest import IngestContext, Prepared
 from analytics.key_secret import KEY_ENV
 from analytics.schema import ACTIVITY_COLUMNS, REFERRAL_COLUMNS, SOURCE_TYPES, UNASSIGNED_CLINIC
+from analytics.source_quality import NO_PAYER
 from analytics.store_aggregates import history_groups_sql, months_present_sql
+from analytics.store_aggregates_planning import (
+    cohort_sql,
+    group_months_sql,
+    quality_sql,
+    segment_sums_sql,
+)
 from analytics.store_sql import (
     RESOLVED_ACTIVITIES,
     RESOLVED_REFERRALS,
@@ -782,6 +789,44 @@ class Store:
         for col in ("npis", "clinics", "payers", "spellings", "members"):
             frame[col] = [tuple(v) if v is not None else () for v in frame[col]]
         return frame
+
+    # Planning and valuation aggregates (issue 15; SQL in store_aggregates_planning) -------
+
+    def segment_sums(self, filters: Filters, cuts: Sequence[int]) -> pa.Table:
+        """Per resolved (source, type, organization) and segment of the days cut at `cuts`
+        (integer days, sorted, distinct): sums and first/last days, as Arrow for
+        analytics.segments. The filters' clinics, source types and dates apply."""
+        where, params = referral_where(filters)
+        sql, after = segment_sums_sql(where, self._referrals(), cuts)
+        return self._cursor().sql(sql, params=params + after or None).to_arrow_table()
+
+    def day_bounds(self, filters: Filters) -> tuple[int | None, int | None]:
+        """First and last referral days (since 1970-01-01) under the filters."""
+        where, params = referral_where(filters)
+        lo, hi = self._query(
+            f"SELECT min(referral_date), max(referral_date) FROM {self._referrals()} "
+            f"AS referrals {where}",
+            params,
+        )[0]
+        return tuple(None if d is None else (d - date(1970, 1, 1)).days for d in (lo, hi))
+
+    def quality_sums(self, filters: Filters, by: str, start: object, end: object) -> pd.DataFrame:
+        """Source quality's sums of the days `start` to `end` (dates) per group (partner key
+        at the filters' level, or type), per (group, type), payer and days to evaluation."""
+        where, params = referral_where(filters)
+        sql, before, after = quality_sql(where, self._referrals(), filters.level, by)
+        return self._frame(sql, before + params + after + [NO_PAYER, start, end])
+
+    def cohort_sums(self, filters: Filters, start: object, end: object) -> pd.DataFrame:
+        """Referrals and money per (type, referral month, episode's first and last month)."""
+        where, params = referral_where(filters)
+        sql, before, after = cohort_sql(where, self._referrals())
+        return self._frame(sql, before + params + after + [start, end])
+
+    def group_months(self, filters: Filters, sources: Sequence[str]) -> pd.DataFrame:
+        """Rows per (resolved source, type, organization, month) of the named sources."""
+        where, params = referral_where(filters)
+        return self._frame(group_months_sql(where, self._referrals()), [*params, list(sources)])
 
 
 def _opened(method: Callable) -> Callable:
