@@ -15,6 +15,7 @@ import pandas as pd
 
 from analytics.filters import Filters
 from analytics.periods import TYPE_NAMES, day_bounds, encode, revenue_basis, revenue_of
+from analytics.schema import PARTNER_TYPES, SOURCE_TYPES
 
 __all__ = ["HORIZON", "cohort_curve_of", "cohort_table_from", "cohort_table_of"]
 
@@ -76,8 +77,8 @@ def cohort_table_of(frame: pd.DataFrame, filters: Filters, horizon: int = HORIZO
 
 
 def cohort_table_from(sums: pd.DataFrame, horizon: int = HORIZON) -> pd.DataFrame:
-    """cohort_table_of from the store's sums per (type, referral month, episode's first and
-    last month) of the period (Store.cohort_sums)."""
+    """cohort_table_of from the store's sums per (source_type, nameless, referral month,
+    episode's first and last month) of the period (Store.cohort_sums)."""
     paid, charged = int(sums["paid"].sum()), int(sums["charged"].sum())
     basis = "payments" if paid else "charges" if charged else "none"
     revenue = np.zeros(len(sums))
@@ -85,9 +86,16 @@ def cohort_table_from(sums: pd.DataFrame, horizon: int = HORIZON) -> pd.DataFram
         revenue = sums[basis].to_numpy(dtype="float64")
     referral, first, last = (sums[c].to_numpy(dtype="int64") for c in ("ref", "first", "last"))
     pieces = _pieces(referral, first, last, revenue, horizon)
-    types = sums["kind"].astype("str").to_numpy(dtype=object)
+    types = _kinds(sums["source_type"], sums["nameless"].to_numpy(dtype=bool))
     count = sums["referrals"].to_numpy(dtype="int64")
     return _cohort_table(types, referral, count, pieces, basis, horizon)
+
+
+def _kinds(source_types: pd.Series, nameless: np.ndarray) -> np.ndarray:
+    """Each row's cleaned type as periods.encode makes it (unknown types, nameless partners)."""
+    kinds = source_types.where(source_types.isin(SOURCE_TYPES), "unknown").astype("str")
+    kinds = kinds.where(~(kinds.isin(PARTNER_TYPES).to_numpy() & nameless), "unknown")
+    return kinds.to_numpy(dtype=object)
 
 
 def _cohort_table(types, referral, count, pieces, basis: str, horizon: int) -> pd.DataFrame:

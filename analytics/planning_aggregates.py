@@ -125,29 +125,24 @@ class PlanningParts:
         """targets.proposed_targets at the period end."""
         return proposed_targets_from(self._counts)
 
-    @cached_property
-    def _quality(self) -> dict[str, pd.DataFrame]:
-        return {}
+    def _period(self) -> Filters:
+        return replace(self.filters, start=_date(self.start), end=_date(self.stop))
 
-    def _quality_sums(self, by: str) -> pd.DataFrame:
-        if by not in self._quality:
-            self._quality[by] = self.store.quality_sums(
-                self._scope(), by, _date(self.start), _date(self.stop)
-            )
-        return self._quality[by]
+    @cached_property
+    def _quality_sums(self):
+        return self.store.quality_sums(self._period())
 
     def source_quality(self, by: str = "source") -> pd.DataFrame:
         """source_quality_of the period, per partner ("source") or type ("source_type")."""
-        return source_quality_from(self._quality_sums(by), by)
+        return source_quality_from(self._quality_sums, by, self.filters.level)
 
     def payer_mix(self, by: str = "source") -> pd.DataFrame:
         """payer_mix_of the period."""
-        return payer_mix_from(self._quality_sums(by))
+        return payer_mix_from(self._quality_sums, by, self.filters.level)
 
     def cohort_table(self) -> pd.DataFrame:
         """cohort_table_of the period."""
-        sums = self.store.cohort_sums(self._scope(), _date(self.start), _date(self.stop))
-        return cohort_table_from(sums)
+        return cohort_table_from(self.store.cohort_sums(self._period()))
 
 
 def planning_cuts(

@@ -32,7 +32,14 @@ from analytics.periods import (
 )
 from analytics.schema import SOURCE_TYPES
 
-__all__ = ["IDENTITY", "Segments", "month_starts", "window_cuts"]
+__all__ = [
+    "IDENTITY",
+    "Segments",
+    "encoded_groups",
+    "identity_of",
+    "month_starts",
+    "window_cuts",
+]
 
 IDENTITY = ("source", "source_type", "organization")
 _NUMBERS = (
@@ -77,7 +84,7 @@ def month_starts(start: int, end: int) -> list[int]:
     return [to_day(m) for m in months]
 
 
-def _identity(table: pa.Table) -> tuple[pd.DataFrame, np.ndarray]:
+def identity_of(table: pa.Table) -> tuple[pd.DataFrame, np.ndarray]:
     """The distinct (source, source_type, organization) and each row's index among them."""
     codes, uniques = [], []
     for name in IDENTITY:
@@ -98,7 +105,7 @@ def _identity(table: pa.Table) -> tuple[pd.DataFrame, np.ndarray]:
     return frame, group.astype("int64")
 
 
-def _encoded_groups(groups: pd.DataFrame, level: str) -> Encoded:
+def encoded_groups(groups: pd.DataFrame, level: str) -> Encoded:
     """The groups encoded as rows are (types cleaned, nameless partners, organization roll-up)."""
     n = len(groups)
     frame = pd.DataFrame(
@@ -134,7 +141,7 @@ class Segments:
 
     def __init__(self, table: pa.Table, cuts: Sequence[int]) -> None:
         self.cuts = np.asarray(sorted(set(int(c) for c in cuts)), dtype="int64")
-        self.groups, self.group = _identity(table)
+        self.groups, self.group = identity_of(table)
         columns = {}
         for name in _NUMBERS:
             column = table.column(name).to_numpy(zero_copy_only=False)
@@ -156,12 +163,12 @@ class Segments:
     @cached_property
     def partners(self) -> Encoded:
         """The groups encoded per partner."""
-        return _encoded_groups(self.groups, "partner")
+        return encoded_groups(self.groups, "partner")
 
     @cached_property
     def organizations(self) -> Encoded:
         """The groups encoded per practice group."""
-        return _encoded_groups(self.groups, "organization")
+        return encoded_groups(self.groups, "organization")
 
     def at(self, level: str) -> Encoded:
         return self.organizations if level == "organization" else self.partners

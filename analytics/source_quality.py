@@ -203,54 +203,70 @@ def _quality_table(
     return table.reset_index(drop=True)
 
 
-def _sum_sets(sums: pd.DataFrame) -> dict[int, pd.DataFrame]:
-    return {k: sums[sums["set"] == k] for k in range(4)}
+def _kept_sums(table, by: str, level: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The store's sums (Store.quality_sums, per resolved group and payer or days) as the
+    rows _rows would give, grouped: (per payer, per days), with `group` and `type`."""
+    from analytics.segments import encoded_groups, identity_of
+
+    groups, index = identity_of(table)
+    encoded = encoded_groups(groups, level)
+    key, kind = encoded.key[index], encoded.type[index]
+    keep = np.ones(len(index), dtype=bool) if by == "source_type" else encoded.partner[index]
+    group = TYPE_NAMES[kind] if by == "source_type" else encoded.names[key]
+    frame = table.to_pandas()
+    frame["group"] = pd.Series(group, dtype="str")
+    frame["type"] = pd.Series(TYPE_NAMES[kind], dtype="str")
+    frame = frame[keep]
+    payers = frame[frame["set"] == 0]
+    days = frame[(frame["set"] == 1) & frame["days"].notna()]
+    return payers, days
 
 
-def source_quality_from(sums: pd.DataFrame, by: str = "source") -> pd.DataFrame:
-    """source_quality_of from the store's per-group sums (Store.quality_sums)."""
+def source_quality_from(table, by: str = "source", level: str = "partner") -> pd.DataFrame:
+    """source_quality_of from the store's sums over the period (Store.quality_sums)."""
     name = "Source type" if by == "source_type" else "Partner"
-    sets = _sum_sets(sums)
-    groups = sets[0].set_index("grp")
-    if groups.empty:
+    payers, days = _kept_sums(table, by, level)
+    if payers.empty:
         return pd.DataFrame(columns=[name, "Type", *QUALITY_COLUMNS])
-    paid, charged = int(groups["paid"].sum()), int(groups["charged"].sum())
+    paid, charged = int(payers["paid"].sum()), int(payers["charged"].sum())
     basis = "payments" if paid else "charges" if charged else "none"
-    revenue = groups["payments"] if basis == "payments" else groups["charges"]
-    table = pd.DataFrame(
+    rows = pd.DataFrame(
         {
-            "count": groups["referrals"].astype("int64"),
-            "revenue": revenue.fillna(0.0).astype("float64"),
-            "arrived": groups["arrived"].astype("int64"),
-            "known": groups["known"].astype("int64"),
-            "untimed": groups["untimed"].astype("int64"),
-            "visits": groups["visits"].where(groups["visit_rows"] > 0).astype("float64"),
-        },
-        index=pd.Index(groups.index.astype("str"), name="group"),
+            "group": payers["group"],
+            "type": payers["type"],
+            "payer": payers["payer"].astype("str"),
+            "count": payers["referrals"].astype("int64"),
+            "revenue": payers["charges" if basis == "charges" else "payments"].astype("float64"),
+            "arrived": payers["arrived"].astype("int64"),
+            "known": payers["known"].astype("int64"),
+            "untimed": payers["untimed"].astype("int64"),
+            "visits": payers["visits"].astype("float64"),
+            "visit_rows": payers["visit_rows"].astype("int64"),
+        }
     )
-    typed = sets[1].rename(columns={"grp": "group", "kind": "type"})
-    table["type"] = _dominant_types(typed.set_index(["group", "type"])["referrals"])
-    days = sets[3][sets[3]["days"].notna()]
+    grouped = rows.groupby("group", sort=False)
+    summed = ["count", "revenue", "arrived", "known", "untimed", "visits", "visit_rows"]
+    sums = grouped[summed].sum()
+    sums["visits"] = sums["visits"].where(sums["visit_rows"] > 0)
+    sums["type"] = _dominant_types(rows.groupby(["group", "type"], sort=False)["count"].sum())
     timed = pd.DataFrame(
         {
-            "group": days["grp"].astype("str"),
+            "group": days["group"],
             "days": days["days"].astype("float64"),
             "count": days["referrals"].astype("int64"),
         }
     )
-    return _quality_table(table, _timing(timed), _mix(_payer_rows(sets[2])), basis, name)
+    return _quality_table(sums, _timing(timed), _mix(rows), basis, name)
 
 
-def _payer_rows(payers: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
+def payer_mix_from(table, by: str = "source", level: str = "partner") -> pd.DataFrame:
+    """payer_mix_of from the store's sums over the period (Store.quality_sums)."""
+    payers, _ = _kept_sums(table, by, level)
+    rows = pd.DataFrame(
         {
-            "group": payers["grp"].astype("str"),
+            "group": payers["group"],
             "payer": payers["payer"].astype("str"),
             "count": payers["referrals"].astype("int64"),
         }
     )
-
-
-def payer_mix_from(sums: pd.DataFrame) -> pd.DataFrame:
-    """payer_mix_of from the store's per-group sums (Store.quality_sums)."""
-    return _mix(_payer_rows(_sum_sets(sums)[2]))
+    return _mix(rows)

@@ -810,18 +810,19 @@ class Store:
         )[0]
         return tuple(None if d is None else (d - date(1970, 1, 1)).days for d in (lo, hi))
 
-    def quality_sums(self, filters: Filters, by: str, start: object, end: object) -> pd.DataFrame:
-        """Source quality's sums of the days `start` to `end` (dates) per group (partner key
-        at the filters' level, or type), per (group, type), payer and days to evaluation."""
+    def quality_sums(self, filters: Filters) -> pa.Table:
+        """Source quality's sums per resolved (source, type, organization) and payer, and per
+        group and days to evaluation (store_aggregates_planning.quality_sql), as Arrow."""
         where, params = referral_where(filters)
-        sql, before, after = quality_sql(where, self._referrals(), filters.level, by)
-        return self._frame(sql, before + params + after + [NO_PAYER, start, end])
+        sql = quality_sql(where, self._referrals())
+        return self._cursor().sql(sql, params=[NO_PAYER, *params]).to_arrow_table()
 
-    def cohort_sums(self, filters: Filters, start: object, end: object) -> pd.DataFrame:
-        """Referrals and money per (type, referral month, episode's first and last month)."""
+    def cohort_sums(self, filters: Filters) -> pd.DataFrame:
+        """Referrals and money per (type, nameless, referral month, episode's first and last
+        month) of the filters' rows (store_aggregates_planning.cohort_sql)."""
         where, params = referral_where(filters)
-        sql, before, after = cohort_sql(where, self._referrals())
-        return self._frame(sql, before + params + after + [start, end])
+        sql, before = cohort_sql(where, self._referrals())
+        return self._frame(sql, before + params)
 
     def group_months(self, filters: Filters, sources: Sequence[str]) -> pd.DataFrame:
         """Rows per (resolved source, type, organization, month) of the named sources."""
