@@ -22,11 +22,16 @@ import pyarrow as pa
 from analytics.filters import Filters
 from analytics.history_windows import HistoryWindows, window_days
 from analytics.periods import (
+    IS_PARTNER_TYPE,
+    SOURCE_TABLE_COLUMNS,
     TYPE_NAMES,
     Encoded,
     PeriodTables,
+    cents,
     dominant_type_codes,
     encode,
+    revenue_basis,
+    revenue_of,
     tables_from_sources,
     to_day,
 )
@@ -261,6 +266,74 @@ class Segments:
         sources = self.source_table(level or filters.level, start, stop, drop)
         return tables_from_sources(sources, filters, _stamp(start), _stamp(end))
 
+    def check_tables(
+        self,
+        filters: Filters,
+        start: int | None,
+        end: int | None,
+        drop=None,
+        level: str | None = None,
+    ) -> PeriodTables:
+        """`tables` with only what valuation.valuation_checks_from reads, built in numpy (a
+        trend reads 24 of them): `partners` holds partner, type, referrals, share and revenue,
+        ranked as periods.partner_table ranks; `sources` is left empty."""
+        encoded = self.at(level or filters.level)
+        stop = None if end is None else end + 1
+        rows = self.rows_between(start, stop, drop)
+        group = self.group[rows]
+        size = encoded.partners * _WIDTH
+        cell = encoded.key[group] * _WIDTH + encoded.type[group]
+        present = np.flatnonzero(np.bincount(cell, minlength=size))
+        referrals = _sum_by(cell, self.referrals[rows], size)[present].astype("int64")
+        payments = cents(_money_by(cell, self.payments[rows], size)[present])
+        charges = cents(_money_by(cell, self.charges[rows], size)[present])
+        basis = revenue_basis(payments, charges)
+        revenue = revenue_of(payments, charges, basis)
+        kind, key = present % _WIDTH, present // _WIDTH
+        total = int(referrals.sum())
+        types = pd.DataFrame(
+            {
+                "referrals": np.bincount(kind, weights=referrals, minlength=_WIDTH).astype("int64"),
+                "revenue": cents(np.bincount(kind, weights=revenue, minlength=_WIDTH)),
+            },
+            index=pd.Index(list(SOURCE_TYPES), name="source_type"),
+        )
+        partner = IS_PARTNER_TYPE[kind]
+        size = encoded.partners
+        by_key = np.bincount(key[partner], weights=referrals[partner], minlength=size)
+        money = cents(np.bincount(key[partner], weights=revenue[partner], minlength=size))
+        keys = np.unique(key[partner])
+        # The type of most referrals (ties: the first type, as the sources come in type order).
+        order = np.lexsort((kind[partner], -referrals[partner], key[partner]))
+        firsts = np.unique(key[partner][order], return_index=True)[1]
+        dominant = np.empty(size, dtype="int64")
+        dominant[key[partner][order][firsts]] = kind[partner][order][firsts]
+        names = encoded.names[keys].astype(str)
+        ranked = keys[np.lexsort((names, -money[keys], -by_key[keys]))]
+        counts = by_key[ranked].astype("int64")
+        partners = pd.DataFrame(
+            {
+                "partner": pd.Series(encoded.names[ranked], dtype="str"),
+                "type": pd.Series(TYPE_NAMES[dominant[ranked]], dtype="str"),
+                "referrals": counts,
+                "share": counts / total if total else np.nan,
+                "revenue": money[ranked],
+            }
+        )
+        return PeriodTables(
+            filters=filters,
+            start=_stamp(start),
+            end=_stamp(end),
+            sources=pd.DataFrame(columns=[*SOURCE_TABLE_COLUMNS, "revenue"]),
+            partners=partners,
+            types=types,
+            referrals=total,
+            revenue=None if basis == "none" else float(cents(revenue.sum())),
+            revenue_basis=basis,
+            arrived=int(_sum_by(cell, self.arrived[rows], size * _WIDTH).sum()),
+            known=int(_sum_by(cell, self.known[rows], size * _WIDTH).sum()),
+        )
+
     def key_sums(self, level: str, lo: int | None, hi: int | None, drop=None) -> np.ndarray:
         """Referrals per key (at `level`) of the partner rows from day `lo` to `hi`."""
         encoded = self.at(level)
@@ -290,57 +363,116 @@ class Segments:
         return len(np.unique(months.asi8))
 
     def windows(self, level: str, end: int, drop=None) -> HistoryWindows:
-        """history_windows.windows_of(rows, end) from the segments (window_cuts(end) cuts)."""
-        days = window_days(end)
-        encoded = self.at(level)
-        every = self.rows_between(None, None, drop)
-        upto = self.rows_between(None, end + 1, drop)
-        group = self.group
-        key = encoded.key[group]
-        partner = encoded.partner[group]
-        size = encoded.partners
+        """history_windows.windows_of(rows, end) from the segments (window_cuts(end) cuts);
+        each sum is computed when first read."""
+        return _SegmentWindows(self, level, end, drop)
 
-        def window(lo: int, hi: int, partner_only: bool = True) -> np.ndarray:
-            rows = self.rows_between(lo, hi, drop)
-            return rows & partner if partner_only else rows
 
-        def sums(rows: np.ndarray) -> np.ndarray:
-            return _sum_by(key[rows], self.referrals[rows], size)
+class _SegmentWindows(HistoryWindows):
+    """HistoryWindows of segments, each field computed when first read (a valuation check
+    reads a few of them, the ROI table others)."""
 
-        def dominant(rows: np.ndarray) -> np.ndarray:
-            return self.dominant_types(level, rows)
+    def __init__(self, segments: Segments, level: str, end: int, drop) -> None:
+        self._s, self._level, self._drop = segments, level, drop
+        self.days = window_days(end)
+        encoded = segments.at(level)
+        self.names = encoded.names
+        self._key = encoded.key[segments.group]
+        self._partner = encoded.partner[segments.group]
+        self._size = encoded.partners
 
-        def partners_in(rows: np.ndarray) -> int:
-            return int(np.count_nonzero(np.bincount(key[rows], minlength=1)))
+    def _rows(self, lo: int | None, hi: int | None, partner: bool = True) -> np.ndarray:
+        rows = self._s.rows_between(lo, hi, self._drop)
+        return rows & self._partner if partner else rows
 
-        firsts = self.firsts
-        partner_upto = upto & partner
-        first = np.full(size, _MAX)
-        np.minimum.at(first, key[partner_upto], firsts[partner_upto])
-        base_rows = window(days.base_start, days.quiet_start)
-        last = np.full(size, _MIN)
-        np.maximum.at(last, key[base_rows], self.lasts[base_rows])
-        base_every = window(days.base_start, days.quiet_start, partner_only=False)
-        return HistoryWindows(
-            names=encoded.names,
-            days=days,
-            data_first=int(firsts[every].min()) if every.any() else None,
-            any_rows=bool(every.any()),
-            any_partner=bool((every & partner).any()),
-            earlier=sums(window(days.earlier_start, days.recent_start)),
-            recent=sums(window(days.recent_start, end + 1)),
-            first=first,
-            declining_types=dominant(partner_upto),
-            base=sums(base_rows),
-            quiet=sums(window(days.quiet_start, end + 1)),
-            base_last=last,
-            dormant_types=dominant(base_rows),
-            base_total=int(self.referrals[base_every].sum()),
-            year_partners=partners_in(window(days.year_start, end + 1)),
-            prior_year_partners=partners_in(window(days.prior_year_start, days.year_start)),
-            types=dominant(upto),
-            seen=np.bincount(key[upto], minlength=size) > 0,
-        )
+    def _sums(self, rows: np.ndarray) -> np.ndarray:
+        return _sum_by(self._key[rows], self._s.referrals[rows], self._size)
+
+    def _partners_in(self, rows: np.ndarray) -> int:
+        return int(np.count_nonzero(np.bincount(self._key[rows], minlength=1)))
+
+    @cached_property
+    def _every(self) -> np.ndarray:
+        return self._rows(None, None, partner=False)
+
+    @cached_property
+    def _upto(self) -> np.ndarray:
+        return self._rows(None, self.days.end + 1, partner=False)
+
+    @cached_property
+    def _base_rows(self) -> np.ndarray:
+        return self._rows(self.days.base_start, self.days.quiet_start)
+
+    @cached_property
+    def data_first(self) -> int | None:
+        return int(self._s.firsts[self._every].min()) if self._every.any() else None
+
+    @cached_property
+    def any_rows(self) -> bool:
+        return bool(self._every.any())
+
+    @cached_property
+    def any_partner(self) -> bool:
+        return bool((self._every & self._partner).any())
+
+    @cached_property
+    def earlier(self) -> np.ndarray:
+        return self._sums(self._rows(self.days.earlier_start, self.days.recent_start))
+
+    @cached_property
+    def recent(self) -> np.ndarray:
+        return self._sums(self._rows(self.days.recent_start, self.days.end + 1))
+
+    @cached_property
+    def first(self) -> np.ndarray:
+        rows = self._upto & self._partner
+        first = np.full(self._size, _MAX)
+        np.minimum.at(first, self._key[rows], self._s.firsts[rows])
+        return first
+
+    @cached_property
+    def declining_types(self) -> np.ndarray:
+        return self._s.dominant_types(self._level, self._upto & self._partner)
+
+    @cached_property
+    def base(self) -> np.ndarray:
+        return self._sums(self._base_rows)
+
+    @cached_property
+    def quiet(self) -> np.ndarray:
+        return self._sums(self._rows(self.days.quiet_start, self.days.end + 1))
+
+    @cached_property
+    def base_last(self) -> np.ndarray:
+        rows = self._base_rows
+        last = np.full(self._size, _MIN)
+        np.maximum.at(last, self._key[rows], self._s.lasts[rows])
+        return last
+
+    @cached_property
+    def dormant_types(self) -> np.ndarray:
+        return self._s.dominant_types(self._level, self._base_rows)
+
+    @cached_property
+    def base_total(self) -> int:
+        rows = self._rows(self.days.base_start, self.days.quiet_start, partner=False)
+        return int(self._s.referrals[rows].sum())
+
+    @cached_property
+    def year_partners(self) -> int:
+        return self._partners_in(self._rows(self.days.year_start, self.days.end + 1))
+
+    @cached_property
+    def prior_year_partners(self) -> int:
+        return self._partners_in(self._rows(self.days.prior_year_start, self.days.year_start))
+
+    @cached_property
+    def types(self) -> np.ndarray:
+        return self._s.dominant_types(self._level, self._upto)
+
+    @cached_property
+    def seen(self) -> np.ndarray:
+        return np.bincount(self._key[self._upto], minlength=self._size) > 0
 
 
 def _stamp(day: int | None) -> pd.Timestamp | None:

@@ -37,6 +37,7 @@ from analytics.store_aggregates import history_groups_sql, months_present_sql
 from analytics.store_aggregates_planning import (
     cohort_sql,
     group_months_sql,
+    month_rows_sql,
     quality_sql,
     segment_sums_sql,
 )
@@ -823,6 +824,11 @@ class Store:
         where, params = referral_where(filters)
         sql, before = cohort_sql(where, self._referrals())
         return self._frame(sql, before + params)
+
+    def month_rows(self, filters: Filters) -> pd.DataFrame:
+        """Rows per month (year * 12 + month - 1) under the filters."""
+        where, params = referral_where(filters)
+        return self._frame(month_rows_sql(where, self._referrals()), params)
 
     def group_months(self, filters: Filters, sources: Sequence[str]) -> pd.DataFrame:
         """Rows per (resolved source, type, organization, month) of the named sources."""

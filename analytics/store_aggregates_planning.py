@@ -145,3 +145,12 @@ def group_months_sql(where: str, relation: str) -> str:
         FROM {relation} AS referrals {where} {joiner} list_contains(?, source)
         GROUP BY ALL
     """
+
+
+def month_rows_sql(where: str, relation: str) -> str:
+    """Rows per month (year * 12 + month - 1) of the filtered rows."""
+    return f"""
+        SELECT {_MONTH} AS month, count(*) AS rows
+        FROM {relation} AS referrals {where}
+        GROUP BY ALL
+    """
