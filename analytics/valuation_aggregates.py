@@ -81,6 +81,17 @@ class ValuationParts:
     def groups(self) -> frozenset[str]:
         return self.segments.practice_groups()
 
+    @cached_property
+    def _period_tables(self) -> dict[str, PeriodTables]:
+        return {}
+
+    def period_tables(self, level: str | None = None) -> PeriodTables:
+        """The period's full tables at `level` (default: the filters'), computed once."""
+        level = level or self.filters.level
+        if level not in self._period_tables:
+            self._period_tables[level] = self.tables(self.filters, level=level)
+        return self._period_tables[level]
+
     def tables(
         self, filters: Filters, drop=None, level: str | None = None, light: bool = False
     ) -> PeriodTables:
@@ -144,7 +155,7 @@ class ValuationParts:
 
     def practice_groups_in_period(self) -> list[str]:
         """scenarios.group_names_of."""
-        org = self.tables(self.filters, level="organization")
+        org = self.period_tables("organization")
         return [str(p) for p in org.partners["partner"] if p in self.groups]
 
     def stopped(self, scenario: Scenario) -> np.ndarray:
@@ -173,7 +184,7 @@ def _moved_scorecard(parts: ValuationParts, drop: np.ndarray, bounds) -> list[di
     moved = ValuationParts(parts.store, parts.filters, fresh, start, end, months)
     moved.__dict__["groups"] = parts.groups  # the whole history's, as recorded
     dropped = _group_months(parts.store, parts.filters, start, end, chosen)
-    present = moved.months_present(dropped)
+    present = moved.months_present(dropped[["month", "rows"]])
     return labelled_checks(moved.checks(parts.filters, _same_groups(fresh.groups, chosen), present))
 
 
@@ -184,11 +195,15 @@ def _month_rows(store, filters: Filters, start: int | None, end: int | None) -> 
 
 
 def _same_groups(groups: pd.DataFrame, chosen: pd.DataFrame) -> np.ndarray:
-    """Which of `groups` are among `chosen` (same source, type and organization)."""
-    key = list(groups.columns)
-    marked = chosen.assign(_hit=True)
-    merged = groups.merge(marked, on=key, how="left")
-    return merged["_hit"].fillna(False).to_numpy(dtype=bool)
+    """Which of `groups` are among `chosen` (same source, type and organization; a missing
+    value matches a missing value)."""
+
+    def keys(frame: pd.DataFrame) -> list[tuple]:
+        columns = [frame[c].astype(object).where(frame[c].notna(), None) for c in frame.columns]
+        return list(zip(*columns, strict=True))
+
+    wanted = set(keys(chosen))
+    return np.array([k in wanted for k in keys(groups)], dtype=bool)
 
 
 def _scope(filters: Filters) -> Filters:
@@ -204,12 +219,12 @@ def _date(day: int | None):
 
 
 def _group_months(store, filters: Filters, start, end, groups: pd.DataFrame) -> pd.DataFrame:
-    """Rows per month of the period of the given groups (source, type, organization)."""
+    """Rows per (source, type, organization, month) of the period of the given groups."""
+    columns = ["source", "source_type", "organization"]
     if groups.empty or start is None:
-        return pd.DataFrame({"month": [], "rows": []})
+        return pd.DataFrame({c: [] for c in [*columns, "month", "rows"]}, dtype=object)
     frame = store.group_months(_period(filters, start, end), sorted(set(groups["source"])))
-    hit = _same_groups(frame[["source", "source_type", "organization"]], groups)
-    return frame[hit][["month", "rows"]]
+    return frame[_same_groups(frame[columns], groups)]
 
 
 def valuation_parts(store, filters: Filters) -> ValuationParts:
@@ -227,7 +242,7 @@ def valuation_parts(store, filters: Filters) -> ValuationParts:
 def valuation_page_from(parts: ValuationParts) -> ValuationPage:
     """valuation_page.valuation_page from the aggregates."""
     filters = parts.filters
-    tables = parts.tables(filters)
+    tables = parts.period_tables()
     checks = parts.scorecard()
     trend = parts.trend()
     groups = parts.practice_groups_in_period() if filters.level == "partner" else []
@@ -269,17 +284,27 @@ def _per_year(value: float | None, years: float | None) -> float | None:
     return None if value is None or not years else value / years
 
 
+def _any_of(segments: Segments, drops: list[np.ndarray]) -> pd.DataFrame:
+    """The groups any of the masks holds."""
+    every = np.zeros(len(segments.groups), dtype=bool)
+    for drop in drops:
+        every |= drop
+    return segments.groups[every]
+
+
 def _run(
     parts: ValuationParts,
     tables: PeriodTables,
     groups: list[str],
     scenario: Scenario,
     margin: float | None,
+    drop: np.ndarray,
+    months: pd.DataFrame,
 ) -> dict:
-    """scenarios.run_scenario."""
+    """scenarios.run_scenario; `drop` marks the scenario's groups, `months` holds the rows
+    per (source, type, organization, month) of every scenario's groups."""
     s = parts.segments
     filters = parts.filters
-    drop = parts.stopped(scenario)
     level = s.at(filters.level)
     rows = np.zeros(len(s.group), dtype=bool)
     if tables.start is not None and tables.end is not None:
@@ -287,7 +312,11 @@ def _run(
     rows &= drop[s.group]
     hit = {str(n) for n in level.names[np.unique(level.key[s.group[rows]])]}
     level_names = [str(p) for p in tables.partners["partner"] if p in hit]
-    stress = stress_test_of(tables, level_names)
+    stopped = level.partner & np.isin(level.names, level_names)[level.key]
+    after = None
+    if tables.start is not None and tables.end is not None:
+        after = s.check_tables(filters, to_day(tables.start), to_day(tables.end), stopped)
+    stress = stress_test_of(tables, level_names, after)
     known = set(tables.partners["partner"]) | set(groups)
     chosen = [*scenario.partners, *scenario.organizations]
     years = period_years(tables)
@@ -295,7 +324,8 @@ def _run(
     contribution = None
     if margin is not None and revenue_year is not None:
         contribution = revenue_year * margin
-    dropped = _group_months(parts.store, filters, parts.start, parts.end, s.groups[drop])
+    ours = _same_groups(months[["source", "source_type", "organization"]], s.groups[drop])
+    dropped = months[ours][["month", "rows"]]
     return {
         "name": scenario.name,
         "scenario": scenario,
@@ -327,9 +357,16 @@ def stress_page_from(
 ) -> StressPage:
     """valuation_page.stress_page from the aggregates."""
     chosen = [s for s in scenarios if s.partners or s.organizations]
-    tables = parts.tables(parts.filters)
+    tables = parts.period_tables()
     groups = parts.practice_groups_in_period()
-    results = tuple(_run(parts, tables, groups, s, margin) for s in chosen)
+    drops = [parts.stopped(s) for s in chosen]
+    months = _group_months(
+        parts.store, parts.filters, parts.start, parts.end, _any_of(parts.segments, drops)
+    )
+    results = tuple(
+        _run(parts, tables, groups, s, margin, drop, months)
+        for s, drop in zip(chosen, drops, strict=True)
+    )
     today = parts.scorecard()
     return StressPage(
         results=results,
