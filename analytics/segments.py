@@ -277,12 +277,12 @@ class Segments:
         """`tables` with only what valuation.valuation_checks_from reads, built in numpy (a
         trend reads 24 of them): `partners` holds partner, type, referrals, share and revenue,
         ranked as periods.partner_table ranks; `sources` is left empty."""
-        encoded = self.at(level or filters.level)
+        level = level or filters.level
+        encoded = self.at(level)
         stop = None if end is None else end + 1
         rows = self.rows_between(start, stop, drop)
-        group = self.group[rows]
         size = encoded.partners * _WIDTH
-        cell = encoded.key[group] * _WIDTH + encoded.type[group]
+        cell = self._cells(level)[rows]
         present = np.flatnonzero(np.bincount(cell, minlength=size))
         referrals = _sum_by(cell, self.referrals[rows], size)[present].astype("int64")
         payments = cents(_money_by(cell, self.payments[rows], size)[present])
@@ -313,8 +313,8 @@ class Segments:
         counts = by_key[ranked].astype("int64")
         partners = pd.DataFrame(
             {
-                "partner": pd.Series(encoded.names[ranked], dtype="str"),
-                "type": pd.Series(TYPE_NAMES[dominant[ranked]], dtype="str"),
+                "partner": encoded.names[ranked],
+                "type": TYPE_NAMES[dominant[ranked]],
                 "referrals": counts,
                 "share": counts / total if total else np.nan,
                 "revenue": money[ranked],
@@ -333,6 +333,14 @@ class Segments:
             arrived=int(_sum_by(cell, self.arrived[rows], size * _WIDTH).sum()),
             known=int(_sum_by(cell, self.known[rows], size * _WIDTH).sum()),
         )
+
+    def _cells(self, level: str) -> np.ndarray:
+        """Each row's (key, type) cell at `level`, computed once per level."""
+        cells = self.__dict__.setdefault("_cell_memo", {})
+        if level not in cells:
+            encoded = self.at(level)
+            cells[level] = encoded.key[self.group] * _WIDTH + encoded.type[self.group]
+        return cells[level]
 
     def key_sums(self, level: str, lo: int | None, hi: int | None, drop=None) -> np.ndarray:
         """Referrals per key (at `level`) of the partner rows from day `lo` to `hi`."""

@@ -172,7 +172,11 @@ def _quality_table(
     """The ranked table from per-group sums (count, revenue, arrived, known, untimed, visits,
     type), the timing per group (_timing), the payer mix (_mix) and the revenue basis."""
     timing = timing.reindex(sums.index)
-    revenue = sums["revenue"] if basis != "none" else pd.Series(np.nan, index=sums.index)
+    # To the cent: a sum taken in another order (DuckDB's, or of partial sums) differs in its
+    # last bit, which turned 2,081.93 / 2 into 1,040.97 instead of 1,040.96.
+    revenue = sums["revenue"].round(2)
+    if basis == "none":
+        revenue = pd.Series(np.nan, index=sums.index)
     episodes = sums["arrived"].astype("float64")
     table = pd.DataFrame(
         {

@@ -144,7 +144,10 @@ class ValuationParts:
                 return _moved_scorecard(self, drop, bounds)
             present = self.months_present(dropped)
             return labelled_checks(self.checks(self.filters, drop, present))
-        return labelled_checks(self.checks(self.filters, None, self.months_present()))
+        if "_today" not in self.__dict__:
+            # Asked for by the page and again beside every stress test: computed once.
+            self.__dict__["_today"] = self.checks(self.filters, None, self.months_present())
+        return labelled_checks(self.__dict__["_today"])
 
     def trend(self) -> pd.DataFrame:
         """scorecard.scorecard_trend_of."""
