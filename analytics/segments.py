@@ -178,11 +178,16 @@ class Segments:
     def at(self, level: str) -> Encoded:
         return self.organizations if level == "organization" else self.partners
 
-    def practice_groups(self) -> frozenset[str]:
-        """scorecard.Encodings.groups of the rows: the real practice groups' names."""
+    def practice_groups(self, rows: np.ndarray | None = None) -> frozenset[str]:
+        """scorecard.Encodings.groups of the rows (all, or those of a boolean mask): the real
+        practice groups' names."""
         from analytics.scorecard import Encodings
 
-        return Encodings(self.partners, self.organizations).groups()
+        if rows is None:
+            return Encodings(self.partners, self.organizations).groups()
+        present = np.zeros(len(self.groups), dtype=bool)
+        present[self.group[rows]] = True
+        return Encodings(self.partners.take(present), self.organizations.take(present)).groups()
 
     # Rows (group x segment) of a window --------------------------------------------------
 

@@ -19,6 +19,8 @@ import pandas as pd
 
 from analytics import formatting as fmt
 from analytics.alerts import DORMANT_COLUMNS, dormant_from
+from analytics.buyer_rules import buyer_rules_of
+from analytics.diligence import months_loaded
 from analytics.filters import Filters
 from analytics.periods import PeriodTables, to_day
 from analytics.scenarios import (
@@ -154,6 +156,20 @@ class ValuationParts:
         first = self.segments.first_day()
         return scorecard_trend_from(
             _stamp(self.end), first, self.filters, self.checks, TREND_MONTHS
+        )
+
+    def buyer_rules(self) -> list[dict]:
+        """buyer_rules.buyer_rules_of the period, the history read up to its end (as the
+        diligence page and `metrics --json` read it)."""
+        s = self.segments
+        upto = s.rows_between(None, None if self.end is None else self.end + 1)
+        last = int(s.lasts[upto].max()) if upto.any() else None
+        months = months_loaded(_stamp(s.first_day()), _stamp(last))
+        return buyer_rules_of(
+            self.period_tables("partner"),
+            self.period_tables("organization"),
+            s.practice_groups(upto),
+            months,
         )
 
     def practice_groups_in_period(self) -> list[str]:

@@ -14,7 +14,11 @@ import pandas as pd
 import pytest
 
 from analytics.cli import ingest_file
-from analytics.extended_summary import store_extended_metrics, store_extended_metrics_of_rows
+from analytics.extended_summary import (
+    _rule_record,
+    store_extended_metrics,
+    store_extended_metrics_of_rows,
+)
 from analytics.filters import Filters
 from analytics.periods import encode, to_day
 from analytics.planning_aggregates import planning_parts
@@ -175,6 +179,9 @@ def _valuation_paths_agree(store: Store, filters: Filters, extra: list[Scenario]
         sql_stress = stress_page_from(parts, scenarios, 0.3)
     for field in rows_stress.__dataclass_fields__:
         _same(getattr(rows_stress, field), getattr(sql_stress, field), field)
+    # The page's buyers' rules, from the same aggregates: as metrics --json computes them.
+    in_json = json.loads(_rows_path(store, filters))["buyer_rules"]
+    assert [_rule_record(r) for r in parts.buyer_rules()] == in_json
 
 
 @pytest.mark.parametrize("filters", FILTER_CASES)

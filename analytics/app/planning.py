@@ -80,14 +80,15 @@ def diligence(filters: Filters) -> Diligence:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _buyer_rules(path, version, filters, start_month) -> list[dict]:
-    rules = _parts(path, version, filters, start_month).buyer_rules()
+def _buyer_rules(path, version, filters) -> list[dict]:
+    # From the Valuation readiness page's aggregates: that page shows the rules too.
+    rules = app_state.valuation_parts_of(path, filters, version).buyer_rules()
     return [r | {"label": RULE_LABELS[r["name"]]} for r in rules]
 
 
 def buyer_rules(filters: Filters) -> list[dict]:
     """The buyers' rules over the period, each with its label."""
-    return _buyer_rules(*_key(), filters, fiscal_start())
+    return _buyer_rules(*_key(), filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -697,6 +697,12 @@ def _valuation_parts(path: str, filters: Filters, version: int):
         return valuation_parts(store, filters)
 
 
+def valuation_parts_of(path: str, filters: Filters, version: int):
+    """The store's aggregates for the Valuation readiness page (cached per filters; the
+    buyers' rules read them too)."""
+    return _valuation_parts(path, filters, version)
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def _valuation(path: str, filters: Filters, version: int):
     from analytics.valuation_aggregates import valuation_page_from
