@@ -2,27 +2,23 @@
 portfolio): the state module's companion, the other analytics module that imports Streamlit.
 
 Owner-managed flags, targets and the fiscal year are read on every run (three tiny queries)
-and are part of each cache key, so a change shows at once without a version bump.
+and are part of each cache key, so a change shows at once without a version bump. Every
+figure comes from the store's aggregates (analytics.metrics.planning), not its rows.
 """
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 
 from analytics.app import state as app_state
 from analytics.filters import Filters
-from analytics.metrics.buyer_rules import RULE_LABELS, buyer_rules_of
-from analytics.metrics.cohorts import cohort_curve_of, cohort_table_of
-from analytics.metrics.diligence import Diligence, diligence_of, months_loaded
+from analytics.metrics.buyer_rules import RULE_LABELS
+from analytics.metrics.cohorts import cohort_curve_of
+from analytics.metrics.diligence import Diligence
 from analytics.metrics.extended import FISCAL_START_KEY, fiscal_start_of
-from analytics.metrics.periods import tables_of
+from analytics.metrics.planning import PlanningParts, planning_parts
 from analytics.metrics.portfolio import portfolio_of
-from analytics.metrics.scorecard import encodings_of
-from analytics.metrics.source_quality import payer_mix_of, source_quality_of
-from analytics.metrics.targets import on_target_of, proposed_targets, rag_of
 
 __all__ = [
     "buyer_rules",
@@ -36,11 +32,6 @@ __all__ = [
     "targets",
     "targets_view",
 ]
-
-
-def _history(filters: Filters) -> pd.DataFrame:
-    """Every referral up to the period end under the filters' clinics and types."""
-    return app_state.referrals(replace(filters, start=None))
 
 
 def _key() -> tuple[str, int]:
@@ -69,9 +60,18 @@ def targets() -> dict[str, float]:
     return dict(zip(table["partner"], table["monthly_target"], strict=True))
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _parts(path, version, filters, start_month) -> PlanningParts:
+    # A resource: the store's aggregates for one filter choice, shared by the loaders below
+    # (each caches its own result as data).
+    store = app_state.get_store()
+    with store.session():
+        return planning_parts(store, filters, start_month)
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def _diligence(path, version, filters, start_month, owners) -> Diligence:
-    return diligence_of(encodings_of(_history(filters)), start_month, owners)
+    return _parts(path, version, filters, start_month).diligence(owners)
 
 
 def diligence(filters: Filters) -> Diligence:
@@ -81,15 +81,8 @@ def diligence(filters: Filters) -> Diligence:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _buyer_rules(path, version, filters) -> list[dict]:
-    encodings = encodings_of(_history(filters))
-    tables = tables_of(encodings.partners, replace(filters, level="partner"))
-    org = tables_of(encodings.organizations, replace(filters, level="organization"))
-    p = encodings.partners
-    first, last = p.first_day(), p.last_day()
-    months = months_loaded(
-        *(None if d is None else pd.Timestamp(d, unit="D") for d in (first, last))
-    )
-    rules = buyer_rules_of(tables, org, encodings.groups(), months)
+    # From the Valuation readiness page's aggregates: that page shows the rules too.
+    rules = app_state.valuation_parts_of(path, filters, version).buyer_rules()
     return [r | {"label": RULE_LABELS[r["name"]]} for r in rules]
 
 
@@ -99,46 +92,45 @@ def buyer_rules(filters: Filters) -> list[dict]:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _targets_view(path, version, filters, chosen: tuple) -> dict:
-    history = _history(filters)
-    encoded = encodings_of(history).partners
-    end = encoded.last_day()
-    if end is None:
+def _targets_view(path, version, filters, start_month, chosen: tuple) -> dict:
+    parts = _parts(path, version, filters, start_month)
+    if parts.end is None:
         return {}
-    end = pd.Timestamp(filters.end) if filters.end else pd.Timestamp(end, unit="D")
     return {
-        "end": end,
-        "on_target": on_target_of(encoded, end, dict(chosen)),
-        "rag": rag_of(encoded, end),
-        "proposed": proposed_targets(encoded, end),
+        "end": parts.end,
+        "on_target": parts.on_target(dict(chosen)),
+        "rag": parts.rag(),
+        "proposed": parts.proposed_targets(),
     }
 
 
 def targets_view(filters: Filters) -> dict:
     """{end, on_target, rag, proposed} for the month holding the period end."""
-    return _targets_view(*_key(), filters, tuple(sorted(targets().items())))
+    return _targets_view(*_key(), filters, fiscal_start(), tuple(sorted(targets().items())))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _quality(path, version, filters, by) -> tuple[pd.DataFrame, pd.DataFrame]:
-    history = _history(filters)
-    return source_quality_of(history, filters, by), payer_mix_of(history, filters, by)
+def _quality(path, version, filters, start_month, by) -> tuple[pd.DataFrame, pd.DataFrame]:
+    parts = _parts(path, version, filters, start_month)
+    store = app_state.get_store()
+    with store.session():
+        return parts.source_quality(by), parts.payer_mix(by)
 
 
 def source_quality(filters: Filters, by: str = "source") -> tuple[pd.DataFrame, pd.DataFrame]:
     """(quality table, payer mix) per partner or per source type over the period."""
-    return _quality(*_key(), filters, by)
+    return _quality(*_key(), filters, fiscal_start(), by)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _cohorts(path, version, filters) -> tuple[pd.DataFrame, pd.DataFrame]:
-    table = cohort_table_of(_history(filters), filters)
+def _cohorts(path, version, filters, start_month) -> tuple[pd.DataFrame, pd.DataFrame]:
+    table = _parts(path, version, filters, start_month).cohort_table()
     return table, cohort_curve_of(table)
 
 
 def cohorts(filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(cohort table, curve per type) over the period's arrival months."""
-    return _cohorts(*_key(), filters)
+    return _cohorts(*_key(), filters, fiscal_start())
 
 
 @st.cache_data(show_spinner=False, ttl=60)

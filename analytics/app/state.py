@@ -735,20 +735,28 @@ def concentration_now(filters: Filters) -> dict:
 # practices) -------------------------------------------------------------------------------
 
 
-def _encodings(path: str, filters: Filters, version: int):
-    from analytics.metrics.scorecard import Encodings
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _valuation_parts(path: str, filters: Filters, version: int):
+    # The store's aggregates for the page (analytics.views.valuation_parts), shared by the
+    # scorecard and every stress-test choice of the same filters.
+    from analytics.views.valuation_parts import valuation_parts
 
-    scope = _scope(filters)
-    return Encodings(
-        _encoded(path, scope, "partner", version), _encoded(path, scope, "organization", version)
-    )
+    store = _open_store(path)
+    with store.session():
+        return valuation_parts(store, filters)
+
+
+def valuation_parts_of(path: str, filters: Filters, version: int):
+    """The store's aggregates for the Valuation readiness page (cached per filters; the
+    buyers' rules read them too)."""
+    return _valuation_parts(path, filters, version)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _valuation(path: str, filters: Filters, version: int):
-    from analytics.views.valuation import valuation_page
+    from analytics.views.valuation_parts import valuation_page_from
 
-    return valuation_page(_encodings(path, filters, version), filters)
+    return valuation_page_from(_valuation_parts(path, filters, version))
 
 
 def valuation(filters: Filters):
@@ -758,9 +766,11 @@ def valuation(filters: Filters):
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _stress_scenarios(path: str, filters: Filters, version: int, scenarios, margin):
-    from analytics.views.valuation import stress_page
+    from analytics.views.valuation_parts import stress_page_from
 
-    return stress_page(_encodings(path, filters, version), filters, scenarios, margin)
+    parts = _valuation_parts(path, filters, version)
+    with _open_store(path).session():
+        return stress_page_from(parts, scenarios, margin)
 
 
 def stress_scenarios(filters: Filters, scenarios: tuple, margin: float | None):

@@ -15,10 +15,19 @@ import pandas as pd
 
 from analytics.filters import Filters
 from analytics.metrics.periods import TYPE_NAMES, day_bounds, encode, revenue_basis, revenue_of
+from analytics.schema import PARTNER_TYPES, SOURCE_TYPES
 
-__all__ = ["HORIZON", "cohort_curve_of", "cohort_table_of"]
+__all__ = ["HORIZON", "cohort_curve_of", "cohort_table_from", "cohort_table_of"]
 
 HORIZON = 12
+COLUMNS = [
+    "Source type",
+    "Month",
+    "Months since referral",
+    "Referrals",
+    "Cumulative revenue",
+    "Cumulative revenue per referral",
+]
 
 
 def _month_index(dates: pd.Series) -> np.ndarray:
@@ -41,6 +50,13 @@ def _spread(frame: pd.DataFrame, filters: Filters, horizon: int):
     discharged = _month_index(frame["discharge_date"])[keep]
     first = np.where(evaluated >= referral, evaluated, referral)
     last = np.where(discharged >= first, discharged, first)
+    pieces = _pieces(referral, first, last, revenue, horizon)
+    return TYPE_NAMES[encoded.type[keep]], referral, encoded.count[keep], pieces, basis
+
+
+def _pieces(referral, first, last, revenue, horizon: int):
+    """(row, month offset, amount): each paying row's revenue spread evenly over the months
+    from `first` to `last`, up to `horizon` months after the referral month."""
     months = last - first + 1
     paying = np.flatnonzero(revenue != 0)
     row = np.repeat(paying, months[paying])
@@ -50,30 +66,42 @@ def _spread(frame: pd.DataFrame, filters: Filters, horizon: int):
     offset = first[row] - referral[row] + step
     amount = revenue[row] / months[row]
     inside = offset <= horizon
-    return (
-        TYPE_NAMES[encoded.type[keep]],
-        referral,
-        encoded.count[keep],
-        (row[inside], offset[inside], amount[inside]),
-        basis,
-    )
+    return row[inside], offset[inside], amount[inside]
 
 
 def cohort_table_of(frame: pd.DataFrame, filters: Filters, horizon: int = HORIZON) -> pd.DataFrame:
     """One row per (source type, arrival month, months since referral 0..horizon): Source type,
     Month (the cohort), Months since referral, Referrals, Cumulative revenue, Cumulative
     revenue per referral; blank where that month is after the last loaded referral."""
-    columns = [
-        "Source type",
-        "Month",
-        "Months since referral",
-        "Referrals",
-        "Cumulative revenue",
-        "Cumulative revenue per referral",
-    ]
-    types, referral, count, (row, offset, amount), basis = _spread(frame, filters, horizon)
+    return _cohort_table(*_spread(frame, filters, horizon), horizon)
+
+
+def cohort_table_from(sums: pd.DataFrame, horizon: int = HORIZON) -> pd.DataFrame:
+    """cohort_table_of from the store's sums per (source_type, nameless, referral month,
+    episode's first and last month) of the period (Store.cohort_sums)."""
+    paid, charged = int(sums["paid"].sum()), int(sums["charged"].sum())
+    basis = "payments" if paid else "charges" if charged else "none"
+    revenue = np.zeros(len(sums))
+    if basis != "none":
+        revenue = sums[basis].to_numpy(dtype="float64")
+    referral, first, last = (sums[c].to_numpy(dtype="int64") for c in ("ref", "first", "last"))
+    pieces = _pieces(referral, first, last, revenue, horizon)
+    types = _kinds(sums["source_type"], sums["nameless"].to_numpy(dtype=bool))
+    count = sums["referrals"].to_numpy(dtype="int64")
+    return _cohort_table(types, referral, count, pieces, basis, horizon)
+
+
+def _kinds(source_types: pd.Series, nameless: np.ndarray) -> np.ndarray:
+    """Each row's cleaned type as periods.encode makes it (unknown types, nameless partners)."""
+    kinds = source_types.where(source_types.isin(SOURCE_TYPES), "unknown").astype("str")
+    kinds = kinds.where(~(kinds.isin(PARTNER_TYPES).to_numpy() & nameless), "unknown")
+    return kinds.to_numpy(dtype=object)
+
+
+def _cohort_table(types, referral, count, pieces, basis: str, horizon: int) -> pd.DataFrame:
+    row, offset, amount = pieces
     if not len(referral):
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=COLUMNS)
     last_month = int(referral.max())
     cohorts = pd.DataFrame({"type": types, "month": referral, "count": count})
     sizes = cohorts.groupby(["type", "month"])["count"].sum()
@@ -106,7 +134,7 @@ def cohort_table_of(frame: pd.DataFrame, filters: Filters, horizon: int = HORIZO
                 "float64"
             ),
         },
-        columns=columns,
+        columns=COLUMNS,
     )
 
 

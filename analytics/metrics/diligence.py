@@ -4,7 +4,7 @@ physician share, partners won and lost, the owner's personal relationships)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +21,9 @@ __all__ = [
     "YEARS",
     "Diligence",
     "FiscalYear",
+    "diligence_from",
     "diligence_of",
+    "diligence_windows",
     "fiscal_years",
     "months_loaded",
 ]
@@ -220,29 +222,71 @@ def diligence_of(
     """The schedules of the encoded history (all of it: the years are the last `years` fiscal
     years ending with the one that holds the last referral). Counted per partner; the
     organisation shares count each real practice group's doctors together."""
+
+    def tables_for(window: Filters, level: str) -> PeriodTables:
+        return tables_of(encodings.at(level), window)
+
     encoded = encodings.partners
-    first, last = encoded.first_day(), encoded.last_day()
+    return diligence_from(
+        encoded.first_day(),
+        encoded.last_day(),
+        tables_for,
+        encodings.groups,
+        start_month,
+        owner_managed,
+        years,
+    )
+
+
+def diligence_windows(
+    first: int, last: int, start_month: int = 1, years: int = YEARS
+) -> list[tuple[object, object]]:
+    """The (start, end) dates whose tables diligence_from asks for: each fiscal year and the
+    year before it (the first and last days of the history, as integer days)."""
+    first_ts = pd.Timestamp(np.datetime64(first, "D"))
+    last_ts = pd.Timestamp(np.datetime64(last, "D"))
+    out = []
+    for year in fiscal_years(first_ts, last_ts, start_month, years):
+        out.append((year.start.date(), year.end.date()))
+        prior_end = year.start - pd.Timedelta(days=1)
+        if to_day(prior_end) >= first:
+            out.append(((year.start - pd.DateOffset(years=1)).date(), prior_end.date()))
+    return out
+
+
+def diligence_from(
+    first: int | None,
+    last: int | None,
+    tables_for: Callable[[Filters, str], PeriodTables],
+    groups: Callable[[], frozenset[str]],
+    start_month: int = 1,
+    owner_managed: Collection[str] = (),
+    years: int = YEARS,
+) -> Diligence:
+    """diligence_of from the history's first and last days (integer days, None without
+    data), `tables_for(window, level)` (a window's tables at "partner" or "organization";
+    rows or SQL aggregates) and `groups()` (the real practice groups' names)."""
     if first is None:
         empty = pd.DataFrame()
         return Diligence(empty, empty, empty, 0, ("No referrals loaded.",))
     first_ts = pd.Timestamp(np.datetime64(first, "D"))
     last_ts = pd.Timestamp(np.datetime64(last, "D"))
     chosen = fiscal_years(first_ts, last_ts, start_month, years)
-    groups = encodings.groups()
+    names = groups()
     rows, top, orgs, prior_loaded = [], [], [], {}
     for year in chosen:
         window = _window(year)
-        tables = tables_of(encoded, window)
-        org = tables_of(encodings.organizations, window)
+        tables = tables_for(window, "partner")
+        org = tables_for(window, "organization")
         prior_start = year.start - pd.DateOffset(years=1)
         prior_end = year.start - pd.Timedelta(days=1)
         prior = None
         if to_day(prior_end) >= first:
-            prior = tables_of(encoded, Filters(start=prior_start.date(), end=prior_end.date()))
+            prior = tables_for(Filters(start=prior_start.date(), end=prior_end.date()), "partner")
             prior_loaded[year.label] = _month_span(max(prior_start, first_ts), prior_end)
         rows.append(_year_row(year, tables, org, prior, owner_managed))
         top += _top10(year, tables, prior)
-        orgs += _organizations(year, org, groups)
+        orgs += _organizations(year, org, names)
     table = pd.DataFrame(rows)
     for column in ("Partners won", "Partners lost"):
         _int_column(table, column)

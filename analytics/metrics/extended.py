@@ -12,8 +12,9 @@ import pandas as pd
 from analytics.filters import Filters
 from analytics.metrics.buyer_rules import buyer_rules_of
 from analytics.metrics.cohorts import cohort_curve_of, cohort_table_of
-from analytics.metrics.diligence import diligence_of, months_loaded
+from analytics.metrics.diligence import Diligence, diligence_of, months_loaded
 from analytics.metrics.periods import tables_of
+from analytics.metrics.planning import PlanningParts, planning_parts
 from analytics.metrics.scorecard import encodings_of
 from analytics.metrics.source_quality import source_quality_of
 from analytics.metrics.targets import on_target_of, rag_of, share_at_target
@@ -24,8 +25,10 @@ __all__ = [
     "FISCAL_START_KEY",
     "PLANNING_COLUMNS",
     "extended_metrics",
+    "extended_metrics_from",
     "fiscal_start_of",
     "store_extended_metrics",
+    "store_extended_metrics_of_rows",
 ]
 
 EXTENDED_KEYS = ("diligence", "buyer_rules", "targets", "source_quality", "cohorts")
@@ -51,8 +54,7 @@ def _int(value) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
-def _diligence(encodings, fiscal_start: int, owner_managed: Collection[str]) -> dict:
-    d = diligence_of(encodings, fiscal_start, owner_managed)
+def _diligence(d: Diligence, fiscal_start: int) -> dict:
     years = []
     for row in d.years.to_dict("records"):
         label = row["Year"]
@@ -116,11 +118,10 @@ def _rule_record(rule: dict) -> dict:
     return {**rule, "value": value}
 
 
-def _targets(encoded, end, targets: Mapping[str, float]) -> dict:
+def _targets(end, table: pd.DataFrame | None, rag: pd.DataFrame | None) -> dict:
     if end is None:
         return {"month": None, "partners_with_target": 0, "on_target": 0, "share_at_target": None}
-    table = on_target_of(encoded, end, targets)
-    rag = rag_of(encoded, end)["Status"].value_counts()
+    rag = rag["Status"].value_counts()
     return {
         "month": pd.Timestamp(end).strftime("%Y-%m"),
         "partners_with_target": len(table),
@@ -146,9 +147,8 @@ def _quality_record(row: dict, name_key: str, name_column: str) -> dict:
     }
 
 
-def _source_quality(history: pd.DataFrame, filters: Filters) -> dict:
-    by_type = source_quality_of(history, filters, by="source_type")
-    partners = source_quality_of(history, filters).head(TOP_PARTNERS)
+def _source_quality(by_type: pd.DataFrame, partners: pd.DataFrame) -> dict:
+    partners = partners.head(TOP_PARTNERS)
     return {
         "by_type": [
             _quality_record(r, "source_type", "Source type") for r in by_type.to_dict("records")
@@ -159,8 +159,8 @@ def _source_quality(history: pd.DataFrame, filters: Filters) -> dict:
     }
 
 
-def _cohorts(history: pd.DataFrame, filters: Filters) -> dict:
-    curve = cohort_curve_of(cohort_table_of(history, filters))
+def _cohorts(table: pd.DataFrame) -> dict:
+    curve = cohort_curve_of(table)
     return {
         "attribution": "payments spread evenly from the evaluation month (or referral month) "
         "to the discharge month; all in the first month without a discharge date",
@@ -194,12 +194,44 @@ def extended_metrics(
     first, last = encodings.partners.first_day(), encodings.partners.last_day()
     months = months_loaded(*(None if d is None else _day(d) for d in (first, last)))
     rules = buyer_rules_of(tables, org, encodings.groups(), months)
+    end, encoded = tables.end, encodings.partners
     return {
-        "diligence": _diligence(encodings, fiscal_start, owner_managed),
+        "diligence": _diligence(diligence_of(encodings, fiscal_start, owner_managed), fiscal_start),
         "buyer_rules": [_rule_record(r) for r in rules],
-        "targets": _targets(encodings.partners, tables.end, targets or {}),
-        "source_quality": _source_quality(history, filters),
-        "cohorts": _cohorts(history, filters),
+        "targets": _targets(
+            end,
+            None if end is None else on_target_of(encoded, end, targets or {}),
+            None if end is None else rag_of(encoded, end),
+        ),
+        "source_quality": _source_quality(
+            source_quality_of(history, filters, by="source_type"),
+            source_quality_of(history, filters),
+        ),
+        "cohorts": _cohorts(cohort_table_of(history, filters)),
+    }
+
+
+def extended_metrics_from(
+    parts: PlanningParts,
+    *,
+    owner_managed: Collection[str] = (),
+    targets: Mapping[str, float] | None = None,
+    fiscal_start: int = 1,
+) -> dict:
+    """extended_metrics from the store's aggregates (analytics.metrics.planning)."""
+    end = parts.end
+    return {
+        "diligence": _diligence(parts.diligence(owner_managed), fiscal_start),
+        "buyer_rules": [_rule_record(r) for r in parts.buyer_rules()],
+        "targets": _targets(
+            end,
+            None if end is None else parts.on_target(targets or {}),
+            None if end is None else parts.rag(),
+        ),
+        "source_quality": _source_quality(
+            parts.source_quality("source_type"), parts.source_quality("source")
+        ),
+        "cohorts": _cohorts(parts.cohort_table()),
     }
 
 
@@ -210,7 +242,25 @@ def fiscal_start_of(store) -> int:
 
 
 def store_extended_metrics(store, filters: Filters, fiscal_start: int | None = None) -> dict:
-    """extended_metrics of a store, with its owner-managed flags, targets and fiscal year."""
+    """extended_metrics of a store, with its owner-managed flags, targets and fiscal year,
+    from aggregates computed in DuckDB (no referral rows read)."""
+    fiscal_start = fiscal_start or fiscal_start_of(store)
+    targets = store.targets()
+    with store.session():
+        parts = planning_parts(store, filters, fiscal_start)
+        return extended_metrics_from(
+            parts,
+            owner_managed=store.owner_managed(),
+            targets=dict(zip(targets["partner"], targets["monthly_target"], strict=True)),
+            fiscal_start=fiscal_start,
+        )
+
+
+def store_extended_metrics_of_rows(
+    store, filters: Filters, fiscal_start: int | None = None
+) -> dict:
+    """store_extended_metrics computed from the history's rows in pandas (the row path the
+    aggregates are compared with)."""
     history = store.referrals(replace(filters, start=None), columns=PLANNING_COLUMNS)
     targets = store.targets()
     return extended_metrics(

@@ -43,10 +43,13 @@ __all__ = [
     "TREND_MONTHS",
     "Encodings",
     "encodings_of",
+    "labelled_checks",
     "scorecard_of",
     "scorecard_table",
+    "scorecard_trend_from",
     "scorecard_trend_of",
     "trend_table",
+    "trend_windows",
 ]
 
 TREND_MONTHS = 12
@@ -161,6 +164,11 @@ def _labelled(checks: list[dict]) -> list[dict]:
     ]
 
 
+def labelled_checks(checks: list[dict]) -> list[dict]:
+    """Checks (valuation.py's) with their label, value as read and rule in plain words."""
+    return _labelled(checks)
+
+
 def scorecard_of(encodings: Encodings, filters: Filters) -> list[dict]:
     """The period's checks in SCORECARD_NAMES order: valuation.py's {name, value, threshold,
     status, sentence} plus `label`, `shown` (the value as read) and `rule` (the threshold in
@@ -214,22 +222,50 @@ def scorecard_trend_of(
     """Each check over the trailing 12 months ending in each of the last `months` months of the
     period: Month (the month the window ends in), name, Check, Value (a number: shares as
     0..1, HHI, partner change, dormant count, unknown share for coverage) and Status."""
-    columns = ["Month", "name", "Check", "Value", "Status"]
     encoded = encodings.at(filters.level)
     tables = tables_of(encoded, filters)
-    if tables.end is None:
-        return pd.DataFrame({c: [] for c in columns})
-    rows = []
-    for window_end in _window_ends(pd.Timestamp(tables.end), months):
-        start = window_end - pd.DateOffset(months=12) + pd.Timedelta(days=1)
-        if to_day(window_end) < (encoded.first_day() or 0):
-            continue
-        window = filters.with_period(start.date(), window_end.date())
-        checks = valuation_checks_of(
+
+    def checks_for(window: Filters) -> list[dict]:
+        return valuation_checks_of(
             tables_of(encoded, window),
             encoded,
             organizations=_organizations(encodings, window),
         )
+
+    return scorecard_trend_from(tables.end, encoded.first_day(), filters, checks_for, months)
+
+
+def trend_windows(
+    end: pd.Timestamp | None, first_day: int | None, months: int = TREND_MONTHS
+) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """(start, end) of each trailing 12 months the trend reads: ending in each of the last
+    `months` months up to `end`, those ending before the data's first day left out."""
+    if end is None:
+        return []
+    out = []
+    for window_end in _window_ends(pd.Timestamp(end), months):
+        start = window_end - pd.DateOffset(months=12) + pd.Timedelta(days=1)
+        if to_day(window_end) < (first_day or 0):
+            continue
+        out.append((start, window_end))
+    return out
+
+
+def scorecard_trend_from(
+    end: pd.Timestamp | None,
+    first_day: int | None,
+    filters: Filters,
+    checks_for,
+    months: int = TREND_MONTHS,
+) -> pd.DataFrame:
+    """scorecard_trend_of from the period's last day, the data's first day and
+    `checks_for(window filters)`: the checks of one window (rows or aggregates)."""
+    columns = ["Month", "name", "Check", "Value", "Status"]
+    if end is None:
+        return pd.DataFrame({c: [] for c in columns})
+    rows = []
+    for start, window_end in trend_windows(end, first_day, months):
+        checks = checks_for(filters.with_period(start.date(), window_end.date()))
         month = window_end.to_period("M").to_timestamp()
         rows += [
             {

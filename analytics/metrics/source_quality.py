@@ -8,12 +8,20 @@ import pandas as pd
 
 from analytics.filters import Filters
 from analytics.metrics.periods import TYPE_NAMES, day_bounds, encode, revenue_basis, revenue_of
+from analytics.schema import SOURCE_TYPES
+from analytics.store.planning_sql import NO_PAYER
 
-__all__ = ["QUALITY_COLUMNS", "SEEN_WITHIN_DAYS", "payer_mix_of", "source_quality_of"]
+__all__ = [
+    "QUALITY_COLUMNS",
+    "SEEN_WITHIN_DAYS",
+    "payer_mix_from",
+    "payer_mix_of",
+    "source_quality_from",
+    "source_quality_of",
+]
 
 # One EMR counts a referral converted only when the first visit is within 7 days.
 SEEN_WITHIN_DAYS = 7
-NO_PAYER = "(no payer)"
 TOP_PAYERS = 3
 QUALITY_COLUMNS = (
     "Referrals",
@@ -145,12 +153,30 @@ def source_quality_of(frame: pd.DataFrame, filters: Filters, by: str = "source")
     grouped = rows.groupby("group", sort=False)
     sums = grouped[["count", "revenue", "arrived", "known", "untimed"]].sum()
     sums["visits"] = grouped["visits"].sum(min_count=1)
-    sums["type"] = (
-        rows.sort_values("count", ascending=False, kind="stable").groupby("group")["type"].first()
-    )
-    timing = _timing(rows).reindex(sums.index)
-    basis = rows.attrs["basis"]
-    revenue = sums["revenue"] if basis != "none" else pd.Series(np.nan, index=sums.index)
+    sums["type"] = _dominant_types(rows.groupby(["group", "type"], sort=False)["count"].sum())
+    return _quality_table(sums, _timing(rows), _mix(rows), rows.attrs["basis"], name)
+
+
+def _dominant_types(counts: pd.Series) -> pd.Series:
+    """Per group: the type of most of its referrals (ties: the first in SOURCE_TYPES)."""
+    order = {t: i for i, t in enumerate(SOURCE_TYPES)}
+    frame = counts.rename("n").reset_index()
+    frame["o"] = frame["type"].map(order)
+    frame = frame.sort_values(["group", "n", "o"], ascending=[True, False, True])
+    return frame.drop_duplicates("group").set_index("group")["type"]
+
+
+def _quality_table(
+    sums: pd.DataFrame, timing: pd.DataFrame, mix: pd.DataFrame, basis: str, name: str
+) -> pd.DataFrame:
+    """The ranked table from per-group sums (count, revenue, arrived, known, untimed, visits,
+    type), the timing per group (_timing), the payer mix (_mix) and the revenue basis."""
+    timing = timing.reindex(sums.index)
+    # To the cent: a sum taken in another order (DuckDB's, or of partial sums) differs in its
+    # last bit, which turned 2,081.93 / 2 into 1,040.97 instead of 1,040.96.
+    revenue = sums["revenue"].round(2)
+    if basis == "none":
+        revenue = pd.Series(np.nan, index=sums.index)
     episodes = sums["arrived"].astype("float64")
     table = pd.DataFrame(
         {
@@ -170,7 +196,7 @@ def source_quality_of(frame: pd.DataFrame, filters: Filters, by: str = "source")
             "Arrived, date unknown": sums["untimed"].astype("int64").to_numpy(),
         }
     )
-    table["Top payers"] = table[name].map(_top_payers(_mix(rows)))
+    table["Top payers"] = table[name].map(_top_payers(mix))
     # Sums of floats differ in their last bits with the order rows come in: rank on cents, so
     # ties fall to the name whatever the order.
     table["_cents"] = table["Revenue"].round(2)
@@ -179,3 +205,72 @@ def source_quality_of(frame: pd.DataFrame, filters: Filters, by: str = "source")
     ).drop(columns="_cents")
     table.insert(0, "Rank by revenue", range(1, len(table) + 1))
     return table.reset_index(drop=True)
+
+
+def _kept_sums(table, by: str, level: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The store's sums (Store.quality_sums, per resolved group and payer or days) as the
+    rows _rows would give, grouped: (per payer, per days), with `group` and `type`."""
+    from analytics.metrics.segments import encoded_groups, identity_of
+
+    groups, index = identity_of(table)
+    encoded = encoded_groups(groups, level)
+    key, kind = encoded.key[index], encoded.type[index]
+    keep = np.ones(len(index), dtype=bool) if by == "source_type" else encoded.partner[index]
+    group = TYPE_NAMES[kind] if by == "source_type" else encoded.names[key]
+    frame = table.to_pandas()
+    frame["group"] = pd.Series(group, dtype="str")
+    frame["type"] = pd.Series(TYPE_NAMES[kind], dtype="str")
+    frame = frame[keep]
+    payers = frame[frame["set"] == 0]
+    days = frame[(frame["set"] == 1) & frame["days"].notna()]
+    return payers, days
+
+
+def source_quality_from(table, by: str = "source", level: str = "partner") -> pd.DataFrame:
+    """source_quality_of from the store's sums over the period (Store.quality_sums)."""
+    name = "Source type" if by == "source_type" else "Partner"
+    payers, days = _kept_sums(table, by, level)
+    if payers.empty:
+        return pd.DataFrame(columns=[name, "Type", *QUALITY_COLUMNS])
+    paid, charged = int(payers["paid"].sum()), int(payers["charged"].sum())
+    basis = "payments" if paid else "charges" if charged else "none"
+    rows = pd.DataFrame(
+        {
+            "group": payers["group"],
+            "type": payers["type"],
+            "payer": payers["payer"].astype("str"),
+            "count": payers["referrals"].astype("int64"),
+            "revenue": payers["charges" if basis == "charges" else "payments"].astype("float64"),
+            "arrived": payers["arrived"].astype("int64"),
+            "known": payers["known"].astype("int64"),
+            "untimed": payers["untimed"].astype("int64"),
+            "visits": payers["visits"].astype("float64"),
+            "visit_rows": payers["visit_rows"].astype("int64"),
+        }
+    )
+    grouped = rows.groupby("group", sort=False)
+    summed = ["count", "revenue", "arrived", "known", "untimed", "visits", "visit_rows"]
+    sums = grouped[summed].sum()
+    sums["visits"] = sums["visits"].where(sums["visit_rows"] > 0)
+    sums["type"] = _dominant_types(rows.groupby(["group", "type"], sort=False)["count"].sum())
+    timed = pd.DataFrame(
+        {
+            "group": days["group"],
+            "days": days["days"].astype("float64"),
+            "count": days["referrals"].astype("int64"),
+        }
+    )
+    return _quality_table(sums, _timing(timed), _mix(rows), basis, name)
+
+
+def payer_mix_from(table, by: str = "source", level: str = "partner") -> pd.DataFrame:
+    """payer_mix_of from the store's sums over the period (Store.quality_sums)."""
+    payers, _ = _kept_sums(table, by, level)
+    rows = pd.DataFrame(
+        {
+            "group": payers["group"],
+            "payer": payers["payer"].astype("str"),
+            "count": payers["referrals"].astype("int64"),
+        }
+    )
+    return _mix(rows)

@@ -18,8 +18,11 @@ def _share(part: float | None, whole: float | None) -> float | None:
     return part / whole if part is not None and whole else None
 
 
-def stress_test_of(tables: PeriodTables, partners: Iterable[str]) -> dict:
-    """`stress_test` from the period's tables."""
+def stress_test_of(
+    tables: PeriodTables, partners: Iterable[str], after: PeriodTables | None = None
+) -> dict:
+    """`stress_test` from the period's tables; `after`, when given, is the period's tables
+    without those partners' referrals (computed from the sources when not)."""
     chosen = list(dict.fromkeys(str(p) for p in partners))
     table = tables.partners
     present = set(table["partner"])  # once, not once per chosen partner
@@ -33,7 +36,8 @@ def stress_test_of(tables: PeriodTables, partners: Iterable[str]) -> dict:
     revenue_lost = float(hit["revenue"].sum()) if has_revenue else None
     sources = tables.sources
     stopped = sources["source"].isin(chosen) & sources["source_type"].isin(PARTNER_TYPES)
-    after = tables_from_sources(sources[~stopped], tables.filters, tables.start, tables.end)
+    if after is None:
+        after = tables_from_sources(sources[~stopped], tables.filters, tables.start, tables.end)
     before_conc = concentration_of(tables)
     after_conc = concentration_of(after)
     if tables.filters.basis == "revenue" and after.revenue_basis != tables.revenue_basis:

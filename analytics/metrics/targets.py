@@ -17,10 +17,15 @@ __all__ = [
     "AVERAGE_MONTHS",
     "RAG_YELLOW",
     "TargetImport",
+    "month_bounds",
     "month_counts",
+    "month_counts_from",
+    "on_target_from",
     "on_target_of",
     "parse_targets_csv",
     "proposed_targets",
+    "proposed_targets_from",
+    "rag_from",
     "rag_of",
     "share_at_target",
 ]
@@ -67,11 +72,25 @@ def month_counts(encoded: Encoded, end: pd.Timestamp, months: int = AVERAGE_MONT
     w = _window(end, months)
     now = _sum_between(encoded, w.start, w.end)
     before = _sum_between(encoded, w.base_start, w.base_end)
-    seen = np.flatnonzero((now > 0) | (before > 0))
     types = dominant_type_codes(encoded, encoded.partner)
+    return month_counts_from(encoded.names, types, now, before, months)
+
+
+def month_counts_from(
+    names: np.ndarray,
+    types: np.ndarray,
+    now: np.ndarray,
+    before: np.ndarray,
+    months: int = AVERAGE_MONTHS,
+) -> pd.DataFrame:
+    """month_counts from per-key arrays: names, type codes (of most of the key's partner
+    referrals), referrals this month and in the `months` complete months before."""
+    seen = np.flatnonzero((now > 0) | (before > 0))
+    # By name: the same order whichever way the keys were numbered (rows or aggregates).
+    seen = seen[np.argsort(names[seen].astype(str), kind="stable")]
     return pd.DataFrame(
         {
-            "partner": pd.Series(encoded.names[seen], dtype="str"),
+            "partner": pd.Series(names[seen], dtype="str"),
             "type": pd.Series(TYPE_NAMES[types[seen]], dtype="str"),
             "this_month": now[seen].astype("int64"),
             "average": before[seen] / months,
@@ -79,12 +98,22 @@ def month_counts(encoded: Encoded, end: pd.Timestamp, months: int = AVERAGE_MONT
     )
 
 
+def month_bounds(end: pd.Timestamp, months: int = AVERAGE_MONTHS) -> tuple[int, int, int]:
+    """(first day of the month holding `end`, `end`, first day of the `months` before it)."""
+    w = _window(end, months)
+    return w.start, w.end, w.base_start
+
+
 def proposed_targets(
     encoded: Encoded, end: pd.Timestamp, months: int = AVERAGE_MONTHS
 ) -> dict[str, float]:
     """A target per partner: its average over the `months` complete months before the month
     of `end`, to one decimal; partners with none in those months get no proposal."""
-    counts = month_counts(encoded, end, months)
+    return proposed_targets_from(month_counts(encoded, end, months))
+
+
+def proposed_targets_from(counts: pd.DataFrame) -> dict[str, float]:
+    """proposed_targets from the month counts (month_counts or month_counts_from)."""
     counts = counts[counts["average"] > 0]
     return {
         str(p): round(float(a), 1)
@@ -95,8 +124,15 @@ def proposed_targets(
 def on_target_of(encoded: Encoded, end: pd.Timestamp, targets: Mapping[str, float]) -> pd.DataFrame:
     """Every partner with a target: Partner, Type, Target, Expected so far (the target times
     the share of the month the data covers), This month, Gap, On target."""
+    return on_target_from(month_counts(encoded, end), end, targets)
+
+
+def on_target_from(
+    counts: pd.DataFrame, end: pd.Timestamp, targets: Mapping[str, float]
+) -> pd.DataFrame:
+    """on_target_of from the month counts (month_counts or month_counts_from)."""
     w = _window(end)
-    counts = month_counts(encoded, end).set_index("partner")
+    counts = counts.set_index("partner")
     rows = []
     for partner, target in sorted(targets.items()):
         actual = int(counts["this_month"].get(partner, 0))
@@ -137,12 +173,16 @@ def rag_of(encoded: Encoded, end: pd.Timestamp) -> pd.DataFrame:
     """Each partner's month against its own 3-month average: Partner, Type, This month,
     3-month average, Ratio (this month over the average, pro-rated to the days covered),
     Status (green / yellow / red), and whether the Poisson decline test flags it."""
+    declining = set(declining_of(encoded, to_day(end))["name"])
+    return rag_from(month_counts(encoded, end), end, declining)
+
+
+def rag_from(counts: pd.DataFrame, end: pd.Timestamp, declining: set[str]) -> pd.DataFrame:
+    """rag_of from the month counts and the names the Poisson decline test flags."""
     w = _window(end)
-    counts = month_counts(encoded, end)
     expected = counts["average"] * w.fraction
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(expected > 0, counts["this_month"] / expected, np.nan)
-    declining = set(declining_of(encoded, to_day(end))["name"])
     frame = pd.DataFrame(
         {
             "Partner": counts["partner"],

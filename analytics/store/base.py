@@ -8,12 +8,13 @@ from collections.abc import Callable
 
 from analytics.store.connection import StoreBase
 from analytics.store.decisions import DecisionsMixin
+from analytics.store.planning import PlanningMixin
 from analytics.store.reads import ReadsMixin
 from analytics.store.settings import SettingsMixin
 from analytics.store.uploads import UploadsMixin
 
 
-class Store(UploadsMixin, ReadsMixin, DecisionsMixin, SettingsMixin, StoreBase):
+class Store(UploadsMixin, ReadsMixin, PlanningMixin, DecisionsMixin, SettingsMixin, StoreBase):
     """One practice's DuckDB file, opened only while an operation runs (StoreBase.session)."""
 
 

@@ -1,0 +1,503 @@
+"""The history as sums per resolved group and segment: every window metric without the rows.
+
+`Store.segment_sums(filters, cuts)` returns one row per resolved (source, source_type,
+organization) and segment of the timeline, the segments cut at chosen days. A window whose
+bounds are cuts (a fiscal year, a trailing 12 months, the dormant rule's 60 quiet days) is
+then an exact sum of segments, and the period tables (`source_table`) and the history's window
+sums (`windows`) come out equal to those periods.source_table_of and history_windows.windows_of
+compute from rows. The groups are encoded once per level exactly as rows are (periods.encode).
+A boolean mask over the groups (`drop`) leaves some out: a stress scenario's partners.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from analytics.filters import Filters
+from analytics.metrics.periods import (
+    IS_PARTNER_TYPE,
+    SOURCE_TABLE_COLUMNS,
+    TYPE_NAMES,
+    Encoded,
+    PeriodTables,
+    cents,
+    dominant_type_codes,
+    encode,
+    revenue_basis,
+    revenue_of,
+    tables_from_sources,
+    to_day,
+)
+from analytics.metrics.windows import HistoryWindows, window_days
+from analytics.schema import SOURCE_TYPES
+
+__all__ = [
+    "IDENTITY",
+    "Segments",
+    "encoded_groups",
+    "identity_of",
+    "month_starts",
+    "window_cuts",
+]
+
+IDENTITY = ("source", "source_type", "organization")
+_NUMBERS = (
+    "segment",
+    "rows",
+    "referrals",
+    "payments",
+    "charges",
+    "arrived",
+    "known",
+    "visits",
+    "visit_referrals",
+    "first_day",
+    "last_day",
+)
+_MAX = np.iinfo("int64").max
+_MIN = np.iinfo("int64").min
+_WIDTH = len(SOURCE_TYPES)
+
+
+def window_cuts(end: int) -> list[int]:
+    """The cuts the history windows before day `end` need (history_windows.window_days)."""
+    d = window_days(end)
+    return [
+        d.earlier_start,
+        d.recent_start,
+        d.base_start,
+        d.quiet_start,
+        d.prior_year_start,
+        d.year_start,
+        end + 1,
+    ]
+
+
+def month_starts(start: int, end: int) -> list[int]:
+    """The first day of every month after the one holding day `start`, up to day `end`."""
+    first = pd.Timestamp(np.datetime64(start, "D")).to_period("M") + 1
+    last = pd.Timestamp(np.datetime64(end, "D")).to_period("M")
+    if first > last:
+        return []
+    months = pd.period_range(first, last, freq="M").to_timestamp()
+    return [to_day(m) for m in months]
+
+
+def identity_of(table: pa.Table) -> tuple[pd.DataFrame, np.ndarray]:
+    """The distinct (source, source_type, organization) and each row's index among them."""
+    codes, uniques = [], []
+    for name in IDENTITY:
+        encoded = table.column(name).combine_chunks().dictionary_encode()
+        index = encoded.indices.to_numpy(zero_copy_only=False)
+        index = np.where(encoded.indices.is_null().to_numpy(zero_copy_only=False), -1, index)
+        codes.append(index.astype("int64") + 1)
+        uniques.append(np.asarray([*encoded.dictionary.to_pylist(), None], dtype=object))
+    sizes = [len(u) for u in uniques]
+    combined = (codes[0] * sizes[1] + codes[1]) * sizes[2] + codes[2]
+    distinct, group = np.unique(combined, return_inverse=True)
+    parts = (distinct // (sizes[1] * sizes[2]), (distinct // sizes[2]) % sizes[1])
+    parts = (*parts, distinct % sizes[2])
+    # Index 0 is a missing value: the appended None at position -1.
+    frame = pd.DataFrame(
+        {name: uniques[i][parts[i] - 1] for i, name in enumerate(IDENTITY)}, dtype=object
+    )
+    return frame, group.astype("int64")
+
+
+def encoded_groups(groups: pd.DataFrame, level: str) -> Encoded:
+    """The groups encoded as rows are (types cleaned, nameless partners, organization roll-up)."""
+    n = len(groups)
+    frame = pd.DataFrame(
+        {
+            "source": pd.Series(groups["source"], dtype="str"),
+            "source_type": pd.Series(groups["source_type"], dtype="str"),
+            "organization": pd.Series(groups["organization"], dtype="str"),
+            "referral_date": pd.Series(np.zeros(n, dtype="datetime64[ns]")),
+            "count": np.ones(n, dtype="int64"),
+            "eval_date": pd.Series(np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")),
+            "arrived": pd.Series([pd.NA] * n, dtype="boolean"),
+            **{c: np.full(n, np.nan) for c in ("payments", "charges", "visits")},
+        }
+    )
+    return encode(frame, level)
+
+
+def _sum_by(groups: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    return np.bincount(groups, weights=values, minlength=size)
+
+
+def _money_by(groups: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Sum per group; NaN where no recorded amount (like SQL SUM and periods._money_by)."""
+    present = ~np.isnan(values)
+    sums = _sum_by(groups, np.where(present, values, 0.0), size)
+    return np.where(_sum_by(groups, present.astype("float64"), size) > 0, sums, np.nan)
+
+
+class Segments:
+    """Sums per resolved group (`groups`, IDENTITY columns) and segment of the days cut at
+    `cuts`: segment k holds the days from cuts[k - 1] (inclusive) to cuts[k] (exclusive),
+    segment 0 every day before the first cut, segment len(cuts) every day from the last."""
+
+    def __init__(self, table: pa.Table, cuts: Sequence[int]) -> None:
+        self.cuts = np.asarray(sorted(set(int(c) for c in cuts)), dtype="int64")
+        self.groups, self.group = identity_of(table)
+        columns = {}
+        for name in _NUMBERS:
+            column = table.column(name).to_numpy(zero_copy_only=False)
+            money = name in ("payments", "charges", "visits")
+            # NULL (no amount recorded) reads as NaN.
+            columns[name] = np.asarray(column, dtype="float64" if money else "int64")
+        self.segment = columns["segment"]
+        self.rows = columns["rows"]
+        self.referrals = columns["referrals"]
+        self.payments = columns["payments"]
+        self.charges = columns["charges"]
+        self.arrived = columns["arrived"]
+        self.known = columns["known"]
+        self.visits = columns["visits"]
+        self.visit_referrals = columns["visit_referrals"]
+        self.firsts = columns["first_day"]
+        self.lasts = columns["last_day"]
+
+    @cached_property
+    def partners(self) -> Encoded:
+        """The groups encoded per partner."""
+        return encoded_groups(self.groups, "partner")
+
+    @cached_property
+    def organizations(self) -> Encoded:
+        """The groups encoded per practice group."""
+        return encoded_groups(self.groups, "organization")
+
+    def at(self, level: str) -> Encoded:
+        return self.organizations if level == "organization" else self.partners
+
+    def practice_groups(self, rows: np.ndarray | None = None) -> frozenset[str]:
+        """scorecard.Encodings.groups of the rows (all, or those of a boolean mask): the real
+        practice groups' names."""
+        from analytics.metrics.scorecard import Encodings
+
+        if rows is None:
+            return Encodings(self.partners, self.organizations).groups()
+        present = np.zeros(len(self.groups), dtype=bool)
+        present[self.group[rows]] = True
+        return Encodings(self.partners.take(present), self.organizations.take(present)).groups()
+
+    # Rows (group x segment) of a window --------------------------------------------------
+
+    def _cut(self, day: int | None, none: int) -> int:
+        if day is None:
+            return none
+        i = int(np.searchsorted(self.cuts, day))
+        if i == len(self.cuts) or self.cuts[i] != day:
+            raise ValueError(f"Day {day} is not a cut of these segments.")
+        return i
+
+    def rows_between(self, lo: int | None, hi: int | None, drop=None) -> np.ndarray:
+        """The rows of the days from `lo` (inclusive) to `hi` (exclusive), both cuts or None
+        (unbounded); without the groups of the boolean mask `drop`."""
+        first = self._cut(lo, -1) + 1
+        last = self._cut(hi, len(self.cuts))
+        rows = (self.segment >= first) & (self.segment <= last)
+        if drop is not None:
+            rows &= ~drop[self.group]
+        return rows
+
+    def first_day(self, drop=None) -> int | None:
+        """The first day of the rows (None without any)."""
+        rows = self.rows_between(None, None, drop)
+        return int(self.firsts[rows].min()) if rows.any() else None
+
+    def last_day(self, drop=None) -> int | None:
+        """The last day of the rows (None without any)."""
+        rows = self.rows_between(None, None, drop)
+        return int(self.lasts[rows].max()) if rows.any() else None
+
+    # What the metrics read --------------------------------------------------------------
+
+    def source_table(self, level: str, lo: int | None, hi: int | None, drop=None) -> pd.DataFrame:
+        """periods.source_table_of of the rows from day `lo` to `hi` (exclusive; cuts)."""
+        rows = self.rows_between(lo, hi, drop)
+        encoded = self.at(level)
+        group = self.group[rows]
+        size = encoded.partners * _WIDTH
+        cell = encoded.key[group] * _WIDTH + encoded.type[group]
+        present = np.flatnonzero(np.bincount(cell, minlength=size))
+        first = np.full(size, _MAX)
+        last = np.full(size, _MIN)
+        np.minimum.at(first, cell, self.firsts[rows])
+        np.maximum.at(last, cell, self.lasts[rows])
+
+        def ints(values: np.ndarray) -> np.ndarray:
+            return _sum_by(cell, values[rows], size)[present].astype("int64")
+
+        def days(values: np.ndarray) -> np.ndarray:
+            return values[present].astype("datetime64[D]").astype("datetime64[ns]")
+
+        return pd.DataFrame(
+            {
+                "source": pd.Series(encoded.names[present // _WIDTH], dtype="str"),
+                "source_type": pd.Series(TYPE_NAMES[present % _WIDTH], dtype="str"),
+                "referrals": ints(self.referrals),
+                "payments": _money_by(cell, self.payments[rows], size)[present],
+                "charges": _money_by(cell, self.charges[rows], size)[present],
+                "arrived": ints(self.arrived),
+                "known": ints(self.known),
+                "visits": _money_by(cell, self.visits[rows], size)[present],
+                "visit_referrals": ints(self.visit_referrals),
+                "first_referral": days(first),
+                "last_referral": days(last),
+            }
+        )
+
+    def tables(
+        self,
+        filters: Filters,
+        start: int | None,
+        end: int | None,
+        drop=None,
+        level: str | None = None,
+    ) -> PeriodTables:
+        """periods.tables_of for the days `start` to `end` (inclusive; start and end + 1 are
+        cuts; None: no data), labelled with `filters`, counted at `level` (default: the
+        filters')."""
+        stop = None if end is None else end + 1
+        sources = self.source_table(level or filters.level, start, stop, drop)
+        return tables_from_sources(sources, filters, _stamp(start), _stamp(end))
+
+    def check_tables(
+        self,
+        filters: Filters,
+        start: int | None,
+        end: int | None,
+        drop=None,
+        level: str | None = None,
+    ) -> PeriodTables:
+        """`tables` with only what valuation.valuation_checks_from reads, built in numpy (a
+        trend reads 24 of them): `partners` holds partner, type, referrals, share and revenue,
+        ranked as periods.partner_table ranks; `sources` is left empty."""
+        level = level or filters.level
+        encoded = self.at(level)
+        stop = None if end is None else end + 1
+        rows = self.rows_between(start, stop, drop)
+        size = encoded.partners * _WIDTH
+        cell = self._cells(level)[rows]
+        present = np.flatnonzero(np.bincount(cell, minlength=size))
+        referrals = _sum_by(cell, self.referrals[rows], size)[present].astype("int64")
+        payments = cents(_money_by(cell, self.payments[rows], size)[present])
+        charges = cents(_money_by(cell, self.charges[rows], size)[present])
+        basis = revenue_basis(payments, charges)
+        revenue = revenue_of(payments, charges, basis)
+        kind, key = present % _WIDTH, present // _WIDTH
+        total = int(referrals.sum())
+        types = pd.DataFrame(
+            {
+                "referrals": np.bincount(kind, weights=referrals, minlength=_WIDTH).astype("int64"),
+                "revenue": cents(np.bincount(kind, weights=revenue, minlength=_WIDTH)),
+            },
+            index=pd.Index(list(SOURCE_TYPES), name="source_type"),
+        )
+        partner = IS_PARTNER_TYPE[kind]
+        size = encoded.partners
+        by_key = np.bincount(key[partner], weights=referrals[partner], minlength=size)
+        money = cents(np.bincount(key[partner], weights=revenue[partner], minlength=size))
+        keys = np.unique(key[partner])
+        # The type of most referrals (ties: the first type, as the sources come in type order).
+        order = np.lexsort((kind[partner], -referrals[partner], key[partner]))
+        firsts = np.unique(key[partner][order], return_index=True)[1]
+        dominant = np.empty(size, dtype="int64")
+        dominant[key[partner][order][firsts]] = kind[partner][order][firsts]
+        ranked = keys[np.lexsort((self._name_ranks(level)[keys], -money[keys], -by_key[keys]))]
+        counts = by_key[ranked].astype("int64")
+        partners = pd.DataFrame(
+            {
+                # Object columns: no conversion to Arrow strings, 24 times a trend.
+                "partner": pd.Series(encoded.names[ranked], dtype=object),
+                "type": pd.Series(TYPE_NAMES[dominant[ranked]], dtype=object),
+                "referrals": counts,
+                "share": counts / total if total else np.nan,
+                "revenue": money[ranked],
+            }
+        )
+        return PeriodTables(
+            filters=filters,
+            start=_stamp(start),
+            end=_stamp(end),
+            sources=pd.DataFrame(columns=[*SOURCE_TABLE_COLUMNS, "revenue"]),
+            partners=partners,
+            types=types,
+            referrals=total,
+            revenue=None if basis == "none" else float(cents(revenue.sum())),
+            revenue_basis=basis,
+            arrived=int(_sum_by(cell, self.arrived[rows], size * _WIDTH).sum()),
+            known=int(_sum_by(cell, self.known[rows], size * _WIDTH).sum()),
+        )
+
+    def _name_ranks(self, level: str) -> np.ndarray:
+        """Each key's place when the names are sorted (names are distinct), computed once."""
+        ranks = self.__dict__.setdefault("_rank_memo", {})
+        if level not in ranks:
+            names = self.at(level).names
+            order = sorted(range(len(names)), key=lambda k: str(names[k]))
+            rank = np.empty(len(names), dtype="int64")
+            rank[order] = np.arange(len(names))
+            ranks[level] = rank
+        return ranks[level]
+
+    def _cells(self, level: str) -> np.ndarray:
+        """Each row's (key, type) cell at `level`, computed once per level."""
+        cells = self.__dict__.setdefault("_cell_memo", {})
+        if level not in cells:
+            encoded = self.at(level)
+            cells[level] = encoded.key[self.group] * _WIDTH + encoded.type[self.group]
+        return cells[level]
+
+    def key_sums(self, level: str, lo: int | None, hi: int | None, drop=None) -> np.ndarray:
+        """Referrals per key (at `level`) of the partner rows from day `lo` to `hi`."""
+        encoded = self.at(level)
+        rows = self.rows_between(lo, hi, drop) & encoded.partner[self.group]
+        key = encoded.key[self.group[rows]]
+        return _sum_by(key, self.referrals[rows], encoded.partners)
+
+    def dominant_types(self, level: str, rows: np.ndarray) -> np.ndarray:
+        """Per key: the type of most of the referrals of the rows (a boolean mask)."""
+        encoded = self.at(level)
+        counted = replace(
+            encoded,
+            key=encoded.key[self.group],
+            type=encoded.type[self.group],
+            count=self.referrals,
+        )
+        return dominant_type_codes(counted, rows)
+
+    def months_present(self, start: int, end: int, drop=None) -> int:
+        """How many calendar months from day `start` to `end` hold a row (the month starts
+        between them must be cuts)."""
+        for day in [start, end + 1, *month_starts(start, end)]:
+            self._cut(day, 0)
+        rows = self.rows_between(start, end + 1, drop)
+        lower = self.cuts[self.segment[rows] - 1]
+        months = pd.DatetimeIndex(lower.astype("datetime64[D]")).to_period("M")
+        return len(np.unique(months.asi8))
+
+    def windows(self, level: str, end: int, drop=None) -> HistoryWindows:
+        """history_windows.windows_of(rows, end) from the segments (window_cuts(end) cuts);
+        each sum is computed when first read."""
+        return _SegmentWindows(self, level, end, drop)
+
+
+class _SegmentWindows(HistoryWindows):
+    """HistoryWindows of segments, each field computed when first read (a valuation check
+    reads a few of them, the ROI table others)."""
+
+    def __init__(self, segments: Segments, level: str, end: int, drop) -> None:
+        self._s, self._level, self._drop = segments, level, drop
+        self.days = window_days(end)
+        encoded = segments.at(level)
+        self.names = encoded.names
+        self._key = encoded.key[segments.group]
+        self._partner = encoded.partner[segments.group]
+        self._size = encoded.partners
+
+    def _rows(self, lo: int | None, hi: int | None, partner: bool = True) -> np.ndarray:
+        rows = self._s.rows_between(lo, hi, self._drop)
+        return rows & self._partner if partner else rows
+
+    def _sums(self, rows: np.ndarray) -> np.ndarray:
+        return _sum_by(self._key[rows], self._s.referrals[rows], self._size)
+
+    def _partners_in(self, rows: np.ndarray) -> int:
+        return int(np.count_nonzero(np.bincount(self._key[rows], minlength=1)))
+
+    @cached_property
+    def _every(self) -> np.ndarray:
+        return self._rows(None, None, partner=False)
+
+    @cached_property
+    def _upto(self) -> np.ndarray:
+        return self._rows(None, self.days.end + 1, partner=False)
+
+    @cached_property
+    def _base_rows(self) -> np.ndarray:
+        return self._rows(self.days.base_start, self.days.quiet_start)
+
+    @cached_property
+    def data_first(self) -> int | None:
+        return int(self._s.firsts[self._every].min()) if self._every.any() else None
+
+    @cached_property
+    def any_rows(self) -> bool:
+        return bool(self._every.any())
+
+    @cached_property
+    def any_partner(self) -> bool:
+        return bool((self._every & self._partner).any())
+
+    @cached_property
+    def earlier(self) -> np.ndarray:
+        return self._sums(self._rows(self.days.earlier_start, self.days.recent_start))
+
+    @cached_property
+    def recent(self) -> np.ndarray:
+        return self._sums(self._rows(self.days.recent_start, self.days.end + 1))
+
+    @cached_property
+    def first(self) -> np.ndarray:
+        rows = self._upto & self._partner
+        first = np.full(self._size, _MAX)
+        np.minimum.at(first, self._key[rows], self._s.firsts[rows])
+        return first
+
+    @cached_property
+    def declining_types(self) -> np.ndarray:
+        return self._s.dominant_types(self._level, self._upto & self._partner)
+
+    @cached_property
+    def base(self) -> np.ndarray:
+        return self._sums(self._base_rows)
+
+    @cached_property
+    def quiet(self) -> np.ndarray:
+        return self._sums(self._rows(self.days.quiet_start, self.days.end + 1))
+
+    @cached_property
+    def base_last(self) -> np.ndarray:
+        rows = self._base_rows
+        last = np.full(self._size, _MIN)
+        np.maximum.at(last, self._key[rows], self._s.lasts[rows])
+        return last
+
+    @cached_property
+    def dormant_types(self) -> np.ndarray:
+        return self._s.dominant_types(self._level, self._base_rows)
+
+    @cached_property
+    def base_total(self) -> int:
+        rows = self._rows(self.days.base_start, self.days.quiet_start, partner=False)
+        return int(self._s.referrals[rows].sum())
+
+    @cached_property
+    def year_partners(self) -> int:
+        return self._partners_in(self._rows(self.days.year_start, self.days.end + 1))
+
+    @cached_property
+    def prior_year_partners(self) -> int:
+        return self._partners_in(self._rows(self.days.prior_year_start, self.days.year_start))
+
+    @cached_property
+    def types(self) -> np.ndarray:
+        return self._s.dominant_types(self._level, self._upto)
+
+    @cached_property
+    def seen(self) -> np.ndarray:
+        return np.bincount(self._key[self._upto], minlength=self._size) > 0
+
+
+def _stamp(day: int | None) -> pd.Timestamp | None:
+    return None if day is None else pd.Timestamp(np.datetime64(day, "D"))

@@ -1,0 +1,159 @@
+"""SQL text (pure code) for the planning and valuation aggregates (issue 15).
+
+`segment_sums_sql`: one row per resolved (source, source_type, organization) and segment of
+the timeline, where the segments are cut at given days: every window whose bounds are cuts
+(a fiscal year, a trailing 12 months, the 60 quiet days of the dormant rule) is then an exact
+sum of segments. `quality_sql`: source quality's sums per resolved group and payer, and its
+referrals per group and days to evaluation. `cohort_sql`: referrals and revenue per (type,
+referral month, first and last month of the episode). Grouped by the stored columns: the
+few groups are then encoded in Python exactly as rows are (periods.encode).
+`group_months_sql`: referrals per month of a few resolved groups (a stress scenario's).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from analytics.schema import UNKNOWN_SOURCE
+
+# What a blank payer is called in the payer mix (source quality).
+NO_PAYER = "(no payer)"
+
+_DAY = "CAST(referral_date - DATE '1970-01-01' AS BIGINT)"
+_MONTH = "(year(referral_date) * 12 + month(referral_date) - 1)"
+
+
+def _segment_expression(cuts: Sequence[int]) -> tuple[str, list]:
+    """The segment of day `d`: how many cuts are at or before it (a lookup list per day)."""
+    if not cuts:
+        return "0", []
+    first, last = cuts[0], cuts[-1]
+    lookup, k = [], 0
+    for day in range(first, last):
+        while k < len(cuts) and cuts[k] <= day:
+            k += 1
+        lookup.append(k)
+    sql = (
+        "CASE WHEN d < ? THEN 0 WHEN d >= ? THEN ? "
+        "ELSE list_extract(CAST(? AS INTEGER[]), CAST(d - ? + 1 AS INTEGER)) END"
+    )
+    return sql, [first, last, len(cuts), lookup, first]
+
+
+def segment_sums_sql(where: str, relation: str, cuts: Sequence[int]) -> tuple[str, list]:
+    """Per resolved (source, source_type, organization) and segment (0..len(cuts)): rows,
+    referrals, money, outcomes, visits and first/last day. Returns the SQL and the parameters
+    that go after the WHERE clause's own. `cuts` are sorted distinct days."""
+    segment, params = _segment_expression(list(cuts))
+    sql = f"""
+        WITH r AS (
+            SELECT source, source_type, organization, count, payments, charges, visits,
+                (eval_date IS NOT NULL OR arrived) AS came, {_DAY} AS d
+            FROM {relation} AS referrals {where}
+        )
+        SELECT
+            source, source_type, organization,
+            {segment} AS segment,
+            count(*) AS rows,
+            CAST(sum(count) AS BIGINT) AS referrals,
+            sum(payments) AS payments,
+            sum(charges) AS charges,
+            CAST(sum(CASE WHEN came THEN count ELSE 0 END) AS BIGINT) AS arrived,
+            CAST(sum(CASE WHEN came IS NOT NULL THEN count ELSE 0 END) AS BIGINT) AS known,
+            sum(visits) AS visits,
+            CAST(sum(CASE WHEN visits IS NOT NULL THEN count ELSE 0 END) AS BIGINT)
+                AS visit_referrals,
+            min(d) AS first_day,
+            max(d) AS last_day
+        FROM r
+        GROUP BY ALL
+    """
+    return sql, params
+
+
+def quality_sql(where: str, relation: str) -> str:
+    """Source quality's sums per resolved (source, source_type, organization), in one scan
+    with GROUPING SETS: `set` 0 per payer (referrals, payments and charges with a missing
+    amount as 0 and how many rows carry one, arrived, known, visits and the rows with some,
+    arrivals without a usable evaluation date), 1 per days from referral to evaluation
+    (referrals). Parameters after the WHERE clause's own: the no-payer label."""
+    sql = f"""
+        WITH kept AS (
+            SELECT source, source_type, organization, coalesce(payer, ?) AS payer, count,
+                payments, charges, visits, (eval_date IS NOT NULL OR arrived) AS came,
+                CASE WHEN eval_date >= referral_date
+                     THEN CAST(eval_date - referral_date AS BIGINT) END AS days
+            FROM {relation} AS referrals {where}
+        )
+        SELECT
+            CAST(grouping(payer) AS INTEGER) AS set,
+            source, source_type, organization, payer, days,
+            CAST(sum(count) AS BIGINT) AS referrals,
+            fsum(coalesce(payments, 0.0)) AS payments,
+            fsum(coalesce(charges, 0.0)) AS charges,
+            count(payments) AS paid,
+            count(charges) AS charged,
+            CAST(sum(CASE WHEN came THEN count ELSE 0 END) AS BIGINT) AS arrived,
+            CAST(sum(CASE WHEN came IS NOT NULL THEN count ELSE 0 END) AS BIGINT) AS known,
+            fsum(coalesce(visits, 0.0)) AS visits,
+            count(visits) AS visit_rows,
+            CAST(sum(CASE WHEN came AND days IS NULL THEN count ELSE 0 END) AS BIGINT)
+                AS untimed
+        FROM kept
+        GROUP BY GROUPING SETS (
+            (source, source_type, organization, payer),
+            (source, source_type, organization, days)
+        )
+    """
+    return sql
+
+
+def cohort_sql(where: str, relation: str) -> tuple[str, list]:
+    """Per (source_type, nameless: the source is missing or "Unknown", referral month, first
+    and last month of the episode): referrals, payments and charges (a missing amount as 0)
+    and how many rows carry one; months as year * 12 + month - 1. The episode starts at the
+    evaluation month (the referral month when it is missing or earlier) and ends at the
+    discharge month (the start when missing or earlier). Parameters after the WHERE's."""
+    sql = f"""
+        WITH months AS (
+            SELECT source_type, nameless, count, payments, charges, ref, dis,
+                CASE WHEN ev >= ref THEN ev ELSE ref END AS first
+            FROM (
+                SELECT source_type, coalesce(source, ?) = ? AS nameless, count, payments,
+                    charges, {_MONTH} AS ref,
+                    year(eval_date) * 12 + month(eval_date) - 1 AS ev,
+                    year(discharge_date) * 12 + month(discharge_date) - 1 AS dis
+                FROM {relation} AS referrals {where}
+            )
+        )
+        SELECT source_type, nameless, ref, first,
+            CASE WHEN dis >= first THEN dis ELSE first END AS last,
+            CAST(sum(count) AS BIGINT) AS referrals,
+            fsum(coalesce(payments, 0.0)) AS payments,
+            fsum(coalesce(charges, 0.0)) AS charges,
+            count(payments) AS paid,
+            count(charges) AS charged
+        FROM months
+        GROUP BY ALL
+    """
+    return sql, [UNKNOWN_SOURCE, UNKNOWN_SOURCE]
+
+
+def group_months_sql(where: str, relation: str) -> str:
+    """Rows per (resolved source, type, organization, month) of the rows whose source is in
+    a list (the parameter after the WHERE clause's own)."""
+    joiner = "AND" if where else "WHERE"
+    return f"""
+        SELECT source, source_type, organization, {_MONTH} AS month, count(*) AS rows
+        FROM {relation} AS referrals {where} {joiner} list_contains(?, source)
+        GROUP BY ALL
+    """
+
+
+def month_rows_sql(where: str, relation: str) -> str:
+    """Rows per month (year * 12 + month - 1) of the filtered rows."""
+    return f"""
+        SELECT {_MONTH} AS month, count(*) AS rows
+        FROM {relation} AS referrals {where}
+        GROUP BY ALL
+    """
