@@ -133,7 +133,7 @@ def test_the_same_doctor_keeps_one_name_across_uploads(store):
         (Filters(start=date(2025, 1, 1)), "WHERE referral_date >= ?", [date(2025, 1, 1)]),
         (
             Filters(end=date(2025, 2, 1), clinics=("B", "A")),
-            "WHERE referral_date <= ? AND list_contains(?, clinic)",
+            "WHERE referral_date <= ? AND clinic = ANY(?)",
             [date(2025, 2, 1), ["A", "B"]],
         ),
     ],
