@@ -7,6 +7,7 @@ hand and prints its URL (stop it with `pg_ctl -D DIR/data stop`).
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -80,10 +81,9 @@ class PostgresServer:
         return self
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.SubprocessError):
             self._run(self.bin / "pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop")
-        except subprocess.SubprocessError:
-            pass
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

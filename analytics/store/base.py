@@ -6,15 +6,25 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
+from analytics.store import location
 from analytics.store.connection import StoreBase
 from analytics.store.decisions import DecisionsMixin
+from analytics.store.location import is_postgres
 from analytics.store.reads import ReadsMixin
 from analytics.store.settings import SettingsMixin
 from analytics.store.uploads import UploadsMixin
 
 
 class Store(UploadsMixin, ReadsMixin, DecisionsMixin, SettingsMixin, StoreBase):
-    """One practice's DuckDB file, opened only while an operation runs (StoreBase.session)."""
+    """One practice's store, opened only while an operation runs (StoreBase.session): a
+    DuckDB file, or a practice in PostgreSQL when the location is a postgresql:// URL."""
+
+    def __new__(cls, path: object = None, *, create: bool = True) -> Store:
+        if cls is Store and is_postgres(location.resolve(path)):
+            from analytics.store.postgres_store import PostgresStore
+
+            return super().__new__(PostgresStore)
+        return super().__new__(cls)
 
 
 def _opened(method: Callable) -> Callable:
