@@ -37,7 +37,17 @@ def _opened(method: Callable) -> Callable:
 
 
 # Every operation opens the file for its own length (nested ones share the connection).
-_SKIP = {"session", "close", "_connect", "_cursor", "_check_state", "_setup", "_schema_sql"}
+_SKIP = {
+    "session",
+    "close",
+    "_connect",
+    "_cursor",
+    "_check_state",
+    "_setup",
+    "_schema_sql",
+    "_set_sequence",
+    "_sequence_next",
+}
 for _cls in reversed(Store.__mro__[:-1]):
     for _name, _method in list(vars(_cls).items()):
         if _name.startswith("__") or _name in _SKIP or not callable(_method):

@@ -167,6 +167,21 @@ class StoreBase:
         finally:
             cur.unregister("incoming")
 
+    def _sequence_next(self, cur: duckdb.DuckDBPyConnection, name: str) -> int:
+        """The value a sequence gives next (for a backup; nothing is drawn from it)."""
+        return int(
+            cur.execute(
+                "SELECT coalesce(last_value + 1, start_value) FROM duckdb_sequences() "
+                "WHERE sequence_name = ?",
+                [name],
+            ).fetchall()[0][0]
+        )
+
+    def _set_sequence(self, cur: duckdb.DuckDBPyConnection, name: str, value: int) -> None:
+        """Make a sequence give `value` next (restoring a backup)."""
+        cur.execute(f"DROP SEQUENCE {name}")
+        cur.execute(f"CREATE SEQUENCE {name} START {int(value)}")
+
     def _query(self, sql: str, params: list | None = None) -> list[tuple]:
         return self._cursor().execute(sql, params or []).fetchall()
 

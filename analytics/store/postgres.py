@@ -307,5 +307,14 @@ class PostgresBase(StoreBase):
             return PgCursor(lock.con)
         return PgCursor(self._con)
 
+    def _sequence_next(self, cur: PgCursor, name: str) -> int:
+        rows = cur.execute(
+            f"SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM {name}"
+        ).fetchall()
+        return int(rows[0][0])
+
+    def _set_sequence(self, cur: PgCursor, name: str, value: int) -> None:
+        cur.execute("SELECT setval(?, ?, false)", [name, int(value)])
+
     def _insert_arrow(self, cur: PgCursor, table: str, rows: pa.Table) -> None:
         copy_in(cur._con, table, rows)
