@@ -221,6 +221,7 @@ def test_move_to_postgresql_and_back_keeps_metrics_and_patient_keys(
         assert metrics_json(url, *args) == text
         assert metrics_json(back, *args) == text
     moved, returned = Store(url), Store(back)
+
     def keys(store: Store) -> list[str]:
         return sorted(store.referrals(columns=("patient_key",))["patient_key"])
 
