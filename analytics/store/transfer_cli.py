@@ -9,6 +9,7 @@ from pathlib import Path
 
 from analytics.errors import IngestError
 from analytics.store import Store
+from analytics.store.practices import load_profile, save_profile
 from analytics.store.transfer import Snapshot, backup, move, read_backup, restore
 
 __all__ = ["add_transfer_commands"]
@@ -63,6 +64,10 @@ def _move(args: argparse.Namespace, open_store: OpenStore) -> int:
     source = open_store(args.source)
     target = open_store(args.target)
     taken = move(source, target)
+    # The practice's name, demo label and logo go with it (files beside a DuckDB store,
+    # settings in PostgreSQL).
+    profile = load_profile(source.path)
+    save_profile(target.path, name=profile.name, logo=profile.logo, demo=profile.demo)
     print(f"{_summary(taken)} copied from {source.path} to {target.path}; {source.path} is "
           "left as it was (delete it once the new store is checked).")  # fmt: skip
     _key_note(target)
