@@ -14,6 +14,7 @@ other. Reads never wait for a load (they see the last committed state).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import threading
 import time
@@ -278,7 +279,11 @@ class PostgresBase(StoreBase):
         self._open_lock = threading.Lock()
         self._write_lock = _WriteLock(self)
         if create:
-            with connect(self.location, schema=False) as con:
+            # Two processes creating one practice at once: the second finds it made.
+            with (
+                connect(self.location, schema=False) as con,
+                contextlib.suppress(psycopg.errors.UniqueViolation),
+            ):
                 con.execute(
                     pgsql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
                         pgsql.Identifier(self.location.schema)
