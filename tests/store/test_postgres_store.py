@@ -270,3 +270,21 @@ def test_a_practice_dropped_elsewhere_is_reported_not_re_created(postgres_url, k
         con.execute(f"DROP SCHEMA practice_dropped_{os.getpid()} CASCADE")
     with pytest.raises(StoreMissing, match="not on the PostgreSQL server any more"):
         store.counts()
+
+
+def test_practices_on_a_server_are_listed_created_and_named(postgres_url, key_file):
+    from analytics.store.pg_practices import create_practice, practice_urls
+    from analytics.store.practices import PracticeError, load_profile, save_profile
+
+    server = practice(postgres_url, "ignored")
+    name = f"Northside PT {os.getpid()}"
+    url = create_practice(server, name)
+    assert url.endswith(f"practice=northside_pt_{os.getpid()}")
+    assert url in practice_urls(server)
+    assert load_profile(url).name == name
+    with pytest.raises(PracticeError, match="already exists"):
+        create_practice(server, name)
+    logo = b"\x89PNG" + b"\x00" * 10
+    save_profile(PostgresLocation.parse(url), name="Northside Physical Therapy", logo=logo)
+    profile = load_profile(url)
+    assert (profile.name, profile.logo, profile.demo) == ("Northside Physical Therapy", logo, False)
