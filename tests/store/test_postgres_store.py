@@ -288,3 +288,25 @@ def test_practices_on_a_server_are_listed_created_and_named(postgres_url, key_fi
     save_profile(PostgresLocation.parse(url), name="Northside Physical Therapy", logo=logo)
     profile = load_profile(url)
     assert (profile.name, profile.logo, profile.demo) == ("Northside Physical Therapy", logo, False)
+
+
+def test_the_practice_catalog_answers_for_files_and_servers(postgres_url, tmp_path, key_file):
+    from analytics.store import catalog
+
+    home = str(tmp_path / "referrals.duckdb")
+    Store(home)
+    made = catalog.create_practice_beside(home, "Lakeside Rehab")
+    assert made == str(tmp_path / "lakeside_rehab.duckdb")
+    assert catalog.practice_choices(home) == [made, home]
+    assert [catalog.practice_key(p) for p in catalog.practice_choices(home)] == [
+        "lakeside_rehab",
+        "referrals",
+    ]
+    server = practice(postgres_url, f"home_{os.getpid()}")
+    Store(server)
+    url = catalog.create_practice_beside(server, f"Lakeside {os.getpid()}")
+    assert catalog.practice_key(url) == f"lakeside_{os.getpid()}"
+    assert {url, PostgresLocation.parse(server).url} <= set(catalog.practice_choices(server))
+    assert catalog.practice_exists(url) and catalog.practice_exists(made)
+    assert not catalog.practice_exists(practice(postgres_url, "never_made"))
+    assert not catalog.practice_exists(str(tmp_path / "never.duckdb"))
