@@ -310,3 +310,14 @@ def test_the_practice_catalog_answers_for_files_and_servers(postgres_url, tmp_pa
     assert catalog.practice_exists(url) and catalog.practice_exists(made)
     assert not catalog.practice_exists(practice(postgres_url, "never_made"))
     assert not catalog.practice_exists(str(tmp_path / "never.duckdb"))
+
+
+def test_a_bad_url_or_a_server_down_is_one_sentence(capsys, key_file):
+    bad = "postgresql://127.0.0.1:1/referrals?practice=North%20Side"
+    assert main(["metrics", "--json", "--db", bad]) == 2
+    assert "is not a practice name" in capsys.readouterr().err
+    down = "postgresql://postgres@127.0.0.1:1/referrals?practice=north"
+    assert main(["metrics", "--json", "--db", down]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("The PostgreSQL server at postgresql://postgres@127.0.0.1:1/")
+    assert "cannot be reached" in err and "Traceback" not in err
