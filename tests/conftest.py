@@ -162,6 +162,8 @@ def postgres_url(tmp_path_factory):
     yield url
     if server is not None:
         server.stop()
+    else:
+        store_backend.drop_practices(url)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -23,6 +23,9 @@ from analytics.store import location as locations
 BACKEND_ENV = "REFERRALS_TEST_BACKEND"
 URL_ENV = "REFERRALS_TEST_POSTGRES_URL"
 REQUIRE_ENV = "REQUIRE_POSTGRES"
+# In the name of every practice a session makes, so a server kept between runs (CI's) never
+# hands one run another's practice, and the session drops its own at the end.
+RUN = secrets.token_hex(3)
 
 
 def add_option(parser: pytest.Parser) -> None:
@@ -55,17 +58,28 @@ def start_postgres(factory: pytest.TempPathFactory) -> tuple[str, object | None]
     return server.url, server
 
 
+def drop_practices(url: str) -> None:
+    """Drop the practices this session made on a server that outlives it."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as con:
+        schemas = con.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", [f"practice_%{RUN}%"]
+        ).fetchall()
+        for (schema,) in schemas:
+            con.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
 def redirect_to(url: str):
     """location.resolve with DuckDB paths mapped to practices of the server at `url`."""
     original = locations.resolve
-    run = secrets.token_hex(3)  # a session's practices never meet an earlier run's
 
     def resolve(path):
         found = original(path)
         if isinstance(found, Path) and found.suffix == ".duckdb":
             digest = hashlib.sha1(str(found.resolve()).encode()).hexdigest()[:12]
             sep = "&" if "?" in url else "?"
-            return f"{url}{sep}practice=t{run}_{digest}"
+            return f"{url}{sep}practice=t{digest}_{RUN}"
         return found
 
     return resolve

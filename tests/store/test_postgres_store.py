@@ -29,6 +29,7 @@ from analytics.store.location import PostgresLocation
 from analytics.store.postgres_store import PostgresStore
 from analytics.store.transfer import backup, read_backup, restore
 from tests.conftest import ROOT, SAMPLE_DIR
+from tests.store_backend import RUN
 
 pytestmark = pytest.mark.duckdb_only  # (see the module's docstring)
 
@@ -66,7 +67,7 @@ def pair(postgres_url, tmp_path_factory, key_file):
     """The sample practice loaded into a DuckDB file and into PostgreSQL, with decisions."""
     folder = tmp_path_factory.mktemp("pair")
     duck = Store(folder / "sample.duckdb")
-    pg = Store(practice(postgres_url, f"sample_{os.getpid()}"))
+    pg = Store(practice(postgres_url, f"sample_{RUN}"))
     for store in (duck, pg):
         for name, kind in SAMPLE_FILES:
             ingest_file(store, SAMPLE_DIR / name, kind=kind)
@@ -103,7 +104,7 @@ def test_a_postgresql_url_opens_a_postgres_store_and_hides_the_password(postgres
     assert location.conninfo == "postgresql://ann:s3cret@db.example:5433/ref"
     with pytest.raises(IngestError, match="not a practice name"):
         PostgresLocation.parse("postgresql://h/db?practice=North; DROP")
-    assert isinstance(Store(practice(postgres_url, "opened")), PostgresStore)
+    assert isinstance(Store(practice(postgres_url, f"opened_{RUN}")), PostgresStore)
 
 
 def test_every_read_is_the_same_on_both_engines_dtypes_included(pair):
@@ -164,7 +165,7 @@ def test_metrics_json_is_byte_identical_for_a_generated_100k_store(
 
     csv_path = write_large(100_000, tmp_path, xlsx_max=0)["csv"][0]
     duck = Store(tmp_path / "large.duckdb")
-    pg = Store(practice(postgres_url, f"large_{os.getpid()}"))
+    pg = Store(practice(postgres_url, f"large_{RUN}"))
     for store in (duck, pg):
         ingest_file(store, csv_path, kind="referrals")
     assert pg.counts() == duck.counts()
@@ -182,7 +183,7 @@ def _export(folder: Path, name: str, month: int, rows: int) -> Path:
 
 
 def test_two_processes_loading_one_practice_at_once_both_land(postgres_url, tmp_path, key_file):
-    url = practice(postgres_url, f"concurrent_{os.getpid()}")
+    url = practice(postgres_url, f"concurrent_{RUN}")
     Store(url)
     files = [_export(tmp_path, f"m{m}.csv", m, 3000 + m) for m in (1, 2, 3)]
     env = {**os.environ, "REFERRALS_KEY_FILE": str(key_file)}
@@ -210,7 +211,7 @@ def test_move_to_postgresql_and_back_keeps_metrics_and_patient_keys(
 ):
     duck, _ = pair
     before = {args: metrics_json(duck.path, *args) for args in METRIC_VARIANTS[:3]}
-    url = practice(postgres_url, f"moved_{os.getpid()}")
+    url = practice(postgres_url, f"moved_{RUN}")
     back = tmp_path / "back.duckdb"
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
@@ -243,9 +244,7 @@ def test_backup_and_restore_on_each_engine(pair, tmp_path):
         taken = backup(store, file)
         assert taken.counts()["referrals"] == 7277
         if target is None:
-            target = PostgresLocation.parse(pg.location.url).with_practice(
-                f"restored_{os.getpid()}"
-            )
+            target = PostgresLocation.parse(pg.location.url).with_practice(f"restored_{RUN}")
             target = target.url
         restored = Store(target)
         restore(read_backup(file), restored)
@@ -263,11 +262,11 @@ def test_backup_and_restore_on_each_engine(pair, tmp_path):
 def test_a_practice_dropped_elsewhere_is_reported_not_re_created(postgres_url, key_file):
     import psycopg
 
-    url = practice(postgres_url, f"dropped_{os.getpid()}")
+    url = practice(postgres_url, f"dropped_{RUN}")
     Store(url)
     store = Store(url, create=False)
     with psycopg.connect(postgres_url, autocommit=True) as con:
-        con.execute(f"DROP SCHEMA practice_dropped_{os.getpid()} CASCADE")
+        con.execute(f"DROP SCHEMA practice_dropped_{RUN} CASCADE")
     with pytest.raises(StoreMissing, match="not on the PostgreSQL server any more"):
         store.counts()
 
@@ -277,9 +276,9 @@ def test_practices_on_a_server_are_listed_created_and_named(postgres_url, key_fi
     from analytics.store.practices import PracticeError, load_profile, save_profile
 
     server = practice(postgres_url, "ignored")
-    name = f"Northside PT {os.getpid()}"
+    name = f"Northside PT {RUN}"
     url = create_practice(server, name)
-    assert url.endswith(f"practice=northside_pt_{os.getpid()}")
+    assert url.endswith(f"practice=northside_pt_{RUN}")
     assert url in practice_urls(server)
     assert load_profile(url).name == name
     with pytest.raises(PracticeError, match="already exists"):
@@ -302,10 +301,10 @@ def test_the_practice_catalog_answers_for_files_and_servers(postgres_url, tmp_pa
         "lakeside_rehab",
         "referrals",
     ]
-    server = practice(postgres_url, f"home_{os.getpid()}")
+    server = practice(postgres_url, f"home_{RUN}")
     Store(server)
-    url = catalog.create_practice_beside(server, f"Lakeside {os.getpid()}")
-    assert catalog.practice_key(url) == f"lakeside_{os.getpid()}"
+    url = catalog.create_practice_beside(server, f"Lakeside {RUN}")
+    assert catalog.practice_key(url) == f"lakeside_{RUN}"
     assert {url, PostgresLocation.parse(server).url} <= set(catalog.practice_choices(server))
     assert catalog.practice_exists(url) and catalog.practice_exists(made)
     assert not catalog.practice_exists(practice(postgres_url, "never_made"))
