@@ -2,8 +2,10 @@
 
 The store's SQL is written once, in SQL both engines run: `col = ANY(?)` for a list
 parameter, `array_agg(...)` for lists, `(array_agg(x ORDER BY ...))[1]` for the first by an
-order, `GROUP BY 1, 2` for grouping by every plain column, `FILTER (WHERE ...)`,
-`INSERT ... ON CONFLICT`, `date - date` for days. What cannot be shared is here:
+order (over small grouped inputs only: on a million raw rows DuckDB's own `first()` is four
+times faster, 0.4 s against 1.9 s), `GROUP BY 1, 2` for grouping by every plain column,
+`FILTER (WHERE ...)`, `INSERT ... ON CONFLICT`, `date - date` for days. What cannot be
+shared is here:
 - `postgres_sql`: `?` placeholders become `%s` (psycopg's), literal `%` doubled, and the
   `main.` schema DuckDB names tables under is dropped (a practice's schema is the search path);
 - `postgres_schema`: the schema's types (DOUBLE, DuckDB's column compression) and byte-order
