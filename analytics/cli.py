@@ -20,6 +20,7 @@ from analytics.store import Store
 from analytics.store.files import open_cli_store
 from analytics.store.keys_cli import add_keys_command
 from analytics.store.practices import DEMO_NAME, load_profile, save_profile
+from analytics.store.transfer_cli import add_transfer_commands
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 SAMPLE_FILES = (
@@ -100,6 +101,7 @@ def _parser() -> argparse.ArgumentParser:
     sample.set_defaults(run=_sample)
     add_identity_command(sub)
     add_keys_command(sub, open_cli_store)
+    add_transfer_commands(sub, open_cli_store)
 
     report = sub.add_parser("report", help="write the workbook, PDF report or slide deck")
     report.add_argument("--db")

@@ -12,6 +12,7 @@ import pytest
 from streamlit.runtime.scriptrunner import script_runner
 
 from analytics.store import Store
+from tests import store_backend
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = ROOT / "sample_data"
@@ -144,6 +145,44 @@ HAND_LOG_CSV = (
 @pytest.fixture
 def hand_log_cp1252() -> bytes:
     return HAND_LOG_CSV.encode("cp1252")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    store_backend.add_option(parser)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "duckdb_only: about DuckDB files; skipped on PostgreSQL")
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory):
+    """A PostgreSQL server for the session (see tests/store_backend.py); skips without one."""
+    url, server = store_backend.start_postgres(tmp_path_factory)
+    yield url
+    if server is not None:
+        server.stop()
+    else:
+        store_backend.drop_practices(url)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def store_engine(request, tmp_path_factory):
+    """Under --store-backend postgres, stores at *.duckdb paths open PostgreSQL practices."""
+    if request.config.getoption("--store-backend") != "postgres":
+        yield "duckdb"
+        return
+    url = request.getfixturevalue("postgres_url")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(store_backend.locations, "resolve", store_backend.redirect_to(url))
+        patch.setenv("REFERRALS_KEY_FILE", str(tmp_path_factory.getbasetemp() / "referrals.key"))
+        yield "postgres"
+
+
+@pytest.fixture(autouse=True)
+def _duckdb_only(request, store_engine):
+    if store_engine == "postgres" and request.node.get_closest_marker("duckdb_only"):
+        pytest.skip("about DuckDB files (run without --store-backend postgres)")
 
 
 @pytest.fixture

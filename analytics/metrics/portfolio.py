@@ -98,7 +98,9 @@ def portfolio_of(stores: Iterable[str | Path]) -> pd.DataFrame:
             history = store.referrals(Filters(), columns=METRIC_COLUMNS)
         finally:
             store.close()
-        rows.append(practice_row(display_name(path), history) | {"Store": Path(path).name})
+        # The file's name, or "practice x" for a practice in PostgreSQL.
+        label = store.path.name
+        rows.append(practice_row(display_name(path), history) | {"Store": label})
     columns = ["Practice", "Store", "Period", "Referrals", *MEASURES]
     table = pd.DataFrame(rows).reindex(columns=columns)
     for measure in MEASURES:

@@ -26,17 +26,17 @@ def history_groups_sql(where: str, relation: str, days: WindowDays) -> tuple[str
             count(*) AS rows,
             CAST(sum(count) AS BIGINT) AS referrals,
             min(d) AS first_day,
-            CAST(coalesce(sum(count) FILTER (d >= ? AND d < ?), 0) AS BIGINT) AS earlier,
-            CAST(coalesce(sum(count) FILTER (d >= ?), 0) AS BIGINT) AS recent,
-            CAST(coalesce(sum(count) FILTER (d >= ? AND d < ?), 0) AS BIGINT) AS base,
-            count(*) FILTER (d >= ? AND d < ?) AS base_rows,
-            CAST(coalesce(sum(count) FILTER (d >= ?), 0) AS BIGINT) AS quiet,
-            coalesce(max(d) FILTER (d >= ? AND d < ?), 0) AS base_last,
-            count(*) FILTER (d >= ?) AS year_rows,
-            count(*) FILTER (d >= ? AND d < ?) AS prior_year_rows
+            CAST(coalesce(sum(count) FILTER (WHERE d >= ? AND d < ?), 0) AS BIGINT) AS earlier,
+            CAST(coalesce(sum(count) FILTER (WHERE d >= ?), 0) AS BIGINT) AS recent,
+            CAST(coalesce(sum(count) FILTER (WHERE d >= ? AND d < ?), 0) AS BIGINT) AS base,
+            count(*) FILTER (WHERE d >= ? AND d < ?) AS base_rows,
+            CAST(coalesce(sum(count) FILTER (WHERE d >= ?), 0) AS BIGINT) AS quiet,
+            coalesce(max(d) FILTER (WHERE d >= ? AND d < ?), 0) AS base_last,
+            count(*) FILTER (WHERE d >= ?) AS year_rows,
+            count(*) FILTER (WHERE d >= ? AND d < ?) AS prior_year_rows
         FROM r
-        GROUP BY ALL
-        ORDER BY ALL
+        GROUP BY 1, 2, 3
+        ORDER BY 1, 2, 3
     """
     params = [
         *(days.earlier_start, days.recent_start),

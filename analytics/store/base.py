@@ -6,8 +6,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
+from analytics.store import location
 from analytics.store.connection import StoreBase
 from analytics.store.decisions import DecisionsMixin
+from analytics.store.location import is_postgres
 from analytics.store.planning import PlanningMixin
 from analytics.store.reads import ReadsMixin
 from analytics.store.settings import SettingsMixin
@@ -15,7 +17,15 @@ from analytics.store.uploads import UploadsMixin
 
 
 class Store(UploadsMixin, ReadsMixin, PlanningMixin, DecisionsMixin, SettingsMixin, StoreBase):
-    """One practice's DuckDB file, opened only while an operation runs (StoreBase.session)."""
+    """One practice's store, opened only while an operation runs (StoreBase.session): a
+    DuckDB file, or a practice in PostgreSQL when the location is a postgresql:// URL."""
+
+    def __new__(cls, path: object = None, *, create: bool = True) -> Store:
+        if cls is Store and is_postgres(location.resolve(path)):
+            from analytics.store.postgres_store import PostgresStore
+
+            return super().__new__(PostgresStore)
+        return super().__new__(cls)
 
 
 def _opened(method: Callable) -> Callable:
@@ -28,7 +38,17 @@ def _opened(method: Callable) -> Callable:
 
 
 # Every operation opens the file for its own length (nested ones share the connection).
-_SKIP = {"session", "close", "_connect", "_cursor", "_check_state"}
+_SKIP = {
+    "session",
+    "close",
+    "_connect",
+    "_cursor",
+    "_check_state",
+    "_setup",
+    "_schema_sql",
+    "_set_sequence",
+    "_sequence_next",
+}
 for _cls in reversed(Store.__mro__[:-1]):
     for _name, _method in list(vars(_cls).items()):
         if _name.startswith("__") or _name in _SKIP or not callable(_method):

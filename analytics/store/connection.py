@@ -60,6 +60,21 @@ class StoreBase:
     """
 
     def __init__(self, path: str | os.PathLike | None = None, *, create: bool = True):
+        self._setup(path, create)
+        with self.session(), self._write_lock:
+            cur = self._cursor()
+            cur.execute(self._schema_sql())
+            if not cur.execute("SELECT 1 FROM meta WHERE key = 'salt'").fetchall():
+                cur.execute("INSERT INTO meta VALUES ('salt', ?)", [secrets.token_hex(16)])
+                cur.execute("INSERT INTO meta VALUES ('version', '0')")
+                store_keys.start_store(cur, self.path, self._secret)
+            if not cur.execute("SELECT 1 FROM meta WHERE key = 'organization_votes'").fetchall():
+                # A store written before organisations were counted per partner.
+                count_organizations(cur)
+                cur.execute("INSERT INTO meta VALUES ('organization_votes', '1')")
+
+    def _setup(self, path: str | os.PathLike | None, create: bool) -> None:
+        """The engine's part of opening a store: where it is, its locks (DuckDB: a file)."""
         self.path = Path(path or os.environ.get("REFERRALS_DB") or DEFAULT_DB)
         self._memory = str(self.path) == ":memory:"
         # A store in memory keeps its secret in memory too (unless REFERRALS_KEY is set).
@@ -76,17 +91,9 @@ class StoreBase:
         self._users = 0
         self._open_lock = threading.Lock()
         self._write_lock = threading.Lock()
-        with self.session(), self._write_lock:
-            cur = self._cursor()
-            cur.execute(SCHEMA)
-            if not cur.execute("SELECT 1 FROM meta WHERE key = 'salt'").fetchall():
-                cur.execute("INSERT INTO meta VALUES ('salt', ?)", [secrets.token_hex(16)])
-                cur.execute("INSERT INTO meta VALUES ('version', '0')")
-                store_keys.start_store(cur, self.path, self._secret)
-            if not cur.execute("SELECT 1 FROM meta WHERE key = 'organization_votes'").fetchall():
-                # A store written before organisations were counted per partner.
-                count_organizations(cur)
-                cur.execute("INSERT INTO meta VALUES ('organization_votes', '1')")
+
+    def _schema_sql(self) -> str:
+        return SCHEMA
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
         if self._memory:
@@ -150,6 +157,31 @@ class StoreBase:
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         return self._con.cursor()
 
+    def _insert_arrow(self, cur: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
+        """Append an Arrow table's rows to a table (its columns by name, in the caller's
+        transaction): DuckDB reads the Arrow columns in place."""
+        cur.register("incoming", rows)
+        try:
+            cols = ", ".join(rows.column_names)
+            cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming")
+        finally:
+            cur.unregister("incoming")
+
+    def _sequence_next(self, cur: duckdb.DuckDBPyConnection, name: str) -> int:
+        """The value a sequence gives next (for a backup; nothing is drawn from it)."""
+        return int(
+            cur.execute(
+                "SELECT coalesce(last_value + 1, start_value) FROM duckdb_sequences() "
+                "WHERE sequence_name = ?",
+                [name],
+            ).fetchall()[0][0]
+        )
+
+    def _set_sequence(self, cur: duckdb.DuckDBPyConnection, name: str, value: int) -> None:
+        """Make a sequence give `value` next (restoring a backup)."""
+        cur.execute(f"DROP SEQUENCE {name}")
+        cur.execute(f"CREATE SEQUENCE {name} START {int(value)}")
+
     def _query(self, sql: str, params: list | None = None) -> list[tuple]:
         return self._cursor().execute(sql, params or []).fetchall()
 
@@ -200,5 +232,5 @@ def count_organizations(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute(
         """INSERT INTO organization_votes
            SELECT source, source_name, organization, sum(count) FROM referrals
-           WHERE organization IS NOT NULL GROUP BY ALL"""
+           WHERE organization IS NOT NULL GROUP BY 1, 2, 3"""
     )

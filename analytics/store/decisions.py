@@ -25,6 +25,7 @@ DECISION_COLUMNS: tuple[str, ...] = (
 )
 SOURCE_MAP_COLUMNS: tuple[str, ...] = ("source", "canonical", "source_type", "organization")
 SPELLING_MAP_COLUMNS: tuple[str, ...] = ("spelling", "source")
+_REJECT = "INSERT INTO rejected_suggestions VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
 
 
 class DecisionsChanged(RuntimeError):
@@ -82,9 +83,7 @@ class DecisionsMixin(StoreBase):
                     )
                     ids.append(int(decision_id))
                 for a, b in pairs:
-                    cur.execute(
-                        "INSERT OR IGNORE INTO rejected_suggestions VALUES (?, ?, ?)", [a, b, now]
-                    )
+                    cur.execute(_REJECT, [a, b, now])
                 _write_maps(cur, source_map, spelling_map)
                 bump_version(cur)
                 cur.execute("COMMIT")
@@ -112,12 +111,10 @@ class DecisionsMixin(StoreBase):
             try:
                 self._check_state(cur, read_state)
                 found = cur.execute(
-                    "SELECT count(*) FROM source_decisions WHERE list_contains(?, decision_id)",
+                    "SELECT count(*) FROM source_decisions WHERE decision_id = ANY(?)",
                     [ids],
                 ).fetchall()[0][0]
-                cur.execute(
-                    "DELETE FROM source_decisions WHERE list_contains(?, decision_id)", [ids]
-                )
+                cur.execute("DELETE FROM source_decisions WHERE decision_id = ANY(?)", [ids])
                 _write_maps(cur, source_map, spelling_map)
                 bump_version(cur)
                 cur.execute("COMMIT")
@@ -136,7 +133,7 @@ class DecisionsMixin(StoreBase):
 
     def reject_pairs(self, pairs: Iterable[tuple[str, str]]) -> None:
         """Remember that these pairs of sources are different referrers (never suggest them)."""
-        self._write_pairs(pairs, "INSERT OR IGNORE INTO rejected_suggestions VALUES (?, ?, ?)")
+        self._write_pairs(pairs, _REJECT)
 
     def forget_rejections(self, pairs: Iterable[tuple[str, str]]) -> None:
         """Let these pairs be suggested again."""

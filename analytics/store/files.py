@@ -11,6 +11,7 @@ from pathlib import Path
 
 from analytics.errors import IngestError
 from analytics.store import DEFAULT_DB, Store
+from analytics.store.location import PostgresLocation, is_postgres
 
 __all__ = ["STORE_SUFFIX", "checked_store_path", "open_cli_store"]
 
@@ -18,11 +19,15 @@ STORE_SUFFIX = ".duckdb"
 _MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
 
 
-def checked_store_path(db: str | None) -> Path:
-    """The store file `--db` names (else $REFERRALS_DB, else the default), or one sentence."""
+def checked_store_path(db: str | None) -> Path | str:
+    """The store file `--db` names (else $REFERRALS_DB, else the default), or one sentence;
+    a postgresql:// URL is returned as it is, once it names a practice (location.py)."""
     given = db if db is not None else os.environ.get("REFERRALS_DB") or str(DEFAULT_DB)
     if not given.strip():
         raise IngestError("--db is empty; give a store file such as data/referrals.duckdb.")
+    if is_postgres(given):
+        PostgresLocation.parse(given)  # one sentence when the practice name is wrong
+        return given
     path = Path(given)
     if path.is_dir() or given.endswith(("/", os.sep)) or path.name in ("", ".", ".."):
         raise IngestError(

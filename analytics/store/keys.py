@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from analytics.errors import IngestError
 from analytics.siphash import siphash_hex
+from analytics.store.dialect import upsert
 from analytics.store.secret import check_value, derive, key_file_for, load_secret
 
 __all__ = ["hashing_key", "key_scheme", "migrate", "start_store"]
@@ -32,7 +33,7 @@ def _meta(cur: duckdb.DuckDBPyConnection, key: str) -> str | None:
 
 
 def _set(cur: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
-    cur.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+    cur.execute(upsert("meta", ("key", "value"), ("key",)), [key, value])
 
 
 def key_scheme(cur: duckdb.DuckDBPyConnection) -> str:

@@ -20,7 +20,10 @@ from analytics.schema import UNKNOWN_SOURCE
 NO_PAYER = "(no payer)"
 
 _DAY = "CAST(referral_date - DATE '1970-01-01' AS BIGINT)"
-_MONTH = "(year(referral_date) * 12 + month(referral_date) - 1)"
+_MONTH = (
+    "(CAST(EXTRACT(YEAR FROM referral_date) * 12 + EXTRACT(MONTH FROM referral_date) - 1"
+    " AS BIGINT))"
+)
 
 
 def _segment_expression(cuts: Sequence[int]) -> tuple[str, list]:
@@ -35,7 +38,7 @@ def _segment_expression(cuts: Sequence[int]) -> tuple[str, list]:
         lookup.append(k)
     sql = (
         "CASE WHEN d < ? THEN 0 WHEN d >= ? THEN ? "
-        "ELSE list_extract(CAST(? AS INTEGER[]), CAST(d - ? + 1 AS INTEGER)) END"
+        "ELSE (CAST(? AS INTEGER[]))[CAST(d - ? + 1 AS INTEGER)] END"
     )
     return sql, [first, last, len(cuts), lookup, first]
 
@@ -66,7 +69,7 @@ def segment_sums_sql(where: str, relation: str, cuts: Sequence[int]) -> tuple[st
             min(d) AS first_day,
             max(d) AS last_day
         FROM r
-        GROUP BY ALL
+        GROUP BY 1, 2, 3, 4
     """
     return sql, params
 
@@ -121,10 +124,12 @@ def cohort_sql(where: str, relation: str) -> tuple[str, list]:
             FROM (
                 SELECT source_type, coalesce(source, ?) = ? AS nameless, count, payments,
                     charges, {_MONTH} AS ref,
-                    year(eval_date) * 12 + month(eval_date) - 1 AS ev,
-                    year(discharge_date) * 12 + month(discharge_date) - 1 AS dis
+                    CAST(EXTRACT(YEAR FROM eval_date) * 12 + EXTRACT(MONTH FROM eval_date) - 1
+                        AS BIGINT) AS ev,
+                    CAST(EXTRACT(YEAR FROM discharge_date) * 12
+                        + EXTRACT(MONTH FROM discharge_date) - 1 AS BIGINT) AS dis
                 FROM {relation} AS referrals {where}
-            )
+            ) AS parts
         )
         SELECT source_type, nameless, ref, first,
             CASE WHEN dis >= first THEN dis ELSE first END AS last,
@@ -134,7 +139,7 @@ def cohort_sql(where: str, relation: str) -> tuple[str, list]:
             count(payments) AS paid,
             count(charges) AS charged
         FROM months
-        GROUP BY ALL
+        GROUP BY 1, 2, 3, 4, 5
     """
     return sql, [UNKNOWN_SOURCE, UNKNOWN_SOURCE]
 
@@ -145,8 +150,8 @@ def group_months_sql(where: str, relation: str) -> str:
     joiner = "AND" if where else "WHERE"
     return f"""
         SELECT source, source_type, organization, {_MONTH} AS month, count(*) AS rows
-        FROM {relation} AS referrals {where} {joiner} list_contains(?, source)
-        GROUP BY ALL
+        FROM {relation} AS referrals {where} {joiner} source = ANY(?)
+        GROUP BY 1, 2, 3, 4
     """
 
 
@@ -155,5 +160,5 @@ def month_rows_sql(where: str, relation: str) -> str:
     return f"""
         SELECT {_MONTH} AS month, count(*) AS rows
         FROM {relation} AS referrals {where}
-        GROUP BY ALL
+        GROUP BY 1
     """

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analytics.store import Store
+from analytics.store.location import PostgresLocation, is_postgres
 
 __all__ = [
     "DEMO_NAME",
@@ -78,6 +79,12 @@ def _title(store: Path) -> str:
 
 def load_profile(store: str | Path) -> Profile:
     """The practice's name (from its profile, else from the file name) and logo."""
+    if is_postgres(store):  # a practice in PostgreSQL keeps it in its settings
+        store = PostgresLocation.parse(str(store)) if isinstance(store, str) else store
+        from analytics.store.pg_practices import load_pg_profile
+
+        name, demo, logo = load_pg_profile(store)
+        return Profile(name=name or store.practice.replace("_", " ").title(), logo=logo, demo=demo)
     store = Path(store)
     saved = _saved(store)
     name = str(saved.get("name") or _title(store))
@@ -123,17 +130,30 @@ def save_profile(
     store: str | Path, name: str | None = None, logo: bytes | None = None, demo: bool = False
 ) -> None:
     """Keep the practice's name (marked as the demo when `demo`) and, when given, its logo
-    (PNG or JPEG) next to its store."""
+    (PNG or JPEG) next to its store (in its settings, for a practice in PostgreSQL)."""
+    if is_postgres(store):
+        from analytics.store.pg_practices import save_pg_profile
+
+        store = PostgresLocation.parse(str(store)) if isinstance(store, str) else store
+        _check_logo(logo)
+        save_pg_profile(store, None if name is None else _clean_name(name), demo, logo)
+        return
     store = Path(store)
     if name is not None:
         profile = {"name": _clean_name(name)} | ({"demo": True} if demo else {})
         _profile_file(store).write_text(json.dumps(profile, ensure_ascii=False), encoding="utf-8")
     if logo is not None:
-        if not (logo.startswith(b"\x89PNG") or logo.startswith(b"\xff\xd8")):
-            raise PracticeError("The logo must be a PNG or JPEG image; export it as PNG.")
-        if len(logo) > MAX_LOGO_BYTES:
-            raise PracticeError("The logo is over 2 MB; save a smaller PNG of it.")
+        _check_logo(logo)
         _logo_file(store).write_bytes(logo)
+
+
+def _check_logo(logo: bytes | None) -> None:
+    if logo is None:
+        return
+    if not (logo.startswith(b"\x89PNG") or logo.startswith(b"\xff\xd8")):
+        raise PracticeError("The logo must be a PNG or JPEG image; export it as PNG.")
+    if len(logo) > MAX_LOGO_BYTES:
+        raise PracticeError("The logo is over 2 MB; save a smaller PNG of it.")
 
 
 def create_practice(folder: str | Path, name: str) -> Path:

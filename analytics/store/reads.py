@@ -164,25 +164,25 @@ class ReadsMixin(StoreBase):
         frame = self._frame(
             f"""SELECT source,
                     sum(count) AS referrals,
-                    list(DISTINCT npi ORDER BY npi) FILTER (WHERE npi_valid) AS npis,
-                    list(DISTINCT clinic ORDER BY clinic) FILTER (WHERE clinic IS NOT NULL)
+                    array_agg(DISTINCT npi ORDER BY npi) FILTER (WHERE npi_valid) AS npis,
+                    array_agg(DISTINCT clinic ORDER BY clinic) FILTER (WHERE clinic IS NOT NULL)
                         AS clinics,
-                    list(DISTINCT payer ORDER BY payer) FILTER (WHERE payer IS NOT NULL)
+                    array_agg(DISTINCT payer ORDER BY payer) FILTER (WHERE payer IS NOT NULL)
                         AS payers,
                     min(organization) AS organization,
-                    list(DISTINCT source_name ORDER BY source_name)
+                    array_agg(DISTINCT source_name ORDER BY source_name)
                         FILTER (WHERE source_name IS NOT NULL) AS spellings,
-                    list(DISTINCT ingest_source ORDER BY ingest_source) AS members,
+                    array_agg(DISTINCT ingest_source ORDER BY ingest_source) AS members,
                     min(referral_date) AS first_referral,
                     max(referral_date) AS last_referral
                 FROM {self._referrals()} AS referrals
                 GROUP BY source ORDER BY source"""
         )
         types = self._query(
-            f"""SELECT source, first(source_type ORDER BY n DESC, source_type) FROM (
+            f"""SELECT source, (array_agg(source_type ORDER BY n DESC, source_type))[1] FROM (
                     SELECT source, source_type, sum(count) AS n
-                    FROM {self._referrals()} AS referrals GROUP BY ALL
-                ) GROUP BY source"""
+                    FROM {self._referrals()} AS referrals GROUP BY 1, 2
+                ) AS typed GROUP BY source"""
         )
         by_source = dict(types)
         frame.insert(1, "source_type", [by_source.get(s, "unknown") for s in frame["source"]])

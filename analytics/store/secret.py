@@ -27,10 +27,13 @@ KEY_FILE_NAME = "referrals.key"
 
 
 def key_file_for(store: Path) -> Path:
-    """Where the key file of a store lives: beside its data folder (not inside it)."""
+    """Where the key file of a store lives: beside its data folder (not inside it); for a
+    practice in PostgreSQL, in the working folder (where `data/referrals.duckdb`'s is)."""
     named = os.environ.get(KEY_FILE_ENV)
     if named:
         return Path(named)
+    if not isinstance(store, (str, os.PathLike)):  # a PostgresLocation: no file of its own
+        return Path(KEY_FILE_NAME).resolve()
     return Path(store).resolve().parent.parent / KEY_FILE_NAME
 
 

@@ -9,6 +9,9 @@ from datetime import datetime
 import pandas as pd
 
 from analytics.store.connection import StoreBase
+from analytics.store.dialect import upsert
+
+_SET_SETTING = upsert("settings", ("key", "value"), ("key",))
 
 
 class SettingsMixin(StoreBase):
@@ -26,7 +29,7 @@ class SettingsMixin(StoreBase):
             cur = self._cursor()
             for partner in partners:
                 cur.execute(
-                    "INSERT OR REPLACE INTO partner_flags VALUES (?, ?, ?)",
+                    upsert("partner_flags", ("partner", "owner_managed", "set_at"), ("partner",)),
                     [str(partner), bool(managed), now],
                 )
 
@@ -64,4 +67,4 @@ class SettingsMixin(StoreBase):
     def set_setting(self, key: str, value: str) -> None:
         """Keep a store-wide setting."""
         with self._write_lock:
-            self._cursor().execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [key, value])
+            self._cursor().execute(_SET_SETTING, [key, value])

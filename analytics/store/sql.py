@@ -123,12 +123,12 @@ def resolved_referrals(decisions: bool = True) -> str:
     decided_organization = "m.organization" if decisions else "NULL"
     return f"""(
     WITH usual_organization AS (
-        SELECT resolved_source, first(organization ORDER BY n DESC, organization) AS usual
+        SELECT resolved_source, (array_agg(organization ORDER BY n DESC, organization))[1] AS usual
         FROM (
             SELECT {source} AS resolved_source, x.organization, sum(x.referrals) AS n
             FROM organization_votes x {joins}
-            GROUP BY ALL
-        )
+            GROUP BY 1, 2
+        ) AS votes
         GROUP BY resolved_source
     )
     SELECT
@@ -167,10 +167,10 @@ def referral_where(filters: Filters) -> tuple[str, list]:
         clauses.append("referral_date <= ?")
         params.append(filters.end)
     if filters.clinics:
-        clauses.append("list_contains(?, clinic)")
+        clauses.append("clinic = ANY(?)")
         params.append(list(filters.clinics))
     if filters.source_types:
-        clauses.append("list_contains(?, source_type)")
+        clauses.append("source_type = ANY(?)")
         params.append(list(filters.source_types))
     return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
 
@@ -189,8 +189,8 @@ def source_table_sql(
             SELECT
                 coalesce(source, ?) AS name,
                 CASE
-                    WHEN NOT list_contains(?, source_type) OR source_type IS NULL THEN 'unknown'
-                    WHEN list_contains(?, source_type) AND coalesce(source, ?) = ?
+                    WHEN NOT source_type = ANY(?) OR source_type IS NULL THEN 'unknown'
+                    WHEN source_type = ANY(?) AND coalesce(source, ?) = ?
                         THEN 'unknown'
                     ELSE source_type
                 END AS kind,
@@ -199,7 +199,7 @@ def source_table_sql(
             FROM {relation} AS referrals {where}
         )
         SELECT
-            CASE WHEN ? = 'organization' AND list_contains(?, kind) AND organization IS NOT NULL
+            CASE WHEN ? = 'organization' AND kind = ANY(?) AND organization IS NOT NULL
                  THEN organization ELSE name END AS source,
             kind AS source_type,
             sum(count) AS referrals,
@@ -212,7 +212,7 @@ def source_table_sql(
             min(referral_date) AS first_referral,
             max(referral_date) AS last_referral
         FROM rows
-        GROUP BY ALL
+        GROUP BY 1, 2
         ORDER BY source, source_type
     """
     head = [UNKNOWN_SOURCE, list(SOURCE_TYPES), partner_types, UNKNOWN_SOURCE, UNKNOWN_SOURCE]
@@ -240,7 +240,5 @@ def overlap_where(
     params: list = [start, end, month_start, end]
     if not clinics:
         return dates, params
-    where = (
-        f"{dates} AND (list_contains(?, clinic) OR (clinic = ? AND list_contains(?, upload_id)))"
-    )
+    where = f"{dates} AND (clinic = ANY(?) OR (clinic = ? AND upload_id = ANY(?)))"
     return where, [*params, clinics, unassigned, upload_ids]

@@ -18,9 +18,13 @@ from analytics.schema import ACTIVITY_COLUMNS, REFERRAL_COLUMNS, UNASSIGNED_CLIN
 from analytics.store import keys as store_keys
 from analytics.store.batch import IngestContext, UploadBatch
 from analytics.store.connection import StoreBase, bump_version, count_organizations
+from analytics.store.dialect import upsert
 from analytics.store.sql import UPLOAD_COLUMNS, overlap_where
 
 _DATE_COLUMNS = ("referral_date", "eval_date", "discharge_date", "activity_date")
+_SAVE_MAPPING = upsert(
+    "column_mappings", ("signature", "kind", "mapping", "saved_at"), ("signature",)
+)
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,7 @@ class UploadsMixin(StoreBase):
         """Remember a confirmed mapping for this header layout."""
         with self._write_lock:
             self._cursor().execute(
-                "INSERT OR REPLACE INTO column_mappings VALUES (?, ?, ?, ?)",
+                _SAVE_MAPPING,
                 [signature, kind, json.dumps(mapping, sort_keys=True), datetime.now()],
             )
 
@@ -105,7 +109,7 @@ class UploadsMixin(StoreBase):
         where, params = found
         rows = self._query(
             f"""SELECT sum(count), min(referral_date), max(referral_date),
-                       list(DISTINCT clinic ORDER BY clinic)
+                       array_agg(DISTINCT clinic ORDER BY clinic)
                 FROM referrals WHERE {where}""",
             params,
         )
@@ -148,7 +152,7 @@ class UploadsMixin(StoreBase):
                     count_organizations(cur)
                 if remember_mapping:
                     cur.execute(
-                        "INSERT OR REPLACE INTO column_mappings VALUES (?, ?, ?, ?)",
+                        _SAVE_MAPPING,
                         [
                             batch.signature,
                             batch.kind,
@@ -197,12 +201,7 @@ class UploadsMixin(StoreBase):
             if batch.kind == "referrals"
             else ("activities", ACTIVITY_COLUMNS)
         )
-        cur.register("incoming", incoming)
-        try:
-            cols = ", ".join(columns)
-            cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming")
-        finally:
-            cur.unregister("incoming")
+        self._insert_arrow(cur, table, incoming.select(list(columns)))
         if batch.aliases.num_rows:
             cur.register("new_aliases", batch.aliases)
             try:

@@ -6,7 +6,6 @@ The small practice below has 10 referrals: Gregory Lane 3, the same doctor typed
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 
 import pytest
@@ -19,6 +18,7 @@ from analytics.identity.decisions import record as record_decisions
 from analytics.ingest import prepare
 from analytics.metrics.concentration import concentration
 from analytics.store import Store
+from analytics.store.transfer import move
 from tests.metric_paths import FILTER_CASES, paths_agree
 
 HEADER = "Referral Date,Referring Provider,Referral Type,Referring Organization,Clinic,Payer\n"
@@ -205,11 +205,10 @@ def test_accepting_a_suggestion_notes_its_evidence(lane):
 
 @pytest.fixture(scope="module")
 def decided(sample_store, tmp_path_factory) -> Store:
-    """A copy of the sample store with a decision of every kind."""
-    sample_store._query("CHECKPOINT")
-    path = tmp_path_factory.mktemp("decided") / "sample.duckdb"
-    shutil.copy(sample_store.path, path)
-    store = Store(path)
+    """A copy of the sample store with a decision of every kind (copied by `move`, which
+    works on either engine: see --store-backend postgres)."""
+    store = Store(tmp_path_factory.mktemp("decided") / "sample.duckdb")
+    move(sample_store, store)
     for suggestion in identity.identity_view(store).suggestions:
         identity.accept(store, suggestion)
     for name in identity.identity_view(store).outreach:

@@ -199,6 +199,7 @@ def sample_db(tmp_path_factory):
     return db
 
 
+@pytest.mark.duckdb_only  # the store is written by a subprocess, which opens the file
 def test_maria_okafor_stops_on_the_sample_practice(sample_db):
     store = Store(sample_db)
     try:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pytest
 
 from analytics.ingest.patient_keys import hash_identifiers
 from analytics.store import Store
@@ -117,6 +118,7 @@ def test_an_environment_secret_keys_the_store_and_no_file_is_made(tmp_path: Path
     assert wrong.returncode == 2 and "is not the one this store was keyed with" in wrong.stderr
 
 
+@pytest.mark.duckdb_only  # an old store is a DuckDB file written by hand
 def test_an_old_store_is_migrated_and_keeps_its_patients(tmp_path: Path):
     db = tmp_path / "data" / "old.duckdb"
     Store(db)

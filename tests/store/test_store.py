@@ -38,14 +38,15 @@ def test_failed_write_leaves_the_store_exactly_as_it_was(store, webpt_xlsx, monk
     original = store._cursor
 
     class FailingCursor:
-        """Passes every statement through, then fails once the referral rows are in."""
+        """Passes every statement through, then fails once the referral rows are in (at the
+        version bump, the last statement before COMMIT: PostgreSQL copies rows, no INSERT)."""
 
         def __init__(self, cur):
             self.cur = cur
 
         def execute(self, sql, params=None):
             result = self.cur.execute(sql, params or [])
-            if sql.lstrip().startswith("INSERT INTO referrals"):
+            if sql.lstrip().startswith("UPDATE meta SET value"):
                 raise RuntimeError("disk full")
             return result
 
@@ -133,7 +134,7 @@ def test_the_same_doctor_keeps_one_name_across_uploads(store):
         (Filters(start=date(2025, 1, 1)), "WHERE referral_date >= ?", [date(2025, 1, 1)]),
         (
             Filters(end=date(2025, 2, 1), clinics=("B", "A")),
-            "WHERE referral_date <= ? AND list_contains(?, clinic)",
+            "WHERE referral_date <= ? AND clinic = ANY(?)",
             [date(2025, 2, 1), ["A", "B"]],
         ),
     ],

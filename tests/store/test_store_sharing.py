@@ -13,12 +13,16 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics.app.state import _open_store
 from analytics.store import Store
 from analytics.store.practices import rename_practice
 from tests.conftest import ROOT
+
+# DuckDB files shared between processes; PostgreSQL's concurrent loads: test_postgres_store.py.
+pytestmark = pytest.mark.duckdb_only
 
 ROWS = "Referral Date,Referring Provider,Referral Type,Clinic\n"
 
