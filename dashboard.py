@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from analytics.app import practices as app_practices
 from analytics.app import signin
 from analytics.app import state as app_state
 from analytics.app.page_style import CSS
@@ -19,8 +20,8 @@ person = signin.guard()
 PERIODS = ("Last month", "Last quarter", "Trailing 12 months", "Year to date", "All data")
 LEVELS = {"partner": "Each referrer", "organization": "Practice group"}
 
-app_state.open_linked_practice()
-presenting = app_state.presentation_mode()
+app_practices.open_linked_practice()
+presenting = app_practices.presentation_mode()
 with st.sidebar:
     st.markdown("### Referral Power")
     signin.show_person(person)
@@ -39,8 +40,8 @@ with st.sidebar:
             persist_state="session",
             help="One store per practice: the .duckdb files in the data folder.",
         )
-    app_state.link_practice()
-    if app_state.practice_profile().demo:
+    app_practices.link_practice()
+    if app_practices.practice_profile().demo:
         st.warning(
             "Demo data: this is the sample practice, not yours. Start your own practice on "
             "the Upload page; your exports never mix with the demo.",
@@ -149,7 +150,7 @@ if presenting:
         st.form("leave_presentation", border=False),
     ):
         st.text_input("Consultant's PIN", type="password", key="leave_pin")
-        st.form_submit_button("Leave", on_click=app_state.leave_presenting, args=("leave_pin",))
+        st.form_submit_button("Leave", on_click=app_practices.leave_presenting, args=("leave_pin",))
 # Pages that only write are not offered to a role that may not write (the store refuses too).
 writes = {"upload": "upload", "partners": "identity"}
 hidden = {page for page, action in writes.items() if not app_state.may(action)}

@@ -4,32 +4,33 @@ import streamlit as st
 
 from analytics import charts
 from analytics.app import state as app_state
+from analytics.app import widgets as app_widgets
 from analytics.formatting import pct
 
 app_state.run_in_frame()
 filters = app_state.current_filters()
 st.title("Sources & concentration")
-app_state.stop_when_empty()
+app_widgets.stop_when_empty()
 data = app_state.concentration(filters)
-app_state.stop_when_empty(data.referrals)
+app_widgets.stop_when_empty(data.referrals)
 c = data.concentration
 basis = data.basis
 
-app_state.show_tiles(data.tiles)
+app_widgets.show_tiles(data.tiles)
 st.caption(
     f"Shares are of all {basis} in the period, patients and other channels included; "
     f"the largest partner sends {pct(c['cr1'])}, the top three {pct(c['cr3'])}. "
     "Click a bar or a table row to open that partner."
 )
 
-picked = app_state.show_chart(
+picked = app_widgets.show_chart(
     lambda: charts.pareto_chart(data.pareto, basis), "partners_ranked", data.pareto, select=True
 )
-app_state.open_partner(picked)
+app_widgets.open_partner(picked)
 
 lorenz, treemap = st.columns(2, gap="large")
 with lorenz:
-    app_state.show_chart(
+    app_widgets.show_chart(
         lambda: charts.lorenz_chart(data.lorenz, c["gini"], basis), "lorenz", data.lorenz
     )
     st.caption(
@@ -37,7 +38,7 @@ with lorenz:
         "referrals while many send one or two."
     )
 with treemap:
-    app_state.show_chart(
+    app_widgets.show_chart(
         lambda: charts.type_treemap(data.partners, basis), "partners_by_type", data.partners
     )
     st.caption(
@@ -46,7 +47,7 @@ with treemap:
         f"than the shares of all {basis} in the tiles above. Click to zoom."
     )
 
-app_state.show_chart(lambda: charts.hhi_chart(data.hhi_trend), "hhi_trend", data.hhi_trend)
+app_widgets.show_chart(lambda: charts.hhi_chart(data.hhi_trend), "hhi_trend", data.hhi_trend)
 st.caption(
     "Each point is the HHI of the 12 months up to that month (grey dots: the month alone). "
     "Under 1,000 referrals are spread out; above 1,800 a few partners hold them. The bands follow "
@@ -54,5 +55,5 @@ st.caption(
 )
 
 st.subheader("Every partner")
-picked = app_state.show_table(data.partners, "partners", select=True, height=460)
-app_state.open_partner(picked)
+picked = app_widgets.show_table(data.partners, "partners", select=True, height=460)
+app_widgets.open_partner(picked)

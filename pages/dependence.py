@@ -4,6 +4,7 @@ import streamlit as st
 
 from analytics import charts
 from analytics.app import state as app_state
+from analytics.app import widgets as app_widgets
 from analytics.formatting import money, pct
 from analytics.text import md
 from analytics.views import dependence as dependence_view
@@ -11,11 +12,11 @@ from analytics.views import dependence as dependence_view
 app_state.run_in_frame()
 filters = app_state.current_filters()
 st.title("Physician dependence")
-app_state.stop_when_empty()
+app_widgets.stop_when_empty()
 data = app_state.dependence(filters)
-app_state.stop_when_empty(data.referrals)
+app_widgets.stop_when_empty(data.referrals)
 
-app_state.show_tiles(data.tiles)
+app_widgets.show_tiles(data.tiles)
 
 if data.key_referrers.empty:
     st.success(
@@ -35,7 +36,7 @@ for row in data.key_referrers.to_dict("records"):
         icon=":material/priority_high:",
     )
 
-app_state.show_chart(
+app_widgets.show_chart(
     lambda: charts.group_share_chart(data.groups_monthly), "physician_share", data.groups_monthly
 )
 st.caption(
@@ -49,8 +50,8 @@ st.caption(
     "Their referrals and revenue in the period, and the last 12 months as a line. "
     "Click a row to open that physician."
 )
-picked = app_state.show_table(data.top_physicians, "top_physicians", select=True)
-app_state.open_partner(picked)
+picked = app_widgets.show_table(data.top_physicians, "top_physicians", select=True)
+app_widgets.open_partner(picked)
 
 st.subheader("What if a partner stops referring?")
 st.caption(
@@ -66,4 +67,4 @@ else:
 chosen = st.multiselect("Partners who stop", data.partners, key=key, placeholder="Pick partners")
 if chosen:
     result = app_state.stress(filters, tuple(chosen))
-    app_state.show_tiles(dependence_view.stress_tiles(result))
+    app_widgets.show_tiles(dependence_view.stress_tiles(result))

@@ -6,12 +6,13 @@ import streamlit as st
 
 from analytics.app import planning as app_planning
 from analytics.app import state as app_state
+from analytics.app import widgets as app_widgets
 from analytics.metrics import STATUS_WORDS
 
 app_state.run_in_frame()
 filters = app_state.current_filters()
 st.title("Diligence schedules")
-app_state.stop_when_empty()
+app_widgets.stop_when_empty()
 st.caption(
     "Buyers and their quality-of-earnings analysts read 36 months: referrals and revenue by "
     "referrer for each of the last three years, how the top 10 moved, concentration per year "
@@ -40,7 +41,7 @@ for note in data.notes:
     st.warning(note, icon=":material/info:")
 
 st.subheader("By year")
-app_state.show_table(data.years.round({"HHI": 0}), "diligence_years")
+app_widgets.show_table(data.years.round({"HHI": 0}), "diligence_years")
 
 st.subheader("Top 10 referrers each year")
 st.caption(
@@ -51,8 +52,8 @@ years = list(data.years["Year"]) if not data.years.empty else []
 if years:
     year = st.segmented_control("Year", years, default=years[-1], key="diligence_year")
     shown = data.top10[data.top10["Year"] == (year or years[-1])]
-    app_state.show_table(shown, "diligence_top10")
-    app_state.csv_download("diligence_top10_all_years", data.top10)
+    app_widgets.show_table(shown, "diligence_top10")
+    app_widgets.csv_download("diligence_top10_all_years", data.top10)
 
 st.subheader("Practice groups and health systems")
 if data.organizations.empty:
@@ -61,7 +62,7 @@ if data.organizations.empty:
         "Partners page to see group-level shares."
     )
 else:
-    app_state.show_table(data.organizations, "diligence_organizations")
+    app_widgets.show_table(data.organizations, "diligence_organizations")
 
 st.subheader("Buyers' rules")
 st.caption(

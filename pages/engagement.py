@@ -4,6 +4,7 @@ import streamlit as st
 
 from analytics import charts
 from analytics.app import state as app_state
+from analytics.app import widgets as app_widgets
 from analytics.outreach import RECENT_MONTHS, GrowthTargets, growth_status
 from analytics.text import md
 from analytics.views import CADENCE_PARTNERS, NO_LOG
@@ -12,7 +13,7 @@ app_state.run_in_frame()
 
 filters = app_state.current_filters()
 st.title("Engagement")
-app_state.stop_when_empty()
+app_widgets.stop_when_empty()
 
 head, setting = st.columns([3, 1], vertical_alignment="bottom")
 overdue_days = setting.slider(
@@ -25,7 +26,7 @@ overdue_days = setting.slider(
     help="A valuable partner with no logged contact for longer than this is overdue.",
 )
 data = app_state.engagement(filters, overdue_days)
-app_state.stop_when_empty(data.referrals)
+app_widgets.stop_when_empty(data.referrals)
 head.caption(
     f"{data.period}. Valuable partners are the {data.valuable} who together bring 80% of "
     f"partner {data.value.lower()} in the period."
@@ -65,8 +66,8 @@ else:
             "Nothing to do this week: no partner is slipping, overdue or waiting for thanks."
         )
     else:
-        app_state.open_partner(
-            app_state.show_outreach_table(data.actions, "this_week", select=True)
+        app_widgets.open_partner(
+            app_widgets.show_outreach_table(data.actions, "this_week", select=True)
         )
         st.download_button(
             "Download printable list (HTML)",
@@ -85,7 +86,7 @@ else:
         )
 
     st.subheader("Last contact against what each partner sends")
-    app_state.show_chart(
+    app_widgets.show_chart(
         charts.contact_chart(data.contacts, data.overdue_days, data.value),
         "last_contact",
         data.contacts,
@@ -94,7 +95,9 @@ else:
     if data.overdue.empty:
         st.success(f"Every valuable partner was contacted in the last {data.overdue_days} days.")
     else:
-        app_state.open_partner(app_state.show_outreach_table(data.overdue, "overdue", select=True))
+        app_widgets.open_partner(
+            app_widgets.show_outreach_table(data.overdue, "overdue", select=True)
+        )
 
     thank, rethink = st.columns(2, gap="large")
     with thank:
@@ -103,8 +106,8 @@ else:
         if data.thank.empty:
             st.success("Every partner who referred in the period heard from you.")
         else:
-            app_state.open_partner(
-                app_state.show_outreach_table(data.thank, "refer_without_outreach", select=True)
+            app_widgets.open_partner(
+                app_widgets.show_outreach_table(data.thank, "refer_without_outreach", select=True)
             )
     with rethink:
         st.subheader("Outreach without referrals")
@@ -115,13 +118,13 @@ else:
         if data.rethink.empty:
             st.success("Every partner you reached sent referrals.")
         else:
-            app_state.show_outreach_table(data.rethink, "outreach_without_referrals")
+            app_widgets.show_outreach_table(data.rethink, "outreach_without_referrals")
 
     st.subheader("Contact cadence")
     if data.cadence.empty:
         st.info("No contact logged in this period.")
     else:
-        app_state.show_chart(
+        app_widgets.show_chart(
             charts.cadence_chart(data.cadence, CADENCE_PARTNERS),
             "contact_cadence",
             data.cadence,
@@ -179,7 +182,7 @@ for entry, (measure, target, title, name) in zip(status, growth_panels, strict=T
             help=entry["sentence"],
             border=True,
         )
-        app_state.show_chart(
+        app_widgets.show_chart(
             charts.growth_chart(data.growth, measure, target, title), name, data.growth
         )
 st.caption(

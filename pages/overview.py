@@ -4,12 +4,13 @@ import streamlit as st
 
 from analytics import charts
 from analytics.app import state as app_state
+from analytics.app import widgets as app_widgets
 from analytics.text import md
 
 app_state.run_in_frame()
 filters = app_state.current_filters()
 st.title("Overview")
-app_state.stop_when_empty()
+app_widgets.stop_when_empty()
 compare = st.segmented_control(
     "Compare with",
     ("previous", "last_year"),
@@ -19,11 +20,11 @@ compare = st.segmented_control(
     required=True,
 )
 data = app_state.overview(filters, compare or "previous")
-app_state.stop_when_empty(data.referrals)
+app_widgets.stop_when_empty(data.referrals)
 st.caption(f"{data.period}. {data.comparing}")
 
-app_state.show_data_warnings(filters)
-app_state.show_tiles(data.kpis)
+app_widgets.show_data_warnings(filters)
+app_widgets.show_tiles(data.kpis)
 
 st.subheader("Five things that need attention")
 if not data.attention:
@@ -39,11 +40,11 @@ for i, item in enumerate(data.attention[:5]):
         if item.partner and action.button(
             "Open partner", key=f"attention_{i}", icon=":material/arrow_forward:", width="content"
         ):
-            app_state.open_partner(item.partner)
+            app_widgets.open_partner(item.partner)
 if len(data.attention) > 5:
     st.caption(f"{len(data.attention) - 5} more on the Trends & alerts page.")
 
-app_state.show_chart(
+app_widgets.show_chart(
     lambda: charts.mix_chart(data.mix_monthly), "referrals_by_source", data.mix_monthly
 )
 st.caption(
@@ -51,4 +52,4 @@ st.caption(
     "and PAs/NPs; orange is patients' word-of-mouth."
 )
 st.subheader("Where new patients come from")
-app_state.show_table(data.mix, "sources")
+app_widgets.show_table(data.mix, "sources")

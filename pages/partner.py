@@ -5,16 +5,17 @@ import streamlit as st
 from analytics import charts
 from analytics.app import planning as app_planning
 from analytics.app import state as app_state
+from analytics.app import widgets as app_widgets
 from analytics.formatting import day
 from analytics.text import md
 
 app_state.run_in_frame()
 filters = app_state.current_filters()
 st.title("Partner view")
-app_state.stop_when_empty()
+app_widgets.stop_when_empty()
 names = app_state.partner_names(filters)
 if not names:
-    app_state.stop_when_empty(0)
+    app_widgets.stop_when_empty(0)
 
 # st.session_state["partner"] is set by a click on another page; the picker follows it.
 wanted = st.session_state.get("partner")
@@ -53,10 +54,10 @@ st.caption(
 for note in view.status:
     st.warning(md(note), icon=":material/priority_high:")
 
-app_state.show_tiles(view.tiles, per_row=5)
+app_widgets.show_tiles(view.tiles, per_row=5)
 
 color = charts.LABEL_COLORS.get(view.type_label, charts.OKABE_ITO["blue"])
-app_state.show_chart(
+app_widgets.show_chart(
     lambda: charts.partner_chart(view.monthly, name, color),
     "partner_months",
     view.monthly,
@@ -66,12 +67,12 @@ app_state.show_chart(
 clinics, payers = st.columns(2, gap="large")
 with clinics:
     st.subheader("Clinics")
-    app_state.show_table(view.clinics, "partner_clinics")
+    app_widgets.show_table(view.clinics, "partner_clinics")
 with payers:
     st.subheader("Payers")
-    app_state.show_table(view.payers, "partner_payers")
+    app_widgets.show_table(view.payers, "partner_payers")
 st.subheader(md(view.members_label))
-app_state.show_table(view.members, "partner_members")
+app_widgets.show_table(view.members, "partner_members")
 
 # Source quality of this partner (issue 17): what its referrals are worth, not how many.
 st.subheader("Source quality")
@@ -80,4 +81,4 @@ own = quality[quality["Partner"] == name]
 if own.empty:
     st.info("No referrals from this partner in the period.")
 else:
-    app_state.show_table(own, "partner_quality")
+    app_widgets.show_table(own, "partner_quality")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from analytics import identity
 from analytics.app import state as app_state
+from analytics.app import widgets as app_widgets
 from analytics.formatting import count, pct
 from analytics.schema import SOURCE_TYPE_LABELS, SOURCE_TYPES
 from analytics.text import md
@@ -18,7 +19,7 @@ st.caption(
     "the ones that are not, and say which practice group each partner belongs to. Every "
     "decision applies to past and future uploads, and every page, at once; undo it any time."
 )
-app_state.stop_when_empty()
+app_widgets.stop_when_empty()
 
 
 def act(action, *args, done: str) -> None:
@@ -282,7 +283,7 @@ with decided:
             args=(identity.undo, [row.ID]),
             kwargs={"done": f"Undid: {row.Decision}."},
         )
-    app_state.show_table(view.partners, "partners")
+    app_widgets.show_table(view.partners, "partners")
 
 # Owner-managed relationships (issue 17): the diligence schedules report their share.
 st.subheader("Relationships the owner handles personally")

@@ -5,6 +5,7 @@ import streamlit as st
 from analytics import charts
 from analytics.app import planning as app_planning
 from analytics.app import state as app_state
+from analytics.app import widgets as app_widgets
 from analytics.report import portfolio_workbook
 
 app_state.run_in_frame()
@@ -21,8 +22,8 @@ if len(table) < 2:
         "Only one practice in the data folder: add client practices on the Practices page to "
         "compare them."
     )
-app_state.show_chart(charts.portfolio_chart(table), "portfolio_chart", table)
-app_state.show_table(table.round({"HHI": 0, "Median days to first visit": 1}), "portfolio_table")
+app_widgets.show_chart(charts.portfolio_chart(table), "portfolio_chart", table)
+app_widgets.show_table(table.round({"HHI": 0, "Median days to first visit": 1}), "portfolio_table")
 st.download_button(
     "Portfolio workbook (.xlsx)",
     data=app_state.export_data("portfolio.xlsx", lambda: portfolio_workbook(table)),

@@ -4,6 +4,7 @@ import streamlit as st
 
 from analytics import charts
 from analytics.app import state as app_state
+from analytics.app import widgets as app_widgets
 from analytics.formatting import count, money
 from analytics.outreach import QUADRANTS
 from analytics.text import md
@@ -13,12 +14,12 @@ app_state.run_in_frame()
 
 filters = app_state.current_filters()
 st.title("Partner ROI")
-app_state.stop_when_empty()
+app_widgets.stop_when_empty()
 
 head, setting = st.columns([3, 1], vertical_alignment="bottom")
-margin = app_state.margin_slider(setting)
+margin = app_widgets.margin_slider(setting)
 data = app_state.roi(filters, margin)
-app_state.stop_when_empty(data.referrals)
+app_widgets.stop_when_empty(data.referrals)
 basis = data.basis
 head.caption(
     f"{data.period}. Return = {basis} ÷ outreach cost, per partner: 3× means every $1 spent "
@@ -39,7 +40,7 @@ if data.clinic_note:
 
 totals = data.totals
 # Tiles that wrap on a narrow screen rather than cut "$12.4K" to "$12.…".
-app_state.show_tiles(
+app_widgets.show_tiles(
     [
         plain_tile(
             "Outreach cost",
@@ -71,7 +72,7 @@ app_state.show_tiles(
     ]
 )
 
-app_state.show_chart(
+app_widgets.show_chart(
     charts.roi_scatter(data.scatter, data.cost_line, data.value_line, data.value),
     "roi_quadrants",
     data.scatter,
@@ -87,7 +88,7 @@ st.caption(
     "referral shows – where no one was referred. Days since contact count back from the "
     "period end, before the period too. Click a row to open the partner."
 )
-app_state.open_partner(app_state.show_outreach_table(data.partners, "partner_roi", select=True))
+app_widgets.open_partner(app_widgets.show_outreach_table(data.partners, "partner_roi", select=True))
 
 st.subheader("ROI by kind of outreach")
 st.caption(
@@ -95,13 +96,13 @@ st.caption(
     "revenue are shared among the kinds of outreach it received, by number of touches. "
     "Calls and emails cost nothing in the log, so their return shows –."
 )
-app_state.show_chart(charts.activity_type_chart(data.by_type), "roi_by_activity", data.by_type)
-app_state.show_outreach_table(data.by_type, "roi_by_activity_table")
+app_widgets.show_chart(charts.activity_type_chart(data.by_type), "roi_by_activity", data.by_type)
+app_widgets.show_outreach_table(data.by_type, "roi_by_activity_table")
 
 st.subheader("Referrals after a touch")
 left, right = st.columns([1, 2], gap="large")
 with left:
-    app_state.show_chart(charts.response_chart(data.response), "touch_response", data.response)
+    app_widgets.show_chart(charts.response_chart(data.response), "touch_response", data.response)
 with right:
     st.caption(
         "For each touch in the period: the partner's referrals in the 30, 60 and 90 days after "
@@ -109,13 +110,13 @@ with right:
         "are left out of that window. Seasons move these numbers too (winter is busy), so read "
         "them as a pattern, not proof."
     )
-    app_state.show_outreach_table(data.response, "touch_response_table")
+    app_widgets.show_outreach_table(data.response, "touch_response_table")
     st.markdown("**By kind of outreach, 90 days**")
-    app_state.show_outreach_table(data.response_by_type, "touch_response_by_type")
+    app_widgets.show_outreach_table(data.response_by_type, "touch_response_by_type")
 st.markdown("**The touch followed by the biggest rise, per partner (90 days)**")
 if data.top_responses.empty:
     st.info("No touch in this period was followed by more referrals than before it.")
 else:
-    app_state.open_partner(
-        app_state.show_outreach_table(data.top_responses, "top_responses", select=True)
+    app_widgets.open_partner(
+        app_widgets.show_outreach_table(data.top_responses, "top_responses", select=True)
     )

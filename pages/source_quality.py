@@ -4,12 +4,13 @@ import streamlit as st
 
 from analytics.app import planning as app_planning
 from analytics.app import state as app_state
+from analytics.app import widgets as app_widgets
 from analytics.metrics import SEEN_WITHIN_DAYS
 
 app_state.run_in_frame()
 filters = app_state.current_filters()
 st.title("Source quality")
-app_state.stop_when_empty()
+app_widgets.stop_when_empty()
 st.caption(
     "Ranked by revenue, not count. Episodes are referrals that arrived; per-referral figures "
     "divide by every referral (one that never came in brought nothing). Days run from the "
@@ -18,16 +19,16 @@ st.caption(
     "Arrivals without an evaluation date cannot be timed and are counted apart."
 )
 by_type, type_payers = app_planning.source_quality(filters, "source_type")
-app_state.stop_when_empty(int(by_type["Referrals"].sum()) if not by_type.empty else 0)
+app_widgets.stop_when_empty(int(by_type["Referrals"].sum()) if not by_type.empty else 0)
 
 st.subheader("By source type")
-app_state.show_table(by_type, "quality_types")
+app_widgets.show_table(by_type, "quality_types")
 
 st.subheader("By partner")
 partners, payers = app_planning.source_quality(filters, "source")
-picked = app_state.show_table(partners, "quality_partners", select=True)
+picked = app_widgets.show_table(partners, "quality_partners", select=True)
 if picked:
-    app_state.open_partner(picked)
+    app_widgets.open_partner(picked)
 
 st.subheader("Payer mix per partner")
-app_state.show_table(payers, "quality_payers")
+app_widgets.show_table(payers, "quality_payers")

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from analytics.app import practices as app_practices
 from analytics.app import state as app_state
 from analytics.store import PracticeError, display_name
 from analytics.text import md
@@ -20,11 +21,11 @@ st.caption(
 def _create() -> None:
     name = st.session_state.get("new_practice_name", "")
     try:
-        path = app_state.create_practice(name)
+        path = app_practices.create_practice(name)
     except PracticeError as exc:
         st.session_state["practice_message"] = ("error", str(exc))
         return
-    app_state.open_practice(path)
+    app_practices.open_practice(path)
     st.session_state["new_practice_name"] = ""
     st.session_state["practice_message"] = (
         "success",
@@ -35,15 +36,15 @@ def _create() -> None:
 def _rename(path: str, key: str) -> None:
     name = st.session_state.get(key, "")
     try:
-        renamed = app_state.rename_practice(path, name)
+        renamed = app_practices.rename_practice(path, name)
     except PracticeError as exc:
         st.session_state["practice_message"] = ("error", str(exc))
         return
-    app_state.open_practice(renamed)
+    app_practices.open_practice(renamed)
     st.session_state["practice_message"] = ("success", f"Renamed to {display_name(renamed)}.")
 
 
-presenting = app_state.presentation_mode()
+presenting = app_practices.presentation_mode()
 message = st.session_state.pop("practice_message", None)
 if message:
     (st.error if message[0] == "error" else st.success)(md(message[1]))
@@ -61,7 +62,7 @@ for path in app_state.store_choices():
             action.button(
                 "Open",
                 key=f"open_{Path(path).stem}",
-                on_click=app_state.open_practice,
+                on_click=app_practices.open_practice,
                 args=(path,),
                 icon=":material/folder_open:",
             )
@@ -92,11 +93,11 @@ if not presenting and app_state.may("settings"):
     )
     if logo is not None and st.button("Save logo", icon=":material/image:"):
         try:
-            app_state.save_practice_logo(current, logo.getvalue())
+            app_practices.save_practice_logo(current, logo.getvalue())
             st.success("Saved: the PDF, deck and workbook of this practice will carry it.")
         except PracticeError as exc:
             st.error(md(str(exc)))
-    profile = app_state.practice_profile()
+    profile = app_practices.practice_profile()
     if profile.logo:
         st.image(profile.logo, width=160, caption="The logo on this practice's reports")
     with st.form("start_presentation", border=True):
@@ -110,7 +111,7 @@ if not presenting and app_state.may("settings"):
         st.form_submit_button(
             "Start presenting",
             icon=":material/co_present:",
-            on_click=app_state.start_presenting,
+            on_click=app_practices.start_presenting,
             args=("present_pin",),
         )
     st.caption(

@@ -6,16 +6,17 @@ import streamlit as st
 
 from analytics.app import planning as app_planning
 from analytics.app import state as app_state
+from analytics.app import widgets as app_widgets
 from analytics.formatting import pct
 from analytics.metrics import RAG_YELLOW, parse_targets_csv
 
 app_state.run_in_frame()
 filters = app_state.current_filters()
 st.title("Targets")
-app_state.stop_when_empty()
+app_widgets.stop_when_empty()
 view = app_planning.targets_view(filters)
 if not view:
-    app_state.stop_when_empty(0)
+    app_widgets.stop_when_empty(0)
 end = view["end"]
 table = view["on_target"]
 st.caption(
@@ -34,7 +35,7 @@ st.subheader("Partners on target")
 if table.empty:
     st.info("No targets yet: set some below.")
 else:
-    app_state.show_table(table.round(2), "targets_on_target")
+    app_widgets.show_table(table.round(2), "targets_on_target")
 
 st.subheader("Against their own 3-month average")
 st.caption(
@@ -42,7 +43,7 @@ st.caption(
     f"{pct(RAG_YELLOW, 0)} of it or more; red: below that. Beside it, the Poisson decline test "
     "of the Trends page (a drop unlikely to be chance over the last 90 days)."
 )
-app_state.show_table(view["rag"].round(2), "targets_rag")
+app_widgets.show_table(view["rag"].round(2), "targets_rag")
 
 if app_state.may("settings"):
     st.subheader("Set targets")

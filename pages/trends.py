@@ -4,23 +4,24 @@ import streamlit as st
 
 from analytics import charts
 from analytics.app import state as app_state
+from analytics.app import widgets as app_widgets
 from analytics.metrics import LOST_AFTER_DAYS, WARM_UP_MONTHS
 from analytics.views import EXPLAIN
 
 app_state.run_in_frame()
 filters = app_state.current_filters()
 st.title("Trends & alerts")
-app_state.stop_when_empty()
+app_widgets.stop_when_empty()
 data = app_state.trends(filters)
-app_state.stop_when_empty(data.referrals)
+app_widgets.stop_when_empty(data.referrals)
 st.caption(
     f"Alerts look back from {data.end}, the end of the period chosen. "
     "Click a row to open that partner."
 )
 
-app_state.show_tiles(data.tiles)
+app_widgets.show_tiles(data.tiles)
 
-app_state.show_chart(lambda: charts.trend_chart(data.monthly), "monthly_trend", data.monthly)
+app_widgets.show_chart(lambda: charts.trend_chart(data.monthly), "monthly_trend", data.monthly)
 
 st.subheader("Declining partners")
 st.caption(
@@ -30,17 +31,17 @@ st.caption(
 if data.declining.empty:
     st.success("No partner is sending clearly fewer patients than before.")
 else:
-    app_state.open_partner(app_state.show_table(data.declining, "declining", select=True))
+    app_widgets.open_partner(app_widgets.show_table(data.declining, "declining", select=True))
 
 st.subheader("Dormant partners")
 st.caption(EXPLAIN["dormant"])
 if data.dormant.empty:
     st.success("No regular partner has gone quiet.")
 else:
-    app_state.open_partner(app_state.show_table(data.dormant, "dormant", select=True))
+    app_widgets.open_partner(app_widgets.show_table(data.dormant, "dormant", select=True))
 
 if not data.evidence.empty:
-    app_state.show_chart(
+    app_widgets.show_chart(
         lambda: charts.evidence_chart(data.evidence, data.end_date), "alert_evidence", data.evidence
     )
     st.caption(
@@ -60,9 +61,9 @@ if not data.partners_judged:
 elif data.new_partners.empty:
     st.info("No new partner in this period.")
 else:
-    app_state.open_partner(app_state.show_table(data.new_partners, "new_partners", select=True))
+    app_widgets.open_partner(app_widgets.show_table(data.new_partners, "new_partners", select=True))
 
-app_state.show_chart(
+app_widgets.show_chart(
     lambda: charts.won_lost_chart(data.won_lost), "partners_won_lost", data.won_lost
 )
 st.caption(

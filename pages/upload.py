@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics.app import state as app_state
+from analytics.app import practices as app_practices
 from analytics.app.state import get_store, prepared_upload, run_in_frame
 from analytics.errors import IngestError
 from analytics.ingest import MissingColumn, file_hash, list_sheets, overlap_sentence
@@ -19,7 +19,7 @@ st.caption(
     "Patient names and record numbers are replaced by anonymous keys before anything is saved."
 )
 
-profile = app_state.practice_profile()
+profile = app_practices.practice_profile()
 if profile.demo:
     # The demo is for looking around: an owner's export belongs in a practice of its own.
     st.warning(
@@ -27,7 +27,7 @@ if profile.demo:
         "exports then go into it, never into the demo.",
         icon=":material/science:",
     )
-    app_state.start_practice_form("upload")
+    app_practices.start_practice_form("upload")
     st.stop()
 st.text(f"Saving into: {profile.name}")
 
@@ -194,6 +194,6 @@ else:
             "Delete upload",
             disabled=not confirm,
             key="delete_go",
-            on_click=app_state.delete_upload,
+            on_click=app_practices.delete_upload,
             args=(store,),
         )

@@ -5,7 +5,9 @@ import streamlit as st
 
 from analytics import charts
 from analytics.app import planning as app_planning
+from analytics.app import practices as app_practices
 from analytics.app import state as app_state
+from analytics.app import widgets as app_widgets
 from analytics.metrics import STATUS_WORDS, Scenario
 from analytics.text import md, md_table
 
@@ -21,9 +23,9 @@ SCENARIOS = 3
 app_state.run_in_frame()
 filters = app_state.current_filters()
 st.title("Valuation readiness")
-app_state.stop_when_empty()
+app_widgets.stop_when_empty()
 data = app_state.valuation(filters)
-app_state.stop_when_empty(data.referrals)
+app_widgets.stop_when_empty(data.referrals)
 st.caption(
     f"{data.period}. Buyers and their lenders discount a practice that hangs on one or two "
     "referrers. Each check reads the period against published rules of thumb (sources in "
@@ -50,7 +52,7 @@ for check in data.checks:
         status = check["status"]
         verdict.badge(STATUS_WORDS[status], icon=STATUS_ICONS[status], color=STATUS_BADGES[status])
         verdict.markdown(md(check["sentence"]))
-app_state.csv_download("valuation_scorecard", data.scorecard)
+app_widgets.csv_download("valuation_scorecard", data.scorecard)
 
 st.subheader("The last 12 months")
 st.caption(
@@ -60,7 +62,7 @@ st.caption(
 if data.trend.empty:
     st.info("Not enough months of data for a trend yet.")
 else:
-    app_state.show_chart(
+    app_widgets.show_chart(
         # Two panels a row: four left the titles on top of each other at 1024 px.
         charts.scorecard_trend_chart(data.trend, columns=2),
         "scorecard_trend",
@@ -74,7 +76,7 @@ st.caption(
     + ". Losses are per year, before any replacement; the scorecard is read again without "
     "them."
 )
-margin = app_state.margin_slider()
+margin = app_widgets.margin_slider()
 scenarios = []
 # Scenario cards wrap below each other on a narrow screen instead of cutting names to "Ma…".
 cards = st.container(horizontal=True, gap="small")
@@ -112,16 +114,16 @@ if not stress.results:
 else:
     # A static table: every cell wraps, so a comparison reads without widening columns.
     st.table(md_table(stress.side_by_side.set_index("Measure")))
-    app_state.csv_download("stress_side_by_side", stress.side_by_side)
-    app_state.show_chart(charts.scenario_chart(stress.table), "stress_scenarios", stress.table)
+    app_widgets.csv_download("stress_side_by_side", stress.side_by_side)
+    app_widgets.show_chart(charts.scenario_chart(stress.table), "stress_scenarios", stress.table)
     st.caption(
         "The value effect multiplies the contribution lost by 3-5× adjusted EBITDA, the range "
         "brokers publish for small outpatient practices: a rule of thumb, not a valuation."
     )
 
 st.subheader("Reports")
-profile = app_state.practice_profile()
-presenting = app_state.presentation_mode()
+profile = app_practices.practice_profile()
+presenting = app_practices.presentation_mode()
 settings = st.columns([2, 3]) if not presenting else None
 practice_name = profile.name
 logo = profile.logo

@@ -1,4 +1,5 @@
-"""The app's cached handles: the one analytics module that imports Streamlit."""
+"""The app's cached handles: the store a session works on (opened per run, guarded by
+the signed-in person's grants) and every cached loader a page reads, keyed by store version."""
 
 from __future__ import annotations
 
@@ -8,14 +9,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from analytics import access, charts, identity
-from analytics import formatting as fmt
 from analytics.app import signin
 from analytics.filters import Filters
 from analytics.identity import activities_of
@@ -23,15 +21,12 @@ from analytics.ingest import Prepared, prepare
 from analytics.metrics.periods import Encoded, encode, tables_of
 from analytics.metrics.stress import stress_test_of
 from analytics.metrics.summary import metrics_summary
-from analytics.safe_csv import to_safe_csv
 from analytics.store import DEFAULT_DB, METRIC_COLUMNS, Store, StoreUnavailable
 from analytics.store.guarded import GuardedStore, guarded_export
 from analytics.text import md
 from analytics.views import alerts as alerts_view
 from analytics.views import dependence as dependence_view
 from analytics.views import overview as page_data
-from analytics.views import upload as upload_report
-from analytics.views.outreach import RETURN_CAP
 from analytics.views.partner import PartnerView, partner_names_of, partner_view_of
 
 
@@ -93,33 +88,6 @@ def _granted(path: str, default: str) -> str:
         )
         signin.stop_here()
     return granted
-
-
-def open_linked_practice() -> None:
-    """On a session's first run, open the practice its link names (?practice=stem): a
-    reload or a shared link keeps the practice. An unknown name is said, not guessed."""
-    if st.session_state.get("store_path"):
-        return
-    wanted = st.query_params.get("practice")
-    if not wanted:
-        return
-    for path in store_choices():
-        if Path(path).stem == wanted:
-            st.session_state["store_path"] = path
-            return
-    # Said the same whether it is absent or not granted: a link cannot probe for practices.
-    flash(
-        "warning",
-        f"The link names a practice that is not here or not open to you ({wanted}); opened "
-        "the default one instead. Pick another under Practice in the sidebar.",
-    )
-
-
-def link_practice() -> None:
-    """Write the open practice into the address bar, so a reload or a copied link keeps it."""
-    stem = Path(store_path()).stem
-    if st.query_params.get("practice") != stem:
-        st.query_params["practice"] = stem
 
 
 def flash(kind: str, text: str) -> None:
@@ -270,9 +238,6 @@ def summary(filters: Filters) -> dict:
     return _summary(store_path(), filters, get_store().version())
 
 
-# Page data: one encoded history per store, clinics and level; small cached page bundles ----
-
-
 def store_choices() -> list[str]:
     """Store files a consultant can switch between: the *.duckdb files next to the current
     store (data/ by default), the current one always included."""
@@ -379,261 +344,6 @@ def stress(filters: Filters, partners: tuple[str, ...]) -> dict:
     return _stress(store_path(), filters, get_store().version(), tuple(partners))
 
 
-# Rendering shared by the pages -------------------------------------------------------------
-
-SHORT_TABLE_ROWS = 15
-PLOTLY_CONFIG = {
-    "displaylogo": False,
-    "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
-    "toImageButtonOptions": {"format": "png", "scale": 2},
-}
-
-
-def _config_of(kinds: dict[str, str]) -> dict:
-    """Column formats by kind. Percent and money columns are shown from `_shown`'s copy: a
-    step makes Streamlit cut decimals off (20.25% read 20.2% beside a 20.3% tile)."""
-    config = {}
-    for name, kind in kinds.items():
-        if kind == "month":
-            config[name] = st.column_config.DateColumn(name, format="MMM YYYY")
-        elif kind == "date":
-            config[name] = st.column_config.DateColumn(name, format="MMM D, YYYY")
-        elif kind == "percent":
-            # Shown as percentage numbers (58.5), rounded by formatting's one rule.
-            config[name] = st.column_config.NumberColumn(name, format="%.1f%%")
-        elif kind == "money":
-            # Whole dollars, already rounded half up: the step's cut takes nothing off.
-            config[name] = st.column_config.NumberColumn(name, format="dollar", step=1)
-        elif kind == "cents":
-            config[name] = st.column_config.NumberColumn(name, format="dollar")
-        elif kind == "multiple":
-            config[name] = st.column_config.NumberColumn(name, format="%.1f×")
-        elif kind == "sparkline":
-            config[name] = st.column_config.LineChartColumn(name, y_min=0)
-        elif kind == "p_value":
-            config[name] = st.column_config.NumberColumn(name, format="%.2g")
-        elif kind == "decimal":
-            config[name] = st.column_config.NumberColumn(name, format="%.1f")
-        elif kind == "count":
-            config[name] = st.column_config.NumberColumn(name, format="%,d")
-    return config
-
-
-def _money_kind(values: pd.Series) -> str:
-    """ "cents" where a cent matters (amounts under $100 with cents), else "money"."""
-    numbers = pd.to_numeric(values, errors="coerce").dropna()
-    if numbers.empty or numbers.abs().max() >= fmt.CENTS_BELOW:
-        return "money"
-    return "cents" if bool((numbers.round(2) != numbers.round(0)).any()) else "money"
-
-
-def _shown(frame: pd.DataFrame, kinds: dict[str, str]) -> tuple[pd.DataFrame, dict[str, str]]:
-    """The copy a table shows: shares as the percentages the tiles show (58.5), money to
-    whole dollars, or to the cent where a cent matters, halves rounded up everywhere."""
-    shown = frame.copy()
-    kinds = dict(kinds)
-    for name, kind in list(kinds.items()):
-        if name not in shown.columns or kind not in ("percent", "money", "multiple"):
-            continue
-        values = pd.to_numeric(shown[name], errors="coerce")
-        if kind == "multiple":
-            # Capped where the exact multiple stops meaning anything (the caption says so).
-            shown[name] = values.clip(upper=RETURN_CAP)
-            continue
-        if kind == "percent":
-            shown[name] = values.map(lambda v: np.nan if pd.isna(v) else fmt.pct_value(v))
-            continue
-        kinds[name] = _money_kind(values)
-        digits = 2 if kinds[name] == "cents" else 0
-        rounded = values.map(lambda v, d=digits: np.nan if pd.isna(v) else fmt.half_up(v, d))
-        shown[name] = rounded
-    return shown, kinds
-
-
-def show_tiles(kpis, per_row: int = 4) -> None:
-    """Headline tiles (analytics.views.kpis.Kpi), `per_row` to a row; on a narrow screen a row
-    wraps instead of cutting its labels short."""
-    for row in (kpis[i : i + per_row] for i in range(0, len(kpis), per_row)):
-        outer = st.container(horizontal=True, gap="small")
-        # Tiles go in pairs: a row too narrow for four wraps as two and two, not three and one.
-        for pair in (row[i : i + 2] for i in range(0, len(row), 2)):
-            with outer.container(horizontal=True, gap="small"):
-                for kpi in pair:
-                    st.metric(
-                        kpi.label,
-                        kpi.text,
-                        delta=kpi.delta,
-                        delta_color=kpi.delta_color,
-                        delta_description=kpi.note,
-                        delta_arrow=kpi.delta_arrow,
-                        help=kpi.help or None,
-                        border=True,
-                        width="stretch",
-                    )
-
-
-def _exported(frame: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame:
-    """The copy a CSV holds: shares to 4 decimals and money to the cent (formatting's rule),
-    so a spreadsheet shows what the page shows."""
-    out = frame.copy()
-    for name, kind in kinds.items():
-        digits = {"percent": fmt.SHARE_DIGITS, "money": 2}.get(kind)
-        if digits is None or name not in out.columns:
-            continue
-        values = pd.to_numeric(out[name], errors="coerce")
-        out[name] = values.map(lambda v, d=digits: np.nan if pd.isna(v) else fmt.half_up(v, d))
-    return out
-
-
-def _downloads(name: str, data: pd.DataFrame, fig=None, kinds: dict | None = None) -> None:
-    """CSV of the data (and PNG of the chart) as small buttons, made only when clicked."""
-    row = st.container(horizontal=True, gap="small")
-    kinds = kinds if kinds is not None else page_data.column_kinds(data)
-    row.download_button(
-        "CSV",
-        data=export_data(f"{name}.csv", lambda: to_safe_csv(_exported(data, kinds))),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        key=f"csv_{name}",
-        on_click="ignore",
-        type="tertiary",
-        width="content",
-    )
-    if fig is None:
-        return
-    if charts.png_available():
-        row.download_button(
-            "PNG",
-            data=export_data(f"{name}.png", lambda: charts.to_png(fig)),
-            file_name=f"{name}.png",
-            mime="image/png",
-            icon=":material/image:",
-            key=f"png_{name}",
-            on_click="ignore",
-            type="tertiary",
-            width="content",
-        )
-    else:
-        row.caption(charts.PNG_MISSING)
-
-
-@st.cache_resource(show_spinner=False, max_entries=128)
-def _figure(name: str, path: str, filters: Filters, version: int, vary: str, _build):
-    # Shared, not copied: building a plotly figure costs more than the page's numbers do.
-    return _build()
-
-
-def show_chart(
-    fig: go.Figure | Callable[[], go.Figure],
-    name: str,
-    data: pd.DataFrame,
-    *,
-    select: bool = False,
-    vary: str = "",
-) -> str | None:
-    """A figure with its CSV and PNG downloads; with `select`, the partner a click picked.
-
-    Pass a builder (`lambda: charts.x(...)`) rather than a figure to build it once per
-    filters and store version (and `vary`, for anything else it depends on): building a
-    plotly figure costs more than the page's numbers do.
-    """
-    if callable(fig):
-        fig = _figure(name, store_path(), current_filters(), get_store().version(), vary, fig)
-    event = st.plotly_chart(
-        fig,
-        theme=None,
-        config=PLOTLY_CONFIG,
-        key=f"chart_{name}",
-        on_select="rerun" if select else "ignore",
-        selection_mode="points",
-    )
-    _downloads(name, data, fig)
-    return charts.selected_partner(event) if select else None
-
-
-def show_table(
-    frame: pd.DataFrame,
-    name: str,
-    *,
-    select: bool = False,
-    height: int | str | None = None,
-    column_config: dict | None = None,
-    kinds: dict[str, str] | None = None,
-) -> str | None:
-    """A sortable table with its CSV download; with `select`, the partner of a clicked row.
-    Short tables show every row; long ones scroll. `kinds` overrides how columns read
-    (page_data.column_kinds by default); `column_config` adds formats of its own."""
-    if height is None:
-        height = "content" if len(frame) <= SHORT_TABLE_ROWS else "auto"
-    kinds = kinds or page_data.column_kinds(frame)
-    shown, shown_kinds = _shown(frame, kinds)
-    config = _config_of(shown_kinds)
-    event = st.dataframe(
-        shown,
-        hide_index=True,
-        placeholder="–",
-        column_config=config if column_config is None else {**config, **column_config},
-        width="stretch",
-        height=height,
-        key=f"table_{name}",
-        on_select="rerun" if select else "ignore",
-        selection_mode="single-row",
-    )
-    _downloads(name, frame, kinds=kinds)
-    if not select:
-        return None
-    rows = event.selection.rows if event else []
-    return str(frame["Partner"].iloc[rows[0]]) if rows else None
-
-
-def open_partner(name: str | None) -> None:
-    """Go to the partner's own page (does nothing without a name)."""
-    if name:
-        st.session_state["partner"] = name
-        # Given, not left to clear: the sidebar's filters are bound to the address, and
-        # Streamlit refuses to clear bound parameters. They come back with their widgets.
-        st.switch_page("pages/partner.py", query_params={"practice": Path(store_path()).stem})
-
-
-def show_data_warnings(filters: Filters) -> None:
-    """Say, above a page's figures, that uploads behind them carry open warnings."""
-    found = upload_report.warnings_in_view(get_store().uploads(), filters.start, filters.end)
-    if not found:
-        return
-    total = sum(len(w) for _, w in found)
-    with st.expander(
-        f"⚠ {total} warning{'s' if total != 1 else ''} on {len(found)} upload"
-        f"{'s' if len(found) != 1 else ''} behind these figures: read them before relying "
-        "on the numbers",
-    ):
-        for label, sentences in found:
-            st.text(label)
-            for sentence in sentences:
-                st.text(f"   • {sentence}")
-
-
-def stop_when_empty(referrals: int | None = None) -> None:
-    """The empty states: what to upload (empty store) or, given the period's referral count,
-    what to change (nothing in the period). Stops the page there."""
-    if referrals is None and get_store().is_empty():
-        # While presenting there is no Upload page to send anyone to.
-        text = (
-            "No referrals yet for this practice. Leave presentation mode (sidebar) to upload "
-            "its export."
-            if presentation_mode()
-            else page_data.EMPTY_STORE
-        )
-        st.info(text, icon=":material/upload_file:")
-        st.stop()
-    if referrals is not None and not referrals:
-        st.info(page_data.EMPTY_PERIOD, icon=":material/filter_alt:")
-        st.stop()
-
-
-# Partner ROI and engagement (analytics.views.outreach) ------------------------------------
-
-
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _activity_log(path: str, version: int) -> pd.DataFrame:
     # Every date: contacts before the period still tell how long ago a partner was called.
@@ -653,34 +363,6 @@ def _outreach_page(
     return outreach_pages.engagement_page(encoded, history, log, filters, int(setting), today)
 
 
-MARGIN_DEFAULT = 40
-
-
-def _keep_margin() -> None:
-    st.session_state["_margin"] = st.session_state["margin"]
-
-
-def margin_slider(where=st) -> float:
-    """The one contribution margin of the session (0..1): the same widget and value on
-    Partner ROI, Valuation readiness and in their reports."""
-    # Kept outside the widget: a widget's own state is dropped on the page that lacks it.
-    st.session_state.setdefault("_margin", MARGIN_DEFAULT)
-    st.session_state["margin"] = st.session_state["_margin"]
-    percent = where.slider(
-        "Contribution margin",
-        min_value=10,
-        max_value=100,
-        step=5,
-        format="%d%%",
-        key="margin",
-        on_change=_keep_margin,
-        help="The share of revenue left after the cost of treating the patient (therapist "
-        "time, supplies): at 40% a $1,000 referral counts as $400. One setting for every page "
-        "and report; at 100% returns are read on revenue itself.",
-    )
-    return percent / 100
-
-
 def roi(filters: Filters, margin: float = 1.0):
     """The Partner ROI page's data (an outreach_pages.RoiPage), revenue read on `margin`."""
     return _outreach_page("roi", store_path(), filters, get_store().version(), float(margin))
@@ -696,19 +378,6 @@ def engagement(filters: Filters, overdue_days: int):
         float(overdue_days),
         datetime.date.today(),
     )
-
-
-def show_outreach_table(
-    frame: pd.DataFrame, name: str, *, select: bool = False, height: int | str | None = None
-) -> str | None:
-    """`show_table` for the ROI and engagement tables (money, ROI and day columns formatted)."""
-    from analytics.views import outreach as outreach_pages
-
-    kinds = outreach_pages.column_kinds(frame)
-    return show_table(frame, name, select=select, height=height, kinds=kinds)
-
-
-# Partners page: referrer identity -----------------------------------------------------------
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -729,10 +398,6 @@ def _concentration_now(path: str, filters: Filters, version: int) -> dict:
 def concentration_now(filters: Filters) -> dict:
     """Partners, largest share and HHI for the filters, with every decision applied."""
     return _concentration_now(store_path(), filters, get_store().version())
-
-
-# Valuation readiness, reports and consultant mode (analytics.views.valuation, report,
-# practices) -------------------------------------------------------------------------------
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -852,162 +517,3 @@ def report_file(
         tuple(scenarios),
         margin,
     )
-
-
-def csv_download(name: str, frame: pd.DataFrame) -> None:
-    """A CSV download of a table shown another way (text cells defused, as everywhere)."""
-    _downloads(name, frame)
-
-
-def presentation_mode() -> bool:
-    """True while the consultant presents: the app is locked to one practice, with no
-    practice switching, uploads or settings, until the consultant's PIN is given."""
-    from analytics.app.presentation import locked_practice
-
-    return locked_practice(_home().parent, signin.presenter()) is not None
-
-
-def start_presenting(pin_key: str) -> None:
-    """Lock the app to the open practice (a button's on_click); the PIN field is cleared."""
-    from analytics.app.presentation import PresentationError, start
-    from analytics.store.practices import display_name
-
-    pin = st.session_state.get(pin_key, "")
-    st.session_state[pin_key] = ""
-    try:
-        _require(access.PRESENT, store_path())
-        start(_home().parent, store_path(), pin, signin.presenter())
-    except (PresentationError, access.AccessDenied) as exc:
-        flash("error", str(exc))
-        return
-    flash(
-        "success",
-        f"Presenting {display_name(store_path())}: other practices, uploads and "
-        "settings are hidden until you leave with your PIN.",
-    )
-
-
-def leave_presenting(pin_key: str) -> None:
-    """Unlock when the PIN matches (a button's on_click)."""
-    from analytics.app.presentation import leave
-
-    pin = st.session_state.get(pin_key, "")
-    st.session_state[pin_key] = ""
-    if leave(_home().parent, pin, signin.presenter()):
-        flash("success", "Presentation mode is off: every practice and page is back.")
-    else:
-        flash("error", "That PIN does not match; the presentation stays on.")
-
-
-def practice_profile():
-    """The open practice's name and logo for reports (a practices.Profile)."""
-    from analytics.store.practices import load_profile
-
-    return load_profile(store_path())
-
-
-def delete_upload(store: Store) -> None:
-    """Delete the upload the Upload page picked (a button's on_click), then untick the
-    confirmation and clear the pick: one tick deletes one upload, never the next one too."""
-    target = st.session_state.pop("delete_target", None)
-    st.session_state["delete_ok"] = False
-    if target is None:
-        return
-    try:
-        removed = store.delete_upload(int(target))
-    except access.AccessDenied as exc:
-        flash("error", str(exc))
-        return
-    flash("success", f"Removed upload #{target} and its {removed:,} rows.")
-
-
-def open_practice(path: str) -> None:
-    """Switch this session to another practice's store (use as a button's on_click)."""
-    st.session_state["store_path"] = str(path)
-
-
-def _start_practice(key: str) -> None:
-    from analytics.store.practices import PracticeError, display_name, set_default
-
-    try:
-        path = create_practice(st.session_state.get(key, ""))
-    except PracticeError as exc:
-        flash("error", str(exc))
-        return
-    set_default(path)
-    open_practice(path)
-    st.session_state[key] = ""
-    flash(
-        "success",
-        f"Started {display_name(path)}: it is yours, empty, and the practice the app opens "
-        "first from now on. Upload your first export below.",
-    )
-
-
-def start_practice_form(key: str = "start") -> None:
-    """ "Start your practice": a new store for the owner's own practice, opened at once and
-    made the one the app opens first, so their exports never mix with the demo."""
-    with st.form(f"start_practice_{key}", border=True):
-        st.markdown("**Start your practice**")
-        st.text_input(
-            "Your practice's name",
-            key=f"start_name_{key}",
-            placeholder="Harbor Physical Therapy",
-        )
-        st.form_submit_button(
-            "Start your practice",
-            type="primary",
-            icon=":material/add_business:",
-            on_click=_start_practice,
-            args=(f"start_name_{key}",),
-        )
-
-
-def create_practice(name: str) -> str:
-    """A new empty store for a client practice, next to the current one; its path."""
-    from analytics.store.practices import create_practice as create
-
-    _require(access.CREATE_PRACTICE, None)
-    path = str(create(Path(store_path()).parent, name))
-    signin.team().record(signin.current_person().email, "create", path, f"created {name}")
-    return path
-
-
-def _require(action: str, practice: str | None) -> None:
-    """access.require for the signed-in person; a refusal reads as a practice error where
-    the practice forms show one."""
-    from analytics.store.practices import PracticeError
-
-    try:
-        access.require(signin.current_person(), practice, action)
-    except access.AccessDenied as exc:
-        raise PracticeError(str(exc)) from None
-
-
-def rename_practice(path: str, name: str) -> str:
-    """Rename a practice (its store file moves with the name); the new path. The cached
-    handle is closed first: a session still reading that store must reopen it."""
-    from analytics.store.practices import PracticeError
-    from analytics.store.practices import rename_practice as rename
-
-    _require(access.SETTINGS, path)
-    default = _home()
-    if Path(path).resolve() == default.resolve():
-        raise PracticeError(
-            f"{default.name} is the store the app opens first and keeps its name: create a "
-            "new practice under “New practice” on this page and give it the name instead."
-        )
-    _open_store(path).close()
-    _open_store.clear(path)
-    renamed = str(rename(Path(path), name))
-    # The grants follow the practice to its new file name.
-    signin.team().rename_practice(path, renamed, signin.current_person().email)
-    return renamed
-
-
-def save_practice_logo(path: str, logo: bytes) -> None:
-    """Keep a practice's logo next to its store, for its reports."""
-    from analytics.store.practices import save_profile
-
-    _require(access.SETTINGS, path)
-    save_profile(Path(path), logo=logo)
