@@ -29,8 +29,9 @@ from analytics.identity.names import (
     short_form,
     surnames_alike,
 )
-from analytics.ingest.names import credential_class, parse_name, text_key
-from analytics.ingest.sources import type_from_label
+from analytics.ingest.names import parse_name, text_key
+from analytics.ingest.source_types import type_from_label
+from analytics.ingest.vocabulary import credential_class
 from analytics.schema import PARTNER_TYPES, UNKNOWN_SOURCE
 
 __all__ = [

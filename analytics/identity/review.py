@@ -28,7 +28,7 @@ from analytics.identity.match import Entity
 from analytics.identity.names import read_name
 from analytics.identity.outreach import activities_of
 from analytics.identity.suggest import MIN_CONFIDENCE, Suggestion, entities_of, suggest
-from analytics.ingest.sources import person_key
+from analytics.ingest.source_types import person_key
 from analytics.metrics.concentration import concentration_of
 from analytics.metrics.periods import tables_from_sources
 from analytics.schema import PARTNER_TYPES, SOURCE_TYPE_LABELS, SOURCE_TYPES, UNKNOWN_SOURCE

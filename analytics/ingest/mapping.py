@@ -8,7 +8,8 @@ import re
 import pandas as pd
 
 from analytics.errors import IngestError
-from analytics.ingest import sources, values
+from analytics.ingest.dates import looks_like_dates
+from analytics.ingest.source_types import infer_type, share_type_labels
 from analytics.schema import FIELDS_BY_KIND
 
 Mapping = dict[str, str]  # canonical field -> the export's column header
@@ -411,7 +412,7 @@ def _settle_source_columns(mapping: Mapping, headers: list[str], body: pd.DataFr
         for pos, h in enumerate(headers)
         if (hit := _rank(h, "referrals")) and hit[0] == "source_name"
     )
-    typed = [h for _, _, h in named if sources.share_type_labels(_sample(body, headers, h)) >= 0.6]
+    typed = [h for _, _, h in named if share_type_labels(_sample(body, headers, h)) >= 0.6]
     if typed and "source_type" not in mapping:
         mapping["source_type"] = typed[0]
     people = [h for _, _, h in named if h not in typed]
@@ -423,7 +424,7 @@ def _settle_source_columns(mapping: Mapping, headers: list[str], body: pd.DataFr
         # Raintree: "Referring Provider" and "Referral Source" (an employer, an attorney).
         mapping["referral_source"] = people[1]
     type_col = mapping.get("source_type")
-    if type_col and sources.share_type_labels(_sample(body, headers, type_col)) < 0.3:
+    if type_col and share_type_labels(_sample(body, headers, type_col)) < 0.3:
         # A "Type" column of something else (visit type, case type): not a source type.
         del mapping["source_type"]
 
@@ -451,7 +452,7 @@ def _infer_from_values(mapping: Mapping, headers: list[str], body: pd.DataFrame,
     date_field = "referral_date" if kind == "referrals" else "activity_date"
     if date_field not in mapping:
         for header in free:
-            if values.looks_like_dates(_sample(body, headers, header)) >= 0.8:
+            if looks_like_dates(_sample(body, headers, header)) >= 0.8:
                 mapping[date_field] = header
                 free.remove(header)
                 break
@@ -479,9 +480,7 @@ def _person_share(sample: pd.Series) -> float:
     texts = [str(v) for v in sample.unique() if isinstance(v, str)]
     if not texts:
         return 0.0
-    hits = sum(
-        sources.infer_type(t) in ("physician", "physician_extender", "chiropractor") for t in texts
-    )
+    hits = sum(infer_type(t) in ("physician", "physician_extender", "chiropractor") for t in texts)
     return hits / len(texts)
 
 

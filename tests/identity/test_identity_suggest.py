@@ -23,7 +23,7 @@ import sample_data.generate as gen
 from analytics.identity import activities_of
 from analytics.identity.match import Entity
 from analytics.identity.suggest import Suggestion, entities_of, suggest
-from analytics.ingest.sources import infer_type
+from analytics.ingest.source_types import infer_type
 from analytics.store import Store
 from tests.conftest import SAMPLE_DIR
 
