@@ -26,7 +26,7 @@ def app_script(folder: Path) -> Path:
 
 def build_sample_db(folder: Path) -> Path:
     """The bundled sample practice (referrals and outreach log) in its own store file."""
-    from analytics.cli import SAMPLE_FILES, ingest_file
+    from analytics.ingest.cli import SAMPLE_FILES, ingest_file
 
     path = folder / "sample.duckdb"
     store = Store(path)
@@ -147,7 +147,7 @@ def test_roi_page_follows_the_clinic_filter(sample_db, monkeypatch, tmp_path):
 
 
 def test_roi_page_without_an_outreach_log(monkeypatch, tmp_path):
-    from analytics.cli import ingest_file
+    from analytics.ingest.cli import ingest_file
 
     db = tmp_path / "referrals_only.duckdb"
     store = Store(db)

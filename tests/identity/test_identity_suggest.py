@@ -289,7 +289,7 @@ def test_five_thousand_sources_in_seconds_without_wrong_merges():
 
 def main() -> None:
     """Print the numbers the docs quote."""
-    from analytics.cli import SAMPLE_FILES, ingest_file
+    from analytics.ingest.cli import SAMPLE_FILES, ingest_file
 
     with_store = SAMPLE_DIR.parent / "data" / "identity_eval.duckdb"
     with_store.unlink(missing_ok=True)

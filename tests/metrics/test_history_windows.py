@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.cli import ingest_file
 from analytics.filters import Filters
+from analytics.ingest.cli import ingest_file
 from analytics.metrics.periods import encode, to_day
 from analytics.metrics.windows import (
     window_days,
