@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from analytics.identity import activities_of
-from analytics.identity.match import Entity
+from analytics.identity.entities import Entity
 from analytics.identity.suggest import Suggestion, entities_of, suggest
 from analytics.ingest.source_types import infer_type
 from analytics.store import Store
