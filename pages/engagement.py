@@ -6,7 +6,8 @@ from analytics.app import state as app_state
 from analytics.charts import roi as roi_charts
 from analytics.outreach.growth import RECENT_MONTHS, GrowthTargets, growth_status
 from analytics.text import md
-from analytics.views.outreach import CADENCE_PARTNERS, NO_LOG
+from analytics.views.engagement import CADENCE_PARTNERS
+from analytics.views.outreach_base import NO_LOG
 
 app_state.run_in_frame()
 

@@ -8,7 +8,8 @@ from analytics.formatting import count, money
 from analytics.outreach.roi import QUADRANTS
 from analytics.text import md
 from analytics.views.kpis import plain_tile
-from analytics.views.outreach import NO_LOG, QUADRANT_NAMES, RETURN_CAP, roi_text
+from analytics.views.outreach_base import NO_LOG
+from analytics.views.roi import QUADRANT_NAMES, RETURN_CAP, roi_text
 
 app_state.run_in_frame()
 

@@ -32,7 +32,7 @@ from analytics.report.sheets import (
     write_sheet,
     write_text,
 )
-from analytics.views import outreach as outreach_pages
+from analytics.views import outreach_base
 
 __all__ = ["report_sheets", "workbook_bytes"]
 
@@ -156,7 +156,7 @@ def report_sheets(content: ReportContent) -> list[Sheet]:
         Sheet("New partners", "Trends & alerts", "New partners this period", t.new_partners),
         Sheet("Won and lost", "Trends & alerts", "Partners won and lost, per month", t.won_lost),
     ]
-    outreach = outreach_pages.column_kinds
+    outreach = outreach_base.column_kinds
     if content.roi is not None:
         r = content.roi
         sheets += [

@@ -15,7 +15,8 @@ from analytics.identity import activities_of
 from analytics.metrics.periods import encode
 from analytics.metrics.summary import metrics_summary
 from analytics.store import Store
-from analytics.views.outreach import engagement_page, roi_page, roi_text
+from analytics.views.engagement import engagement_page
+from analytics.views.roi import roi_page, roi_text
 from tests.conftest import ROOT, SAMPLE_DIR
 
 
