@@ -214,9 +214,6 @@ def parse_dates(values: pd.Series) -> pd.Series:
     return parse_dates_report(values)[0]
 
 
-# --- money and counts ------------------------------------------------------------------
-
-
 def looks_like_dates(values: pd.Series) -> float:
     """Share (0..1) of sampled non-blank values that parse as dates."""
     sample = present_sample(values)

@@ -36,6 +36,3 @@ def parse_flags(values: pd.Series) -> pd.Series:
     truth[u.bool_at] = u.bools
     flags = pd.arrays.BooleanArray(spread(u.codes, truth, False), ~spread(u.codes, known, False))
     return pd.Series(flags, index=values.index, name=values.name)
-
-
-# --- text and NPIs ---------------------------------------------------------------------

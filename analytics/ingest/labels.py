@@ -6,8 +6,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-# --- type labels -----------------------------------------------------------------------
-
 _LABELS: dict[str, tuple[str, ...]] = {
     "physician": (
         "physician", "physicians", "doctor", "doctors", "md", "m d", "do", "md do", "mds",

@@ -45,6 +45,3 @@ def normalize_npi(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         text[at[ok]] = np.asarray(g["npi"].to_pylist(), dtype=object)[ok]
     flags = pd.Series(spread(u.codes, valid, False), index=values.index, name=values.name)
     return text_rows(u.codes, text, values), flags
-
-
-# --- detection -------------------------------------------------------------------------

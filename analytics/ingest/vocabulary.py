@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-# --- names: credentials and keywords ---------------------------------------------------
-
 CREDENTIALS: dict[str, str | None] = {
     **dict.fromkeys(("MD", "DO", "MBBS", "MBCHB"), "physician"),
     **dict.fromkeys(
