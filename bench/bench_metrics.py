@@ -53,9 +53,9 @@ def main() -> None:
     args = parser.parse_args()
     db = ensure_store(args.rows)
 
-    from analytics.cli import store_metrics
     from analytics.filters import Filters
     from analytics.metrics import alerts, concentration, dependence, funnel, mix, trends, valuation
+    from analytics.metrics.cli import store_metrics
     from analytics.metrics.periods import encode, tables_of, to_day
     from analytics.metrics.summary import metrics_summary
     from analytics.store import Store

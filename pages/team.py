@@ -5,7 +5,7 @@ import streamlit as st
 from analytics.access import GRANT_ROLES
 from analytics.app import signin
 from analytics.app import state as app_state
-from analytics.store.practices import display_name
+from analytics.store import display_name
 from analytics.text import md
 
 app_state.run_in_frame()

@@ -199,7 +199,7 @@ def first_of(d: date) -> date:
 @pytest.fixture(scope="session")
 def sample_store(tmp_path_factory) -> Store:
     """The bundled sample practice loaded once for the whole test session (read-only use)."""
-    from analytics.cli import SAMPLE_FILES, ingest_file
+    from analytics.ingest.cli import SAMPLE_FILES, ingest_file
 
     store = Store(tmp_path_factory.mktemp("sample") / "sample.duckdb")
     for name, kind in SAMPLE_FILES:

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from analytics.cli import store_metrics
 from analytics.filters import Filters
 from analytics.identity import activities_of
+from analytics.metrics.cli import store_metrics
 from analytics.metrics.summary import metrics_summary
 from analytics.store import Store
 

@@ -18,11 +18,12 @@ import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
 
-from sample_data import generate as gen
+from sample_data import build, large, network, practice, records, writers
+from sample_data.npi import npi_is_valid
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = ROOT / "sample_data"
-PARTNER_TYPES = set(gen.PARTNER_SOURCE_TYPES)
+PARTNER_TYPES = set(practice.PARTNER_SOURCE_TYPES)
 CREDENTIALS = {"md", "do", "dc", "dds", "dpm", "np", "fnp", "pa", "pa-c", "atc", "lmt"}
 
 
@@ -85,19 +86,19 @@ def read_truth(path: Path) -> pd.DataFrame:
 def export_rows(folder: Path) -> dict[str, list[dict[str, object]]]:
     """The data rows of the three referral exports, read the way a person would."""
     out: dict[str, list[dict[str, object]]] = {}
-    rows = xlsx_values(folder / gen.WEBPT_FILE)[0]
+    rows = xlsx_values(folder / practice.WEBPT_FILE)[0]
     header = list(rows[4])
     data = []
     for row in rows[5:]:
         if row[0] == "Grand Total":
             break
         data.append(dict(zip(header, row, strict=True)))
-    out[gen.WEBPT_FILE] = data
-    with (folder / gen.CASE_FILE).open(encoding="utf-8", newline="") as fh:
-        out[gen.CASE_FILE] = list(csv.DictReader(fh))
-    with (folder / gen.LOG_FILE).open(encoding="cp1252", newline="") as fh:
+    out[practice.WEBPT_FILE] = data
+    with (folder / practice.CASE_FILE).open(encoding="utf-8", newline="") as fh:
+        out[practice.CASE_FILE] = list(csv.DictReader(fh))
+    with (folder / practice.LOG_FILE).open(encoding="cp1252", newline="") as fh:
         log = [r for r in csv.DictReader(fh) if any(r.values()) and r["Date Referred"] != "Total"]
-    out[gen.LOG_FILE] = log
+    out[practice.LOG_FILE] = log
     return out
 
 
@@ -106,20 +107,20 @@ def export_spellings(folder: Path) -> Counter:
     counts: Counter = Counter()
     for file, rows in export_rows(folder).items():
         for r in rows:
-            if file == gen.WEBPT_FILE:
+            if file == practice.WEBPT_FILE:
                 name, label = r["Referral Contact"] or "", r["Referral Source"] or ""
-            elif file == gen.CASE_FILE:
+            elif file == practice.CASE_FILE:
                 name, label = r["Referring Provider"], ""
             else:
                 name, label = r["Referred By"], r["Referral Type"]
-            counts[gen.spelling_key(name, label)] += 1
+            counts[records.spelling_key(name, label)] += 1
     return counts
 
 
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("sample_a")
-    gen.write_sample(out, seed=42)
+    writers.write_sample(out, seed=42)
     return out
 
 
@@ -129,8 +130,8 @@ def exported(fresh) -> dict[str, list[dict[str, object]]]:
 
 
 @pytest.fixture(scope="module")
-def sample() -> gen.Sample:
-    return gen.build_sample(42)
+def sample() -> records.Sample:
+    return build.build_sample(42)
 
 
 @pytest.fixture(scope="module")
@@ -140,15 +141,15 @@ def frame(sample) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def truth() -> pd.DataFrame:
-    return read_truth(SAMPLE_DIR / gen.TRUTH_FILE)
+    return read_truth(SAMPLE_DIR / practice.TRUTH_FILE)
 
 
 # ---------------------------------------------------------------- reproducibility
 
 
 def test_same_seed_gives_identical_files(fresh, tmp_path):
-    gen.write_sample(tmp_path, seed=42)
-    for name in gen.GENERATED_FILES:
+    writers.write_sample(tmp_path, seed=42)
+    for name in practice.GENERATED_FILES:
         a, b = (fresh / name).read_bytes(), (tmp_path / name).read_bytes()
         if name.endswith(".xlsx"):
             assert xlsx_values(fresh / name) == xlsx_values(tmp_path / name), name
@@ -156,20 +157,20 @@ def test_same_seed_gives_identical_files(fresh, tmp_path):
 
 
 def test_workbook_timestamps_are_fixed(fresh):
-    with zipfile.ZipFile(fresh / gen.WEBPT_FILE) as z:
-        assert {i.date_time for i in z.infolist()} == {gen.FIXED_TIMESTAMP.timetuple()[:6]}
-    wb = openpyxl.load_workbook(fresh / gen.OUTREACH_FILE, read_only=True)
-    assert wb.properties.created == wb.properties.modified == gen.FIXED_TIMESTAMP
+    with zipfile.ZipFile(fresh / practice.WEBPT_FILE) as z:
+        assert {i.date_time for i in z.infolist()} == {practice.FIXED_TIMESTAMP.timetuple()[:6]}
+    wb = openpyxl.load_workbook(fresh / practice.OUTREACH_FILE, read_only=True)
+    assert wb.properties.created == wb.properties.modified == practice.FIXED_TIMESTAMP
     wb.close()
 
 
 def test_another_seed_gives_other_data(fresh, tmp_path):
-    gen.write_sample(tmp_path, seed=7)
-    assert (tmp_path / gen.CASE_FILE).read_bytes() != (fresh / gen.CASE_FILE).read_bytes()
+    writers.write_sample(tmp_path, seed=7)
+    assert (tmp_path / practice.CASE_FILE).read_bytes() != (fresh / practice.CASE_FILE).read_bytes()
 
 
 def test_committed_files_equal_a_fresh_generation(fresh):
-    for name in gen.GENERATED_FILES:
+    for name in practice.GENERATED_FILES:
         committed = SAMPLE_DIR / name
         assert committed.is_file(), f"{name} is not committed: python -m sample_data.generate"
         if name.endswith(".xlsx"):
@@ -181,7 +182,7 @@ def test_committed_files_equal_a_fresh_generation(fresh):
 
 
 def test_committed_files_are_small():
-    total = sum((SAMPLE_DIR / n).stat().st_size for n in gen.GENERATED_FILES)
+    total = sum((SAMPLE_DIR / n).stat().st_size for n in practice.GENERATED_FILES)
     assert total < 2_000_000
 
 
@@ -189,8 +190,8 @@ def test_source_types_match_the_schema():
     from analytics.schema import PARTNER_TYPES as SCHEMA_PARTNER_TYPES
     from analytics.schema import SOURCE_TYPES
 
-    assert gen.PARTNER_SOURCE_TYPES + gen.CHANNEL_SOURCE_TYPES == SOURCE_TYPES
-    assert set(gen.PARTNER_SOURCE_TYPES) == SCHEMA_PARTNER_TYPES
+    assert practice.PARTNER_SOURCE_TYPES + practice.CHANNEL_SOURCE_TYPES == SOURCE_TYPES
+    assert set(practice.PARTNER_SOURCE_TYPES) == SCHEMA_PARTNER_TYPES
 
 
 # ---------------------------------------------------------------- ground truth
@@ -208,7 +209,7 @@ def test_dominant_orthopedist_share_from_truth(truth):
 
 
 def test_truth_counts_every_spelling_in_the_exports(fresh):
-    truth = read_truth(fresh / gen.TRUTH_FILE)
+    truth = read_truth(fresh / practice.TRUTH_FILE)
     assert truth["spelling"].is_unique
     seen = truth[truth["referrals"] > 0]
     assert export_spellings(fresh) == dict(zip(seen["spelling"], seen["referrals"], strict=True))
@@ -254,14 +255,14 @@ def test_two_different_doctors_named_smith(truth):
 
 
 def test_summit_orthopedic_associates_has_several_members(truth):
-    members = truth.loc[truth["organization"] == gen.SOA, "partner_id"].nunique()
+    members = truth.loc[truth["organization"] == network.SOA, "partner_id"].nunique()
     assert members >= 5
 
 
 def test_every_npi_marked_valid_passes_luhn(truth, sample):
     npis = {n for n in truth["npi"] if n}
     assert npis and all(luhn_npi_ok(n) for n in npis)
-    assert all(gen.npi_is_valid(n) for n in npis)
+    assert all(npi_is_valid(n) for n in npis)
     # One NPI per referrer, never shared.
     per_partner = truth[truth["npi"] != ""].groupby("partner_id")["npi"].nunique()
     assert (per_partner == 1).all()
@@ -272,12 +273,12 @@ def test_every_npi_marked_valid_passes_luhn(truth, sample):
 
 def test_exports_carry_npis_as_text_floats_blanks_and_a_few_typos(exported, truth):
     rows = exported
-    webpt = [r["Referring NPI"] for r in rows[gen.WEBPT_FILE]]
+    webpt = [r["Referring NPI"] for r in rows[practice.WEBPT_FILE]]
     assert any(isinstance(v, int | float) for v in webpt)  # numbers (floats to calamine)
     assert any(isinstance(v, str) for v in webpt)
     assert any(v is None for v in webpt)
     shown = {v if isinstance(v, str) else str(int(v)) for v in webpt if v is not None}
-    shown |= {r["NPI"] for r in rows[gen.CASE_FILE] if r["NPI"]}
+    shown |= {r["NPI"] for r in rows[practice.CASE_FILE] if r["NPI"]}
     known = set(truth["npi"])
     typos = shown - known
     assert 5 <= len(typos) <= 20
@@ -289,7 +290,7 @@ def test_exports_carry_npis_as_text_floats_blanks_and_a_few_typos(exported, trut
 
 def test_volume_and_type_mix(frame):
     assert 6000 <= len(frame) <= 8000
-    assert set(frame["clinic"]) == set(gen.CLINICS)
+    assert set(frame["clinic"]) == set(practice.CLINICS)
     mix = frame["source_type"].value_counts(normalize=True)
     assert 0.08 <= mix["patient"] <= 0.12
     assert 0.06 <= mix["self"] <= 0.10
@@ -320,17 +321,17 @@ def _monthly(frame: pd.DataFrame, pid: str) -> pd.Series:
 
 def test_declining_partner(frame):
     x = frame[frame["partner_id"] == "P002"]
-    end = pd.Timestamp(gen.END)
+    end = pd.Timestamp(practice.END)
     last90 = (x["referral_date"] > end - pd.Timedelta(days=90)).sum() / 90
     before = x[x["referral_date"] < pd.Timestamp("2026-05-01")]
-    earlier = len(before) / (pd.Timestamp("2026-05-01") - pd.Timestamp(gen.START)).days
+    earlier = len(before) / (pd.Timestamp("2026-05-01") - pd.Timestamp(practice.START)).days
     assert last90 < 0.5 * earlier
 
 
 def test_dormant_partner(frame):
     x = frame[frame["partner_id"] == "P006"]
     last = x["referral_date"].max()
-    assert (pd.Timestamp(gen.END) - last).days >= 90
+    assert (pd.Timestamp(practice.END) - last).days >= 90
     six_months = x[x["referral_date"] > last - pd.DateOffset(months=6)]
     assert len(six_months) / 6 >= 2
 
@@ -360,8 +361,8 @@ def test_seasonality(frame):
 
 
 def test_outreach_log(fresh, sample, truth):
-    rows = xlsx_values(fresh / gen.OUTREACH_FILE)[0]
-    assert rows[0] == gen.OUTREACH_HEADER
+    rows = xlsx_values(fresh / practice.OUTREACH_FILE)[0]
+    assert rows[0] == practice.OUTREACH_HEADER
     assert 150 <= len(rows) - 1 <= 600
     partners = {a.ref.pid for a in sample.activities}
     assert 25 <= len(partners) <= 35
@@ -377,19 +378,19 @@ def test_outreach_log(fresh, sample, truth):
     refs = truth.groupby("partner_id")[["referrals", "activities"]].sum()
     assert ((refs["activities"] >= 20) & (refs["referrals"] < 30)).sum() >= 2
     assert ((refs["activities"] == 0) & (refs["referrals"] > 300)).any()
-    assert all(gen.OUTREACH_FILE in f for f in truth.loc[truth["activities"] > 0, "files"])
+    assert all(practice.OUTREACH_FILE in f for f in truth.loc[truth["activities"] > 0, "files"])
 
 
 # ---------------------------------------------------------------- export shapes
 
 
 def test_webpt_layout(fresh):
-    rows = xlsx_values(fresh / gen.WEBPT_FILE)[0]
+    rows = xlsx_values(fresh / practice.WEBPT_FILE)[0]
     assert rows[0][0] == "Referrals Report"
     assert rows[1][0] == "Summit Physical Therapy — Northside"
     assert rows[2][0] == "Date Range: 11/01/2024 - 10/31/2026"
     assert all(v is None for v in rows[3])
-    assert rows[4] == gen.WEBPT_HEADER
+    assert rows[4] == practice.WEBPT_HEADER
     assert rows[-2][0] == "Grand Total"
     data = rows[5:-2]
     assert rows[-1][0] == f"Count: {len(data)}"
@@ -401,10 +402,10 @@ def test_webpt_layout(fresh):
 
 
 def test_case_export_layout(fresh, exported):
-    raw = (fresh / gen.CASE_FILE).read_bytes()
+    raw = (fresh / practice.CASE_FILE).read_bytes()
     assert b"\r\n" not in raw and not raw.startswith(b"\xef\xbb\xbf")
-    rows = exported[gen.CASE_FILE]
-    assert tuple(rows[0]) == gen.CASE_HEADER
+    rows = exported[practice.CASE_FILE]
+    assert tuple(rows[0]) == practice.CASE_HEADER
     assert any(r["MRN"].startswith("0") and len(r["MRN"]) == 7 for r in rows)
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\d", r["Referral Date"]) for r in rows)
     assert all(re.fullmatch(r"\d+\.\d\d", r["Payments"]) for r in rows)
@@ -413,25 +414,25 @@ def test_case_export_layout(fresh, exported):
 
 
 def test_lakeside_log_layout(fresh, exported):
-    raw = (fresh / gen.LOG_FILE).read_bytes()
+    raw = (fresh / practice.LOG_FILE).read_bytes()
     with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")
     text = raw.decode("cp1252")
     assert "Dr. José Núñez DC" in text
     assert text.count("\r\n") == text.count("\n")
     lines = text.split("\r\n")
-    assert lines[0].split(",") == list(gen.LOG_HEADER)
+    assert lines[0].split(",") == list(practice.LOG_HEADER)
     assert ",,,,,,," in lines  # blank spacer rows
     assert lines[-2].startswith("Total,")
-    rows = exported[gen.LOG_FILE]
+    rows = exported[practice.LOG_FILE]
     assert all(re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", r["Date Referred"]) for r in rows)
     assert any(re.fullmatch(r"\$\d{1,3}(,\d{3})+\.\d\d", r["Amount Collected"]) for r in rows)
     assert {r["Evaluated? (Y/N)"] for r in rows} <= {"Y", "N", "y", "n", ""}
 
 
 def test_monthly_summary_example(fresh):
-    rows = xlsx_values(fresh / gen.SUMMARY_FILE)[0]
-    assert rows[2] == gen.SUMMARY_HEADER
+    rows = xlsx_values(fresh / practice.SUMMARY_FILE)[0]
+    assert rows[2] == practice.SUMMARY_HEADER
     data, total = rows[3:-1], rows[-1]
     assert len(data) < 300
     assert total[0] == "Grand Total"
@@ -445,22 +446,22 @@ def test_monthly_summary_example(fresh):
 
 
 def test_patient_names_are_listed_and_never_look_like_referrers(exported, truth, sample):
-    names = gen.patient_names(42)
+    names = build.patient_names(42)
     assert len(names) > 2000
     rows = exported
-    in_exports = {r["Patient Name"] for r in rows[gen.WEBPT_FILE]}
-    in_exports |= {r["Patient Name"] for r in rows[gen.CASE_FILE]}
-    in_exports |= {r["Patient"] for r in rows[gen.LOG_FILE]}
+    in_exports = {r["Patient Name"] for r in rows[practice.WEBPT_FILE]}
+    in_exports |= {r["Patient Name"] for r in rows[practice.CASE_FILE]}
+    in_exports |= {r["Patient"] for r in rows[practice.LOG_FILE]}
     assert in_exports <= set(names)
-    patient_last = {gen.fold(n.split(",")[0]) for n in names if "," in n}
+    patient_last = {practice.fold(n.split(",")[0]) for n in names if "," in n}
     other_words = set()
     for text in [*truth["spelling"], *truth["canonical_name"], *truth["organization"]]:
-        other_words |= set(re.findall(r"[\w'-]+", gen.fold(text)))
+        other_words |= set(re.findall(r"[\w'-]+", practice.fold(text)))
     for a in sample.activities:
-        other_words |= set(re.findall(r"[\w'-]+", gen.fold(f"{a.staff} {a.notes}")))
+        other_words |= set(re.findall(r"[\w'-]+", practice.fold(f"{a.staff} {a.notes}")))
     assert not patient_last & other_words
-    mrns = gen.patient_mrns(42)
-    assert {r["MRN"] for r in rows[gen.CASE_FILE]} == set(mrns)
+    mrns = build.patient_mrns(42)
+    assert {r["MRN"] for r in rows[practice.CASE_FILE]} == set(mrns)
 
 
 # ---------------------------------------------------------------- large mode
@@ -469,12 +470,12 @@ def test_patient_names_are_listed_and_never_look_like_referrers(exported, truth,
 def test_large_mode_writes_n_rows_quickly(tmp_path):
     n = 20_000
     t0 = time.perf_counter()
-    result = gen.write_large(n, tmp_path, seed=1)
+    result = large.write_large(n, tmp_path, seed=1)
     elapsed = time.perf_counter() - t0
     assert elapsed < 60
     assert result["csv"][2] < 10
     frame = pd.read_csv(tmp_path / f"referrals_{n}.csv", dtype=str, keep_default_na=False)
-    assert len(frame) == n and tuple(frame.columns) == gen.CASE_HEADER
+    assert len(frame) == n and tuple(frame.columns) == practice.CASE_HEADER
     assert frame["Location"].nunique() == 60
     assert frame["Referring Provider"].nunique() > 2000
     assert "2016-11-01" <= frame["Referral Date"].min() < "2017-01-01"
@@ -483,7 +484,7 @@ def test_large_mode_writes_n_rows_quickly(tmp_path):
     assert npis.map(luhn_npi_ok).all()
     rows = CalamineWorkbook.from_path(str(tmp_path / f"referrals_{n}.xlsx")).get_sheet_by_index(0)
     values = rows.to_python()
-    assert values[0][0] == "Referrals Report" and tuple(values[4]) == gen.WEBPT_HEADER
+    assert values[0][0] == "Referrals Report" and tuple(values[4]) == practice.WEBPT_HEADER
     assert values[-2][0] == "Grand Total" and values[-1][0] == f"Count: {n}"
     assert len(values) - 7 == n
 
@@ -503,7 +504,7 @@ def test_large_mode_command_line(tmp_path):
 
 
 def test_large_xlsx_is_capped(tmp_path):
-    result = gen.write_large(3_000, tmp_path, seed=2, xlsx_max=1_000)
+    result = large.write_large(3_000, tmp_path, seed=2, xlsx_max=1_000)
     path, rows, _ = result["xlsx"]
     assert path.name == "referrals_1000.xlsx" and rows == 1_000
     values = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()

@@ -1,20 +1,15 @@
 """Who referred: reading names, matching spellings to one referrer, suggestions, and the
 owner's decisions (merge, rename, type, organisation, split) that every read applies."""
 
+from analytics.identity.decisions_csv import ImportResult, export_csv, import_csv
 from analytics.identity.outreach import activities_of
 from analytics.identity.review import (
     BulkResult,
     IdentityError,
-    IdentityView,
-    ImportResult,
     accept,
     accept_all,
     bulk_candidates,
-    concentration_now,
     current,
-    export_csv,
-    identity_view,
-    import_csv,
     merge,
     merge_into,
     rank_by_impact,
@@ -26,6 +21,7 @@ from analytics.identity.review import (
     suggestions,
     undo,
 )
+from analytics.identity.view import IdentityView, concentration_now, identity_view
 
 __all__ = [
     "BulkResult",

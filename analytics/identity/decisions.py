@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analytics.ingest.sources import type_from_label
+from analytics.ingest.source_types import type_from_label
 from analytics.safe_csv import FORMULA_STARTS, defuse
 from analytics.schema import SOURCE_TYPES, UNKNOWN_SOURCE
 from analytics.store import Store

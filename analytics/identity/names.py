@@ -15,8 +15,8 @@ from typing import NamedTuple
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from analytics.ingest import names
-from analytics.ingest.sources import infer_type, person_key, type_from_label
+from analytics.ingest import labels
+from analytics.ingest.source_types import infer_type, person_key, type_from_label
 from analytics.schema import UNKNOWN_SOURCE
 
 __all__ = [
@@ -100,7 +100,7 @@ _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 def fold(text: str) -> str:
     """Lowercase ASCII words of a name: "Núñez & O'Brien" -> "nunez and obrien", "Weiß" ->
     "weiss" (the same folding as the keys of names.parse_name)."""
-    return names.fold(text)
+    return labels.fold(text)
 
 
 class NameReading(NamedTuple):

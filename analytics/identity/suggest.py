@@ -18,7 +18,8 @@ import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from analytics.identity.match import Context, Entity, is_named, match
+from analytics.identity.entities import Context, Entity
+from analytics.identity.match import is_named, match
 from analytics.identity.names import (
     CHANNEL_TYPES,
     DESCRIPTOR_GROUP,

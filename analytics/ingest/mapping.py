@@ -8,278 +8,16 @@ import re
 import pandas as pd
 
 from analytics.errors import IngestError
-from analytics.ingest import sources, values
+from analytics.ingest.dates import looks_like_dates
+from analytics.ingest.source_types import infer_type, share_type_labels
+from analytics.ingest.synonyms import (
+    REFERRAL_SYNONYMS as REFERRAL_SYNONYMS,  # re-exported: prepare reads it from here
+)
+from analytics.ingest.synonyms import SYNONYMS_BY_KIND
 from analytics.schema import FIELDS_BY_KIND
 
 Mapping = dict[str, str]  # canonical field -> the export's column header
 
-# Header names real exports use, best first; compared after normalize_header.
-REFERRAL_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "referral_date": (
-        "referral received date",
-        "referral date",
-        "date referred",
-        "referred date",
-        "date of referral",
-        "referral received",
-        "referral created date",
-        "date received",
-        "received date",
-        "referral month",
-        "month",
-        "period",
-        "date",
-        "referral dt",
-        "ref date",
-        "referred on",
-        "received on",
-        "referral entry date",
-    ),
-    "source_name": (
-        "referral contact",
-        "referring provider",
-        "referring physician",
-        "referring doctor",
-        "referring practitioner",
-        "referred by",
-        "referrer",
-        "referrer name",
-        "referral source name",
-        "source name",
-        "referring provider name",
-        "referral source",
-        "source",
-        "how did you hear about us",
-        "physician",
-        "doctor",
-        "referring physician name",
-        "referring md",
-        "referral provider",
-        "ref provider",
-        "referring doctor name",
-        "referring clinician",
-        "physician name",
-        "doctor name",
-        "referred by provider",
-    ),
-    "source_type": (
-        "referral type",
-        "source type",
-        "referrer type",
-        "referral source type",
-        "referral category",
-        "source category",
-        "type",
-        "referral source category",
-        "referrer category",
-        "contact type",
-        "category",
-    ),
-    "organization": (
-        "referring organization",
-        "referring practice",
-        "organization",
-        "practice group",
-        "medical group",
-        "health system",
-        "practice",
-        "group",
-    ),
-    "npi": ("referring npi", "npi", "provider npi", "physician npi", "referrer npi"),
-    "clinic": (
-        "primary treatment clinic",
-        "clinic",
-        "location",
-        "initial evaluation clinic",
-        "treating clinic",
-        "facility",
-        "office",
-        "site",
-        "branch",
-        "location name",
-        "clinic name",
-        "service location",
-        "practice location",
-        "treating location",
-        "facility name",
-        "site name",
-        "department",
-        "place of service",
-    ),
-    "payer": (
-        "insurance",
-        "primary insurance",
-        "payer",
-        "payor",
-        "insurance name",
-        "financial class",
-        "carrier",
-        "insurance type",
-        "primary payer",
-        "primary payor",
-        "payer name",
-        "insurance company",
-        "insurance carrier",
-        "insurance plan",
-        "plan",
-    ),
-    "patient": (
-        "mrn",
-        "medical record number",
-        "patient id",
-        "patient account",
-        "account number",
-        "account",
-        "chart number",
-        "client id",
-        "patient name",
-        "patient",
-        "client",
-        "client name",
-        "patient account number",
-        "account no",
-        "patient number",
-        "patient mrn",
-        "client number",
-    ),
-    "case_id": ("case id", "case number", "case", "referral id", "episode id"),
-    "eval_date": (
-        "initial evaluation date",
-        "initial eval date",
-        "eval date",
-        "evaluation date",
-        "ie date",
-        "first visit date",
-        "first visit",
-        "first date of service",
-        "date evaluated",
-        "date of eval",
-        "initial eval",
-        "initial evaluation",
-        "start of care",
-        "start of care date",
-        "soc date",
-        "admission date",
-        "first appointment",
-        "first appointment date",
-        "first appt",
-        "date of first visit",
-        "episode number",
-        "referral number",
-        "case no",
-    ),
-    "arrived": (
-        "evaluated",
-        "arrived",
-        "converted",
-        "converted referral",
-        "referral status",
-        "status",
-        "seen",
-        "referral converted",
-        "is converted",
-    ),
-    "physician_flag": ("referred by physician",),
-    "visits": (
-        "visits",
-        "number of visits",
-        "total visits",
-        "visit count",
-        "appointments",
-        "no of visits",
-        "visits attended",
-        "total appointments",
-        "arrived visits",
-        "completed visits",
-    ),
-    "charges": (
-        "total charges",
-        "charges",
-        "charge amount",
-        "gross charges",
-        "billed",
-        "invoiced",
-        "production",
-        "gross production",
-        "total billed",
-        "billed amount",
-        "charge total",
-    ),
-    "payments": (
-        "total payments",
-        "payments",
-        "amount collected",
-        "collected",
-        "collections",
-        "amount paid",
-        "paid",
-        "net payments",
-        "revenue",
-        "amount received",
-        "total paid",
-        "total collected",
-        "collected amount",
-        "net collections",
-        "payments received",
-    ),
-    "case_created": (
-        "case created date",
-        "case created",
-        "case creation date",
-        "date case created",
-        "case open date",
-        "case opened",
-        "case opened date",
-        "created date",
-        "date created",
-        "created on",
-        "record created",
-        "record created date",
-        "created",
-    ),
-    "discharge_date": ("discharge date", "date discharged", "discharged"),
-    "count": (
-        "new patients",
-        "new clients",
-        "new cases",
-        "referrals",
-        "total referrals",
-        "number of referrals",
-        "count",
-        "patients",
-        "date of discharge",
-        "discharge",
-        "episode end date",
-        "case closed date",
-        "referral count",
-        "number of new patients",
-        "patients referred",
-        "new patient count",
-        "referrals count",
-    ),
-}
-
-ACTIVITY_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "activity_date": ("activity date", "date", "contact date", "visit date", "date of activity"),
-    "partner": (
-        "referral partner",
-        "partner",
-        "referrer",
-        "referral source",
-        "physician",
-        "provider",
-        "contact",
-        "account",
-        "office",
-        "practice",
-    ),
-    "activity_type": ("activity", "activity type", "type", "touch type", "contact type"),
-    "cost": ("cost", "amount", "spend", "expense", "cost usd"),
-    "staff": ("staff", "staff member", "rep", "liaison", "marketer", "by", "owner"),
-    "notes": ("notes", "note", "comments", "comment", "details"),
-}
-
-SYNONYMS_BY_KIND = {"referrals": REFERRAL_SYNONYMS, "activities": ACTIVITY_SYNONYMS}
 DATE_FIELDS = {"referral_date", "eval_date", "discharge_date", "activity_date", "case_created"}
 
 
@@ -411,7 +149,7 @@ def _settle_source_columns(mapping: Mapping, headers: list[str], body: pd.DataFr
         for pos, h in enumerate(headers)
         if (hit := _rank(h, "referrals")) and hit[0] == "source_name"
     )
-    typed = [h for _, _, h in named if sources.share_type_labels(_sample(body, headers, h)) >= 0.6]
+    typed = [h for _, _, h in named if share_type_labels(_sample(body, headers, h)) >= 0.6]
     if typed and "source_type" not in mapping:
         mapping["source_type"] = typed[0]
     people = [h for _, _, h in named if h not in typed]
@@ -423,7 +161,7 @@ def _settle_source_columns(mapping: Mapping, headers: list[str], body: pd.DataFr
         # Raintree: "Referring Provider" and "Referral Source" (an employer, an attorney).
         mapping["referral_source"] = people[1]
     type_col = mapping.get("source_type")
-    if type_col and sources.share_type_labels(_sample(body, headers, type_col)) < 0.3:
+    if type_col and share_type_labels(_sample(body, headers, type_col)) < 0.3:
         # A "Type" column of something else (visit type, case type): not a source type.
         del mapping["source_type"]
 
@@ -451,7 +189,7 @@ def _infer_from_values(mapping: Mapping, headers: list[str], body: pd.DataFrame,
     date_field = "referral_date" if kind == "referrals" else "activity_date"
     if date_field not in mapping:
         for header in free:
-            if values.looks_like_dates(_sample(body, headers, header)) >= 0.8:
+            if looks_like_dates(_sample(body, headers, header)) >= 0.8:
                 mapping[date_field] = header
                 free.remove(header)
                 break
@@ -479,9 +217,7 @@ def _person_share(sample: pd.Series) -> float:
     texts = [str(v) for v in sample.unique() if isinstance(v, str)]
     if not texts:
         return 0.0
-    hits = sum(
-        sources.infer_type(t) in ("physician", "physician_extender", "chiropractor") for t in texts
-    )
+    hits = sum(infer_type(t) in ("physician", "physician_extender", "chiropractor") for t in texts)
     return hits / len(texts)
 
 

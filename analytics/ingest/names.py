@@ -1,4 +1,4 @@
-"""Reading one referrer spelling: type labels, credentials, keywords, person keys.
+"""Reading one referrer spelling into a Name: person or organisation, type, key and display.
 
 Pure Python (no pandas), so a second process can parse a long list of spellings while the
 ingest reads the other columns; `sources` turns the parsed names into canonical sources.
@@ -7,335 +7,45 @@ ingest reads the other columns; `sources` turns the parsed names into canonical 
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
+from analytics.ingest.labels import ascii_letters, fold, label_key, label_type
+from analytics.ingest.vocabulary import (
+    AMBIGUOUS_CREDENTIALS,
+    CREDENTIAL_DISPLAY,
+    CREDENTIALS,
+    DOCTOR_TITLES,
+    KEYWORD_RANK,
+    KEYWORD_WORDS,
+    LEGAL_FORMS,
+    PARTICLES,
+    SHOWN_TITLES,
+    SUFFIXES,
+    TITLE_DISPLAY,
+    TITLE_WORDS,
+    TITLES,
+    credential_code,
+    keyword_type,
+)
 from analytics.schema import SOURCE_TYPES
 
 __all__ = [
     "PATIENT_NAME",
     "SELF_NAME",
     "Name",
-    "credential_class",
-    "fold",
-    "label_key",
-    "label_type",
     "parse_name",
     "text_key",
 ]
 
 _TYPE_RANK = {t: i for i, t in enumerate(SOURCE_TYPES)}
 
-# --- type labels -----------------------------------------------------------------------
-
-_LABELS: dict[str, tuple[str, ...]] = {
-    "physician": (
-        "physician", "physicians", "doctor", "doctors", "md", "m d", "do", "md do", "mds",
-        "medical doctor", "orthopedic surgeon", "orthopaedic surgeon", "orthopedic",
-        "orthopaedic", "orthopedics", "orthopaedics", "ortho", "orthopedist", "surgeon",
-        "primary care", "primary care physician", "primary care provider", "pcp",
-        "family doctor", "family physician", "family medicine", "internal medicine",
-        "sports medicine", "specialist", "neurologist", "neurology", "neurosurgeon",
-        "neurosurgery", "rheumatologist", "rheumatology", "pain management", "physiatrist",
-        "physiatry", "pm and r", "pmr", "ob gyn", "obgyn", "pediatrician", "pediatrics",
-        "prescriber", "provider", "physician office", "doctors office", "physicians office",
-        "emergency physician", "hospitalist",
-    ),
-    "physician_extender": (
-        "physician assistant", "physicians assistant", "physician assistants", "pa", "pa c",
-        "pac", "nurse practitioner", "nurse practitioners", "np", "pa np", "np pa",
-        "physician extender", "mid level", "midlevel", "mid level provider", "aprn", "arnp",
-        "apn", "crnp", "fnp", "dnp", "advanced practice provider", "app",
-    ),
-    "chiropractor": ("chiropractor", "chiropractors", "chiropractic", "chiro", "dc", "d c"),
-    "health_wellness": (
-        "athletic trainer", "athletic trainers", "certified athletic trainer", "atc",
-        "personal trainer", "trainer", "coach", "strength coach", "massage",
-        "massage therapist", "massage therapy", "lmt", "dentist", "dental", "dds", "dmd",
-        "orthodontist", "podiatrist", "podiatry", "dpm", "gym", "fitness", "fitness center",
-        "health club", "health and wellness", "health wellness", "wellness",
-        "occupational therapist", "occupational therapy", "ot", "speech therapist",
-        "speech therapy", "slp", "physical therapist", "physical therapy", "pt", "acupuncture",
-        "acupuncturist", "yoga", "yoga studio", "pilates", "crossfit", "dietitian",
-        "nutritionist", "naturopath", "optometrist", "audiologist", "allied health",
-    ),
-    "organization": (
-        "employer", "employers", "company", "business", "corporate", "occupational health",
-        "occ health", "workers comp", "workers compensation", "workmans comp", "work comp",
-        "attorney", "attorneys", "lawyer", "legal", "law firm", "case manager",
-        "nurse case manager", "case management", "adjuster", "insurance",
-        "insurance company", "insurer", "payer", "third party", "hospital", "hospitals",
-        "health system", "hospital system", "clinic", "medical group", "urgent care",
-        "emergency room", "er", "skilled nursing", "snf", "home health", "nursing home",
-        "assisted living", "school", "schools", "university", "college", "high school",
-        "athletics", "school athletics", "sports team", "organization", "organisation",
-        "community organization", "church", "military", "government", "agency",
-    ),
-    "patient": (
-        "patient", "patients", "friend", "friends", "family", "friend family",
-        "family friend", "friends and family", "friends family", "family and friends",
-        "family member", "relative", "spouse", "coworker", "co worker", "colleague",
-        "neighbor", "word of mouth", "wom", "former patient", "past patient",
-        "previous patient", "prior patient", "current patient", "existing patient",
-        "returning patient", "return patient", "repeat patient", "client", "clients",
-        "former client", "personal", "patient family",
-    ),
-    "self": (
-        "self", "self referral", "self referred", "selfreferral", "direct access", "walk in",
-        "walkin", "walk ins", "direct", "myself",
-    ),
-    "marketing": (
-        "google", "google search", "google maps", "google ads", "adwords", "bing", "yahoo",
-        "search engine", "internet", "internet search", "online", "online search", "web",
-        "website", "web site", "web search", "yelp", "facebook", "instagram",
-        "facebook instagram", "tiktok", "twitter", "linkedin", "youtube", "nextdoor",
-        "social", "social media", "advertisement", "advertising", "ad", "ads", "signage",
-        "sign", "drive by", "billboard", "radio", "tv", "television", "newspaper",
-        "magazine", "print", "print ad", "mailer", "direct mail", "postcard", "flyer",
-        "brochure", "email", "newsletter", "community event", "event", "events",
-        "health fair", "seminar", "workshop", "screening", "free screening", "marketing",
-        "promotion", "campaign", "zocdoc", "healthgrades",
-    ),
-}  # fmt: skip
-_LABEL_TYPES = {label: t for t, labels in _LABELS.items() for label in labels}
-_UNKNOWN_LABELS = frozenset(
-    {
-        "", "unassigned", "unknown", "other", "others", "none", "n a", "na", "null", "nil",
-        "not specified", "not provided", "not applicable", "not available", "no source",
-        "blank", "tbd", "unk", "misc", "miscellaneous", "select", "select one",
-        "please select",
-    }
-)  # fmt: skip
-# Words around a type label that do not change it ("Physician Referral", "Referred by patient").
-_LABEL_NOISE = frozenset(
-    {"referral", "referrals", "referred", "referring", "ref", "by", "from", "source", "type",
-     "a", "an", "the", "via", "other"}
-)  # fmt: skip
-
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
-
-
-# Letters that do not decompose into an ASCII letter and a mark: spelled out, not dropped
-# ("Weiß" folds to "weiss", "Ødegaard" to "odegaard"). Only keys are folded; shown names
-# keep their letters.
-_FOLD_LETTERS = str.maketrans(
-    {"ß": "ss", "ẞ": "SS", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
-     "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "Th",
-     "ı": "i", "ħ": "h", "Ħ": "H", "ŋ": "ng"}
-)  # fmt: skip
-
-
-def _ascii(text: str) -> str:
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD_LETTERS))
-    return decomposed.encode("ascii", "ignore").decode()
-
-
-def fold(text: str) -> str:
-    """Lowercase ASCII words: the comparison form of a name or label."""
-    lowered = _ascii(text).lower().replace("&", " and ").replace("'", "")
-    return _NON_ALNUM.sub(" ", lowered).strip()
-
-
-# Every word of every label, blank-like label and noise word: a name with none of them (most
-# people) is not a type label.
-_LABEL_WORDS = frozenset(
-    word for label in (*_LABEL_TYPES, *_UNKNOWN_LABELS, *_LABEL_NOISE) for word in label.split()
-)
-
-
-@lru_cache(maxsize=65536)
-def label_type(folded: str) -> str | None:
-    if folded and _LABEL_WORDS.isdisjoint(folded.split()):
-        return None
-    if folded in _UNKNOWN_LABELS:
-        return "unknown"
-    if folded in _LABEL_TYPES:
-        return _LABEL_TYPES[folded]
-    core = " ".join(w for w in folded.split() if w not in _LABEL_NOISE)
-    if not core:
-        return "unknown"  # "Referral", "Other Referral": says nothing
-    if core in _UNKNOWN_LABELS or core in _LABEL_TYPES:
-        return _LABEL_TYPES.get(core, "unknown")
-    # "Facebook/Instagram", "MD/DO", "PA/NP": every word a label of the same type.
-    words = {_LABEL_TYPES.get(w) for w in core.split()}
-    return words.pop() if len(words) == 1 and None not in words else None
-
-
-def label_key(folded: str) -> str:
-    """Key of a channel label: "Self Referral" and "Self" are one source."""
-    return " ".join(w for w in folded.split() if w not in _LABEL_NOISE) or folded
-
-
-# --- names: credentials and keywords ---------------------------------------------------
-
-_CREDENTIALS: dict[str, str | None] = {
-    **dict.fromkeys(("MD", "DO", "MBBS", "MBCHB"), "physician"),
-    **dict.fromkeys(
-        ("PA", "PAC", "NP", "NPC", "FNP", "FNPC", "FNPBC", "APRN", "APRNBC", "CRNP", "ANP",
-         "ANPBC", "AGNP", "AGNPC", "ACNP", "DNP", "ARNP", "APN", "CNP", "PMHNP"),
-        "physician_extender",
-    ),
-    "DC": "chiropractor",
-    **dict.fromkeys(
-        ("ATC", "LAT", "ATCL", "CSCS", "LMT", "LMP", "CMT", "DPM", "DDS", "DMD", "OTR", "OTRL",
-         "OT", "OTD", "COTA", "SLP", "CCCSLP", "PT", "DPT", "MPT", "MSPT", "PTA", "CPT", "CHT",
-         "RYT", "ERYT", "LAC", "DACM", "RD", "RDN", "ND", "OD"),
-        "health_wellness",
-    ),
-    **dict.fromkeys(("ESQ", "JD"), "organization"),
-    # Degrees and fellowships: part of the name's spelling, not of its type.
-    **dict.fromkeys(
-        ("PHD", "MPH", "MS", "MA", "MBA", "MSC", "BS", "BA", "RN", "BSN", "MSN", "LPN", "FACS",
-         "FAAOS", "FAAFP", "FACP", "FAAPMR", "FACSM", "FAAP", "FRCSC", "CAQSM", "MHA", "MHS",
-         "MPAS", "MMS", "PHARMD", "CCM"),
-        None,
-    ),
-}  # fmt: skip
-# Credentials that are also name words ("Thanh Do", "Li Pa"): need capitals or dots.
-_AMBIGUOUS_CREDENTIALS = frozenset(
-    {"DO", "PA", "OT", "PT", "DC", "MS", "MA", "BA", "BS", "ND", "OD", "RD", "LAT", "LAC", "CPT"}
-)
-_CREDENTIAL_DISPLAY = {
-    "PAC": "PA-C", "FNPC": "FNP-C", "FNPBC": "FNP-BC", "APRNBC": "APRN-BC", "NPC": "NP-C",
-    "OTRL": "OTR/L", "CCCSLP": "CCC-SLP", "ATCL": "ATC/L", "ESQ": "Esq.", "LAC": "LAc",
-    "ERYT": "E-RYT", "PHD": "PhD", "PHARMD": "PharmD", "MBCHB": "MBChB",
-}  # fmt: skip
-_SUFFIXES = frozenset({"JR", "SR", "II", "III", "IV", "2ND", "3RD"})
-# Doctor titles in the languages a practice meets: "Dr.", "Dra.", "Dr.ª", "Dott.ssa"...
-_DOCTOR_TITLES = frozenset(
-    {"DR", "DRS", "DOCTOR", "DRA", "DRª", "DRº", "DRES", "DOTT", "DOTTSSA", "DOTTORE",
-     "DOTTORESSA", "DOC"}
-)  # fmt: skip
-_TITLES = _DOCTOR_TITLES | frozenset(
-    {"MR", "MRS", "MS", "MISS", "MX", "PROF", "PROFESSOR", "PROFA", "PROFª", "PR", "HERR",
-     "FRAU", "MME", "MLLE", "SRA", "SRTA"}
-)  # fmt: skip
-# Words that go on a doctor's title: "Dr. med.", "Dr. rer. nat.", "Dr. med. dent.", "Dr. h.c.".
-_TITLE_WORDS = frozenset(
-    {"MED", "DENT", "MEDDENT", "VET", "MEDVET", "RER", "NAT", "RERNAT", "PHIL", "HC", "HABIL",
-     "MULT", "SCI", "IUR", "JUR", "UNIV", "ING"}
-)  # fmt: skip
-# Titles kept before a surname shown without a first name ("Dr. med. Hofmann", "Prof. Lund").
-_SHOWN_TITLES = _DOCTOR_TITLES | {"PROF", "PROFESSOR", "PROFA", "PROFª"}
-_TITLE_DISPLAY = {"DR": "Dr.", "DOCTOR": "Dr.", "DRS": "Dr.", "PROF": "Prof.",
-                  "PROFESSOR": "Prof."}  # fmt: skip
-_PARTICLES = frozenset(
-    {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "st",
-     "ste", "saint", "bin", "ibn", "al", "el", "dos", "das", "ten", "ter", "vander", "vanden",
-     "y"}
-)  # fmt: skip
-
-
-# Keywords by type, matched as whole words or phrases of the folded name; when several
-# types match, the one listed first wins ("Health Fair" is marketing, not organisation).
-_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "patient": (
-        "patient", "patients", "friend", "friends", "friends and family", "family and friends",
-        "family member", "family members", "family friend", "family friends",
-        "word of mouth", "wom", "relative", "relatives", "spouse", "coworker", "coworkers",
-        "co worker", "co workers", "neighbor", "neighbors", "neighbour", "former client",
-    ),
-    "self": ("self", "self referral", "self referred", "direct access", "walk in", "walkin",
-             "walk ins"),
-    "marketing": (
-        "google", "yelp", "bing", "website", "websites", "web site", "web", "internet",
-        "online", "facebook", "fb", "instagram", "social media", "social", "tiktok",
-        "twitter", "linkedin", "youtube", "nextdoor", "ad", "ads", "advert", "adverts",
-        "advertisement", "advertisements", "advertising", "newspaper", "newspapers",
-        "radio", "billboard", "billboards", "sign", "signs", "signage", "mailer", "mailers",
-        "direct mail", "flyer", "flyers", "postcard", "postcards", "event", "events",
-        "health fair", "health fairs", "seminar", "seminars", "workshop", "workshops",
-        "screening", "screenings", "marketing", "email", "e mail", "newsletter",
-        "newsletters", "tv", "television", "magazine", "magazines", "zocdoc",
-        "healthgrades", "drive by",
-    ),
-    "chiropractor": ("chiropractic", "chiropractor", "chiropractors", "chiro"),
-    "health_wellness": (
-        "gym", "gyms", "fitness", "crossfit", "cross fit", "yoga", "pilates", "massage",
-        "spa", "wellness", "athletic trainer", "athletic trainers", "personal trainer",
-        "personal trainers", "trainer", "trainers", "training", "dental", "dentistry",
-        "dentist", "dentists", "orthodontic", "orthodontics", "podiatry", "podiatrist",
-        "podiatrists", "acupuncture", "physical therapy", "physical therapist",
-        "physical therapists", "occupational therapy", "occupational therapist",
-        "speech therapy", "speech therapist", "ymca", "ywca", "martial arts", "karate",
-        "barre", "health club", "athletic club", "rec center", "recreation center",
-        # Clubs and sports: "Coastal Rugby Club", "Harbor CrossFit Box", "Eastside FC".
-        "club", "clubs", "rugby", "soccer", "football", "baseball", "softball", "basketball",
-        "hockey", "lacrosse", "volleyball", "tennis", "golf", "swim", "swimming", "running",
-        "cycling", "climbing", "boxing", "dance", "studio", "studios", "box", "fc",
-        "sportverein", "turnverein",
-    ),
-    "organization": (
-        "hospital", "hospitals", "health system", "health systems", "healthsystem",
-        "healthcare", "health care", "health", "medical", "medicine", "clinic", "clinics",
-        "associates", "group", "partners", "physicians", "orthopedics", "orthopaedics",
-        "orthopedic", "orthopaedic", "ortho", "specialists", "institute", "center",
-        "centers", "centre", "practice", "urgent care", "emergency", "inc", "incorporated",
-        "llc", "llp", "pllc", "pc", "corp", "corporation", "co", "company", "ltd", "law",
-        "legal", "attorney", "attorneys", "lawyer", "lawyers", "esq", "insurance",
-        "assurance", "mutual", "casualty", "workers comp", "workers compensation",
-        "work comp", "workmans comp", "case manager", "case managers", "case management",
-        "adjuster", "adjusters", "claims", "bcbs", "blue cross", "blue shield", "aetna",
-        "cigna", "humana", "united healthcare", "unitedhealthcare", "uhc", "kaiser",
-        "medicare", "medicaid", "tricare", "school", "schools", "university", "univ",
-        "college", "academy", "athletics", "district", "isd", "county", "city of",
-        "department", "dept", "army", "navy", "air force", "va", "veterans", "church",
-        "foundation", "association", "society", "team", "league", "employer", "employers",
-        "and", "rehab", "rehabilitation", "nursing", "home health", "assisted living",
-        "senior living", "services", "solutions", "enterprises", "industries",
-        "manufacturing", "construction", "logistics",
-        # Employers' legal forms, law firms, schools and hospitals in other spellings.
-        "gmbh", "ag", "kg", "limited", "plc", "lp", "pty", "holdings", "firm", "law firm",
-        "law office", "law offices", "injury", "personal injury", "school district",
-        "elementary", "unified", "usd", "klinik", "klinikum", "krankenhaus", "hopital",
-        "spital", "medical center", "medical centre",
-    ),
-}  # fmt: skip
-_KEYWORD_TYPES = {word: t for t, words in _KEYWORDS.items() for word in words}
-_KEYWORD_RANK = {source_type: rank for rank, source_type in enumerate(_KEYWORDS)}
-# Keywords that are also surnames or given names ("Mary Church", "Bing Li", "Kevin Law"):
-# they make a name an organisation only when no credential or "Dr." says it is a person.
-_WEAK_KEYWORDS = frozenset(
-    {"law", "church", "bing", "spa", "web", "sign", "signs", "ad", "ads", "self", "team", "co",
-     "pc", "va", "and", "fb", "tv", "health", "online", "event", "events", "social", "barre",
-     "training", "trainer", "group", "partners", "league", "society", "ag", "box", "studio",
-     "dance", "golf", "running", "firm", "swim", "fc", "lp"}
-)  # fmt: skip
-_LEGAL_FORMS = frozenset(
-    {"inc", "incorporated", "llc", "llp", "pllc", "pc", "pa", "corp", "corporation", "co",
-     "company", "ltd", "lp", "plc", "gmbh", "ag", "kg", "limited", "pty"}
-)  # fmt: skip
-
-
-# Every word of every keyword phrase: a name with none of them (most people) has no keyword.
-_KEYWORD_WORDS = frozenset(word for phrase in _KEYWORD_TYPES for word in phrase.split())
-
-
-def _keyword_type(folded: str, person_signal: bool) -> str | None:
-    """Type named by the keywords of a folded name, None when it has none."""
-    words = folded.split()
-    if _KEYWORD_WORDS.isdisjoint(words):
-        return None
-    best = None
-    for size in (1, 2, 3):
-        for i in range(len(words) - size + 1):
-            phrase = " ".join(words[i : i + size])
-            found = _KEYWORD_TYPES.get(phrase)
-            if found is None or (person_signal and phrase in _WEAK_KEYWORDS):
-                continue
-            if best is None or _KEYWORD_RANK[found] < _KEYWORD_RANK[best]:
-                best = found
-    return best
-
 
 def text_key(text: str) -> str:
     """Key of an organisation: "Summit Orthopedics, P.A." is "summit orthopedics"."""
     folded = fold(text.replace(".", ""))
     words = folded.split()
-    while len(words) > 1 and words[-1] in _LEGAL_FORMS:
+    while len(words) > 1 and words[-1] in LEGAL_FORMS:
         words.pop()
     if len(words) > 1 and words[0] == "the":
         words.pop(0)
@@ -360,30 +70,6 @@ class Name(NamedTuple):
 PATIENT_NAME = Name("label", "patient", "patient", "Patient referral", "")
 SELF_NAME = Name("label", "self", "self", "Self referral", "")
 
-_CREDENTIAL_PUNCTUATION = str.maketrans("", "", ".-/")
-
-
-def _credential(token: str) -> str:
-    return token.translate(_CREDENTIAL_PUNCTUATION).upper()
-
-
-# Credentials that name the same kind of clinician: "PA" and "PA-C", "NP" and "FNP".
-_CREDENTIAL_CLASS = {
-    **dict.fromkeys(("MD", "MBBS", "MBCHB"), "MD"),
-    **dict.fromkeys(("PA", "PAC"), "PA"),
-    **dict.fromkeys(
-        ("NP", "NPC", "FNP", "FNPC", "FNPBC", "APRN", "APRNBC", "CRNP", "ANP", "ANPBC", "AGNP",
-         "AGNPC", "ACNP", "DNP", "ARNP", "APN", "CNP", "PMHNP"),
-        "NP",
-    ),
-}  # fmt: skip
-
-
-def credential_class(credential: str) -> str:
-    """The kind of clinician a credential names ("PA-C" -> "PA", "FNP" -> "NP"); "" for none."""
-    code = _credential(credential)
-    return _CREDENTIAL_CLASS.get(code, code)
-
 
 _WORD_PART = re.compile(r"[^\W\d_]+")
 _MC = re.compile(r"\bMc([a-z])")
@@ -404,7 +90,7 @@ _BARE_INITIAL = re.compile(r"^([^\W\d_])\.?(?= )")
 
 def _smart_case(token: str, first: bool) -> str:
     lower = token.lower()
-    if not first and lower in _PARTICLES:
+    if not first and lower in PARTICLES:
         return lower
     if not (token.isupper() or token.islower()):
         return token  # typed in mixed case on purpose: "McDonald", "DeAngelo"
@@ -415,7 +101,7 @@ def _smart_case(token: str, first: bool) -> str:
 
 
 def _letters(tokens: list[str]) -> str:
-    return _NOT_LETTER.sub("", _ascii(" ".join(tokens)).lower())
+    return _NOT_LETTER.sub("", ascii_letters(" ".join(tokens)).lower())
 
 
 def _strip_tokens(
@@ -425,28 +111,28 @@ def _strip_tokens(
     titled = False
     titles: list[str] = []
     while len(tokens) > 1:
-        title = _credential(tokens[0])
-        if not (title in _TITLES or (titled and title in _TITLE_WORDS)):
+        title = credential_code(tokens[0])
+        if not (title in TITLES or (titled and title in TITLE_WORDS)):
             break
-        titled |= title in _DOCTOR_TITLES
+        titled |= title in DOCTOR_TITLES
         titles.append(tokens[0])
         tokens = tokens[1:]
     found: list[str] = []
     while tokens:
         token = tokens[-1].strip(".,")
-        code = _credential(token)
-        if code in _SUFFIXES:
+        code = credential_code(token)
+        if code in SUFFIXES:
             tokens = tokens[:-1]
             continue
-        if code in _CREDENTIALS:
+        if code in CREDENTIALS:
             parts = [code]
         elif "/" in token:  # "MD/PhD", "ATC/L"
-            parts = [_credential(p) for p in token.split("/") if p]
-            if not parts or not all(p in _CREDENTIALS for p in parts):
+            parts = [credential_code(p) for p in token.split("/") if p]
+            if not parts or not all(p in CREDENTIALS for p in parts):
                 break
         else:
             break
-        if code in _AMBIGUOUS_CREDENTIALS:
+        if code in AMBIGUOUS_CREDENTIALS:
             others = name_tokens - len(found) - 1
             if not ("." in token or (token.isupper() if case_informative else others >= 2)):
                 break
@@ -459,12 +145,12 @@ def _title_display(titles: list[str]) -> str:
     """The titles shown before a lone surname: "Dr.", "Dr. med.", "Prof. Dr.", "Dra."."""
     shown = []
     for token in titles:
-        code = _credential(token)
-        if code in _TITLE_DISPLAY:
-            shown.append(_TITLE_DISPLAY[code])
-        elif code in _SHOWN_TITLES:
+        code = credential_code(token)
+        if code in TITLE_DISPLAY:
+            shown.append(TITLE_DISPLAY[code])
+        elif code in SHOWN_TITLES:
             shown.append(token.capitalize() if token.isupper() else token)
-        elif code in _TITLE_WORDS and shown:
+        elif code in TITLE_WORDS and shown:
             shown.append(token if "." in token else f"{token.lower()}.")
     return " ".join(dict.fromkeys(shown)) if shown else ""
 
@@ -514,11 +200,11 @@ def _names_patient(text: str, words: list[str]) -> Name | None:
             return None
     rest_text = " ".join(rest)
     # What remains must be a person's name: not a label, an organisation or a clinician.
-    if label_type(rest_text) is not None or _keyword_type(rest_text, False) is not None:
+    if label_type(rest_text) is not None or keyword_type(rest_text, False) is not None:
         return None
-    tokens = {_credential(t) for t in text.split()}
-    if not tokens.isdisjoint(_DOCTOR_TITLES) or any(
-        _CREDENTIALS.get(t) for t in tokens if t not in _AMBIGUOUS_CREDENTIALS
+    tokens = {credential_code(t) for t in text.split()}
+    if not tokens.isdisjoint(DOCTOR_TITLES) or any(
+        CREDENTIALS.get(t) for t in tokens if t not in AMBIGUOUS_CREDENTIALS
     ):
         return None
     return _PATIENT_MENTION if not _PATIENT_MARKERS.isdisjoint(words) else _SELF_MENTION
@@ -533,12 +219,12 @@ def _qualifier_parts(parts: list[str], credentials: list[str]) -> list[str]:
     kept = []
     for part in parts:
         tokens = part.split()
-        codes = [_credential(t.strip(".,")) for t in tokens]
-        if codes and all(c in _CREDENTIALS or c in _SUFFIXES for c in codes):
-            credentials.extend(c for c in codes if c in _CREDENTIALS)
+        codes = [credential_code(t.strip(".,")) for t in tokens]
+        if codes and all(c in CREDENTIALS or c in SUFFIXES for c in codes):
+            credentials.extend(c for c in codes if c in CREDENTIALS)
         # "(Dr. Lane)", "(Okafor's PA)" name someone else: not where this person works.
         elif (
-            _DOCTOR_TITLES.isdisjoint(codes)
+            DOCTOR_TITLES.isdisjoint(codes)
             and not _POSSESSIVE.search(part)
             and _HAS_LETTER.search(fold(part))
         ):
@@ -554,8 +240,8 @@ def _clinician(part: str) -> bool:
     tokens = part.split()
     if not tokens:
         return False
-    last = _CREDENTIALS.get(_credential(tokens[-1].strip(".,")))
-    return _credential(tokens[0]) in _DOCTOR_TITLES or last is not None
+    last = CREDENTIALS.get(credential_code(tokens[-1].strip(".,")))
+    return credential_code(tokens[0]) in DOCTOR_TITLES or last is not None
 
 
 @lru_cache(maxsize=131072)
@@ -598,28 +284,26 @@ def parse_name(text: str) -> Name:
     tail_parts = _qualifier_parts(tails, credentials) if tails else []
     bracket_parts = _qualifier_parts(brackets, credentials) if brackets else []
     person_signal = bool(credentials) or titled
-    if _KEYWORD_WORDS.isdisjoint(words):  # no segment can hold a keyword
+    if KEYWORD_WORDS.isdisjoint(words):  # no segment can hold a keyword
         flagged: list[str | None] = [None] * len(stripped)
         tail_keywords: list[str | None] = []
     else:
-        flagged = [_keyword_type(fold(" ".join(s)), person_signal) for s in stripped]
-        tail_keywords = [_keyword_type(fold(t), False) for t in tail_parts]
+        flagged = [keyword_type(fold(" ".join(s)), person_signal) for s in stripped]
+        tail_keywords = [keyword_type(fold(t), False) for t in tail_parts]
     name_segments = [s for s, t in zip(stripped, flagged, strict=True) if t is None]
-    keyword = min((t for t in flagged if t), key=_KEYWORD_RANK.__getitem__, default=None)
+    keyword = min((t for t in flagged if t), key=KEYWORD_RANK.__getitem__, default=None)
     typed = (
-        sorted(
-            (c for c in credentials if _CREDENTIALS[c]), key=lambda c: _TYPE_RANK[_CREDENTIALS[c]]
-        )
+        sorted((c for c in credentials if CREDENTIALS[c]), key=lambda c: _TYPE_RANK[CREDENTIALS[c]])
         if credentials
         else []
     )
-    credential_type = _CREDENTIALS[typed[0]] if typed else None
+    credential_type = CREDENTIALS[typed[0]] if typed else None
     # Without a credential or title, a part naming an organisation makes the whole an
     # organisation's name ("Jessica Park - RU Athletics", "Summit Ortho, Okafor").
     if not name_segments or (
         not person_signal and (len(name_segments) < len(stripped) or any(tail_keywords))
     ):
-        found = min((t for t in tail_keywords if t), key=_KEYWORD_RANK.__getitem__, default=None)
+        found = min((t for t in tail_keywords if t), key=KEYWORD_RANK.__getitem__, default=None)
         return Name("other", keyword or found or credential_type, text_key(text), text, "")
     given, surname = _split_person(name_segments)
     surname_key, first_key = _letters(surname), _letters(given[:1])
@@ -639,7 +323,7 @@ def parse_name(text: str) -> Name:
         source_type = "physician"
     else:
         source_type = keyword
-    credential = _CREDENTIAL_DISPLAY.get(typed[0], typed[0]) if typed else ""
+    credential = CREDENTIAL_DISPLAY.get(typed[0], typed[0]) if typed else ""
     qualifier = "; ".join([*bracket_parts, *tail_parts])
     return Name(
         "person", source_type, f"{surname_key}|{first_key}", display, credential, qualifier, titled
@@ -657,7 +341,7 @@ def _split_person(segments: list[list[str]]) -> tuple[list[str], list[str]]:
         return [], tokens
     start = len(tokens) - 1
     for i in range(1, len(tokens) - 1):
-        if tokens[i].lower() in _PARTICLES:
+        if tokens[i].lower() in PARTICLES:
             start = i
             break
     return tokens[:1], tokens[start:]

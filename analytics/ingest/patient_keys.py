@@ -13,7 +13,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analytics.ingest import values
+from analytics.ingest.cells import arrow_text
+from analytics.ingest.cleaning import clean_text, text_bytes
 from analytics.siphash import siphash_hex
 
 __all__ = ["hash_identifiers"]
@@ -26,8 +27,8 @@ def hash_identifiers(raw: pd.Series, salt: bytes) -> pd.Series:
     store keyed before the secret left it keeps its patients' keys, see key_secret)."""
     # Trimmed, spaces folded and blanks missing, as every text column; from a CSV or a
     # workbook alike, so one patient gets one key whichever format the month came in.
-    text = values.arrow_text(values.clean_text(raw))
-    folded = pc.ascii_lower(text) if values.text_bytes(text).ascii else pc.utf8_lower(text)
+    text = arrow_text(clean_text(raw))
+    folded = pc.ascii_lower(text) if text_bytes(text).ascii else pc.utf8_lower(text)
     missing = folded.is_null()
     # Bytes, not str: SipHash reads them as they are (3x faster than encoding each str).
     objects = folded.fill_null("").cast(pa.large_binary()).to_numpy()

@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from analytics.ingest import mapping as mapping_mod
-from analytics.ingest import values
+from analytics.ingest.amounts import MIXED_DECIMALS
 from analytics.ingest.sheets import clinic_from_name
 from analytics.schema import UNASSIGNED_CLINIC
 
@@ -48,7 +48,7 @@ def value_warnings(quality: dict) -> list[str]:
         f"The {field.replace('_', ' ')} column mixes decimal points and decimal commas; "
         "check a few amounts against the spreadsheet."
         for field, convention in sorted((quality.get("number_conventions") or {}).items())
-        if convention == values.MIXED_DECIMALS
+        if convention == MIXED_DECIMALS
     ]
     for key, problem in sorted((quality.get("value_problems") or {}).items()):
         field = key.split(":", 1)[0].replace("_", " ")

@@ -11,9 +11,8 @@ import numpy as np
 import pandas as pd
 
 from analytics.filters import Filters
+from analytics.metrics.encoded import IS_PARTNER_TYPE, IS_PHYSICIAN_TYPE
 from analytics.metrics.periods import (
-    IS_PARTNER_TYPE,
-    IS_PHYSICIAN_TYPE,
     Encoded,
     day_bounds,
     revenue_basis,

@@ -20,8 +20,8 @@ import pandas as pd
 import pyarrow as pa
 
 from analytics.filters import Filters
+from analytics.metrics.encoded import IS_PARTNER_TYPE
 from analytics.metrics.periods import (
-    IS_PARTNER_TYPE,
     SOURCE_TABLE_COLUMNS,
     TYPE_NAMES,
     Encoded,

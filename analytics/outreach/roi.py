@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.filters import Filters
-from analytics.ingest.sources import infer_type
+from analytics.ingest.source_types import infer_type
 from analytics.metrics.periods import Encoded, PeriodTables, cents, encode, tables_of
 from analytics.outreach.touches import (
     Touches,

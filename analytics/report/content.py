@@ -28,8 +28,9 @@ from analytics.store import Store
 from analytics.views import alerts as alerts_view
 from analytics.views import dependence as dependence_view
 from analytics.views import overview as page_data
+from analytics.views.engagement import EngagementPage, engagement_page
 from analytics.views.freshness import data_through, stale_note
-from analytics.views.outreach import EngagementPage, RoiPage, engagement_page, roi_page
+from analytics.views.roi import RoiPage, roi_page
 
 __all__ = ["LEVEL_WORDS", "ReportContent", "content_from_store", "report_content"]
 

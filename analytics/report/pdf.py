@@ -4,23 +4,11 @@ charts, the valuation scorecard and its trend, the stress test, the action list,
 from __future__ import annotations
 
 import io
-from functools import cache
-from pathlib import Path
 from xml.sax.saxutils import escape
 
-import reportlab
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.pagesizes import letter
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
-from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.pdfmetrics import registerFontFamily
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     CondPageBreak,
-    Image,
     KeepTogether,
     PageBreak,
     Paragraph,
@@ -35,6 +23,20 @@ from analytics.metrics.scenarios import side_by_side
 from analytics.metrics.scorecard import STATUS_WORDS
 from analytics.report.content import ReportContent
 from analytics.report.images import ReportImages
+from analytics.report.pdf_blocks import (
+    GREY,
+    MARGIN,
+    PAGE,
+    RULE,
+    STATUS_COLORS,
+    WIDTH,
+    chart_image,
+    logo_image,
+    make_styles,
+    para,
+    pdf_table,
+    register_fonts,
+)
 from analytics.report.words import (
     ACTION_COLUMNS,
     SOURCES,
@@ -48,149 +50,26 @@ from analytics.report.words import (
 
 __all__ = ["pdf_bytes"]
 
-PAGE = letter
-MARGIN = 0.6 * inch
-WIDTH = PAGE[0] - 2 * MARGIN
-INK = colors.HexColor("#1F2A33")
-GREY = colors.HexColor("#56606A")
-RULE = colors.HexColor("#D6DCE1")
-HEAD = colors.HexColor("#F2F4F6")
-STATUS_COLORS = {
-    "ok": colors.HexColor("#D5EFE6"),
-    "watch": colors.HexColor("#FBEBC8"),
-    "risk": colors.HexColor("#F7D5C6"),
-    "na": colors.HexColor("#F2F4F6"),
-}
+
 ACTIONS_SHOWN = 25
-DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
-
-
-@cache
-def _fonts() -> tuple[str, str]:
-    """(regular, bold) font names registered with reportlab: fonts with accents and symbols
-    (names come from exports), DejaVu where the system has it, else the Bitstream Vera that
-    ships with reportlab."""
-    bundled = Path(reportlab.__file__).resolve().parent / "fonts"
-    candidates = [
-        (DEJAVU / "DejaVuSans.ttf", DEJAVU / "DejaVuSans-Bold.ttf"),
-        (bundled / "Vera.ttf", bundled / "VeraBd.ttf"),
-    ]
-    for regular, bold in candidates:
-        if regular.exists() and bold.exists():
-            pdfmetrics.registerFont(TTFont("ReportSans", str(regular)))
-            pdfmetrics.registerFont(TTFont("ReportSans-Bold", str(bold)))
-            # So <b> in a paragraph picks the bold face.
-            registerFontFamily(
-                "ReportSans",
-                normal="ReportSans",
-                bold="ReportSans-Bold",
-                italic="ReportSans",
-                boldItalic="ReportSans-Bold",
-            )
-            return "ReportSans", "ReportSans-Bold"
-    return "Helvetica", "Helvetica-Bold"
-
-
-def _styles() -> dict[str, ParagraphStyle]:
-    regular, bold = _fonts()
-    base = ParagraphStyle("body", fontName=regular, fontSize=9.5, leading=13, textColor=INK)
-    return {
-        "body": base,
-        "bullet": ParagraphStyle("bullet", base, leftIndent=12, bulletIndent=0, spaceAfter=4),
-        "small": ParagraphStyle("small", base, fontSize=8, leading=10.5, textColor=GREY),
-        "cell": ParagraphStyle("cell", base, fontSize=8, leading=10),
-        "cell_right": ParagraphStyle(
-            "cell_right", base, fontSize=8, leading=10, alignment=TA_RIGHT
-        ),
-        "head": ParagraphStyle("head", base, fontName=bold, fontSize=8, leading=10),
-        "head_right": ParagraphStyle(
-            "head_right", base, fontName=bold, fontSize=8, leading=10, alignment=TA_RIGHT
-        ),
-        "h1": ParagraphStyle(
-            "h1", base, fontName=bold, fontSize=16, leading=20, spaceBefore=4, spaceAfter=6
-        ),
-        "h2": ParagraphStyle(
-            "h2", base, fontName=bold, fontSize=11.5, leading=15, spaceBefore=10, spaceAfter=4
-        ),
-        "title": ParagraphStyle("title", base, fontName=bold, fontSize=28, leading=34),
-        "subtitle": ParagraphStyle("subtitle", base, fontSize=14, leading=19, textColor=GREY),
-        "tile_label": ParagraphStyle("tile_label", base, fontSize=8, leading=10, textColor=GREY),
-        "tile_value": ParagraphStyle("tile_value", base, fontName=bold, fontSize=17, leading=21),
-        "tile_note": ParagraphStyle("tile_note", base, fontSize=7.5, leading=9.5, textColor=GREY),
-    }
-
-
-def _p(text: object, style: ParagraphStyle) -> Paragraph:
-    # Every text from data is escaped: a partner named "<b>" or "&" stays as typed.
-    return Paragraph(escape(str(text)), style)
-
-
-def _table(
-    rows: list[list[str]],
-    header: list[str],
-    widths: list[float],
-    styles: dict[str, ParagraphStyle],
-    right: set[int] = frozenset(),
-    fills: list[tuple[int, int, colors.Color]] = (),
-) -> Table:
-    """A table of wrapped text cells that fits `widths` (fractions of the page width)."""
-    head = [_p(h, styles["head_right" if i in right else "head"]) for i, h in enumerate(header)]
-    body = [
-        [_p(v, styles["cell_right" if i in right else "cell"]) for i, v in enumerate(row)]
-        for row in rows
-    ]
-    table = Table([head, *body], colWidths=[w * WIDTH for w in widths], repeatRows=1)
-    style = [
-        ("BACKGROUND", (0, 0), (-1, 0), HEAD),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-    ]
-    style += [("BACKGROUND", (col, row), (col, row), fill) for col, row, fill in fills]
-    table.setStyle(TableStyle(style))
-    return table
-
-
-def _image(images: ReportImages, name: str, width: float = WIDTH, max_height: float = 4.2 * inch):
-    if name not in images.png:
-        return Spacer(1, 0)
-    height = width * images.aspect(name)
-    if height > max_height:
-        width, height = max_height / images.aspect(name), max_height
-    return Image(io.BytesIO(images.png[name]), width=width, height=height)
-
-
-def _logo(content: ReportContent, max_width: float, max_height: float):
-    if not content.logo:
-        return None
-    try:
-        reader = ImageReader(io.BytesIO(content.logo))
-        w, h = reader.getSize()
-    except Exception:
-        return None
-    scale = min(max_width / w, max_height / h)
-    return Image(io.BytesIO(content.logo), width=w * scale, height=h * scale, hAlign="LEFT")
 
 
 def _title_page(content: ReportContent, styles) -> list:
     story: list = []
-    logo = _logo(content, 3 * inch, 1.3 * inch)
+    logo = logo_image(content, 3 * inch, 1.3 * inch)
     story += [logo, Spacer(1, 0.35 * inch)] if logo else [Spacer(1, 0.8 * inch)]
     story += [
-        _p(content.title, styles["title"]),
+        para(content.title, styles["title"]),
         Spacer(1, 6),
-        _p("Referral analytics report", styles["subtitle"]),
-        _p(content.period, styles["subtitle"]),
+        para("Referral analytics report", styles["subtitle"]),
+        para(content.period, styles["subtitle"]),
         Spacer(1, 0.35 * inch),
     ]
     rows = [[label, value] for label, value in content.settings]
-    settings = _table(rows, ["Prepared from", ""], [0.3, 0.7], styles)
+    settings = pdf_table(rows, ["Prepared from", ""], [0.3, 0.7], styles)
     if content.stale_note:
-        story += [_p(content.stale_note, styles["body"]), Spacer(1, 6)]
-    story += [settings, Spacer(1, 0.35 * inch), _p("At a glance", styles["h2"])]
+        story += [para(content.stale_note, styles["body"]), Spacer(1, 6)]
+    story += [settings, Spacer(1, 0.35 * inch), para("At a glance", styles["h2"])]
     story += [
         Paragraph(escape(line), styles["bullet"], bulletText="•") for line in at_a_glance(content)
     ]
@@ -204,9 +83,9 @@ def _kpi_tiles(content: ReportContent, styles) -> Table:
         note = " · ".join(x for x in (kpi.delta, kpi.note) if x)
         cells.append(
             [
-                _p(kpi.label, styles["tile_label"]),
-                _p(kpi.text, styles["tile_value"]),
-                _p(note or " ", styles["tile_note"]),
+                para(kpi.label, styles["tile_label"]),
+                para(kpi.text, styles["tile_value"]),
+                para(note or " ", styles["tile_note"]),
             ]
         )
     grid = [cells[i : i + 4] for i in range(0, len(cells), 4)]
@@ -241,16 +120,16 @@ def _headline(content: ReportContent, images: ReportImages, styles) -> list:
         for _, r in mix.iterrows()
     ]
     return [
-        _p("Headline figures", styles["h1"]),
-        _p(f"{content.period}.{compared}", styles["small"]),
+        para("Headline figures", styles["h1"]),
+        para(f"{content.period}.{compared}", styles["small"]),
         Spacer(1, 6),
         _kpi_tiles(content, styles),
         Spacer(1, 10),
-        _image(images, "mix", max_height=3.3 * inch),
+        chart_image(images, "mix", max_height=3.3 * inch),
         KeepTogether(
             [
-                _p("Where new patients come from", styles["h2"]),
-                _table(
+                para("Where new patients come from", styles["h2"]),
+                pdf_table(
                     rows,
                     ["Source", "Referrals", "Share", "Revenue", "Conversion"],
                     [0.36, 0.16, 0.14, 0.18, 0.16],
@@ -265,12 +144,12 @@ def _headline(content: ReportContent, images: ReportImages, styles) -> list:
 
 def _concentration(content: ReportContent, images: ReportImages, styles) -> list:
     return [
-        _p("Sources and concentration", styles["h1"]),
-        _p(concentration_sentence(content), styles["body"]),
+        para("Sources and concentration", styles["h1"]),
+        para(concentration_sentence(content), styles["body"]),
         Spacer(1, 6),
-        _image(images, "pareto", max_height=4.4 * inch),
+        chart_image(images, "pareto", max_height=4.4 * inch),
         Spacer(1, 6),
-        _image(images, "hhi", max_height=3.6 * inch),
+        chart_image(images, "hhi", max_height=3.6 * inch),
         PageBreak(),
     ]
 
@@ -278,10 +157,10 @@ def _concentration(content: ReportContent, images: ReportImages, styles) -> list
 def _dependence(content: ReportContent, images: ReportImages, styles) -> list:
     d = content.dependence
     story = [
-        _p("Physician dependence", styles["h1"]),
-        _p(dependence_sentence(content), styles["body"]),
+        para("Physician dependence", styles["h1"]),
+        para(dependence_sentence(content), styles["body"]),
         Spacer(1, 6),
-        _image(images, "groups", max_height=3.6 * inch),
+        chart_image(images, "groups", max_height=3.6 * inch),
     ]
     if not d.key_referrers.empty:
         rows = [
@@ -297,8 +176,8 @@ def _dependence(content: ReportContent, images: ReportImages, styles) -> list:
         story.append(
             KeepTogether(
                 [
-                    _p("Key referrers: revenue at risk if they stop", styles["h2"]),
-                    _table(
+                    para("Key referrers: revenue at risk if they stop", styles["h2"]),
+                    pdf_table(
                         rows,
                         ["Partner", "Type", "Share of referrals", "Revenue at risk", "Of revenue"],
                         [0.34, 0.18, 0.16, 0.16, 0.16],
@@ -321,8 +200,8 @@ def _dependence(content: ReportContent, images: ReportImages, styles) -> list:
     story += [
         KeepTogether(
             [
-                _p("Top physicians", styles["h2"]),
-                _table(
+                para("Top physicians", styles["h2"]),
+                pdf_table(
                     rows,
                     ["Partner", "Type", "Referrals", "Share", "Revenue"],
                     [0.38, 0.18, 0.14, 0.14, 0.16],
@@ -342,14 +221,14 @@ def _scorecard(content: ReportContent, images: ReportImages, styles) -> list:
         rows.append([c["label"], c["shown"], STATUS_WORDS[c["status"]], c["sentence"], c["rule"]])
         fills.append((2, i, STATUS_COLORS[c["status"]]))
     return [
-        _p("Valuation readiness", styles["h1"]),
-        _p(
+        para("Valuation readiness", styles["h1"]),
+        para(
             "Buyers and their lenders discount a practice that hangs on one or two referrers. "
             "Each check reads the period against published rules of thumb (sources at the end).",
             styles["body"],
         ),
         Spacer(1, 6),
-        _table(
+        pdf_table(
             rows,
             ["Check", "Value", "Status", "What it means", "Threshold"],
             [0.19, 0.15, 0.08, 0.36, 0.22],
@@ -357,45 +236,45 @@ def _scorecard(content: ReportContent, images: ReportImages, styles) -> list:
             fills=fills,
         ),
         PageBreak(),
-        _p("How each check moved over the last 12 months", styles["h1"]),
-        _p(
+        para("How each check moved over the last 12 months", styles["h1"]),
+        para(
             "Each point is the check over the 12 months ending that month: a falling line on "
             "the concentration checks is what a buyer wants to see before a sale. Dots are "
             "coloured by status; dashed lines are the watch and risk thresholds.",
             styles["body"],
         ),
         Spacer(1, 6),
-        _image(images, "scorecard_trend_tall", max_height=8.2 * inch),
+        chart_image(images, "scorecard_trend_tall", max_height=8.2 * inch),
         PageBreak(),
     ]
 
 
 def _stress(content: ReportContent, images: ReportImages, styles) -> list:
-    story = [_p("Stress test: what if partners stop referring?", styles["h1"])]
+    story = [para("Stress test: what if partners stop referring?", styles["h1"])]
     if not content.scenarios:
-        return [*story, _p("No partner referred in the period.", styles["body"]), PageBreak()]
+        return [*story, para("No partner referred in the period.", styles["body"]), PageBreak()]
     table = side_by_side(content.scenarios, content.scorecard)
     table = table[~table["Measure"].isin(unset_measures(content))]
     n = len(table.columns) - 1
     first = 0.25
     widths = [first] + [(1 - first) / n] * n
     story += [
-        _p(stress_note(content), styles["body"]),
+        para(stress_note(content), styles["body"]),
         Spacer(1, 6),
-        _image(images, "scenarios", max_height=2.8 * inch),
+        chart_image(images, "scenarios", max_height=2.8 * inch),
         Spacer(1, 6),
-        _table(table.values.tolist(), list(table.columns), widths, styles),
+        pdf_table(table.values.tolist(), list(table.columns), widths, styles),
         PageBreak(),
     ]
     return story
 
 
 def _actions(content: ReportContent, styles) -> list:
-    story = [_p("This week's action list", styles["h1"])]
+    story = [para("This week's action list", styles["h1"])]
     if content.engagement is None:
         return [
             *story,
-            _p(
+            para(
                 "No outreach log in this store: upload the log of lunches, visits and calls to "
                 "get the partners to call and to thank each week.",
                 styles["body"],
@@ -405,11 +284,11 @@ def _actions(content: ReportContent, styles) -> list:
     if not rows:
         return [
             *story,
-            _p("Nothing to do this week: no partner is slipping or overdue.", styles["body"]),
+            para("Nothing to do this week: no partner is slipping or overdue.", styles["body"]),
         ]
     shown = rows[:ACTIONS_SHOWN]
     story += [
-        _p(
+        para(
             f"Week ending {content.engagement.end} ({content.data_through.lower()}): partners "
             f"slipping, valuable partners with no contact in {content.engagement.overdue_days} "
             "days, and recent referrers to thank."
@@ -417,11 +296,11 @@ def _actions(content: ReportContent, styles) -> list:
             styles["body"],
         ),
         Spacer(1, 6),
-        _table(shown, list(ACTION_COLUMNS), [0.1, 0.25, 0.38, 0.1, 0.17], styles, right={3}),
+        pdf_table(shown, list(ACTION_COLUMNS), [0.1, 0.25, 0.38, 0.1, 0.17], styles, right={3}),
     ]
     if len(rows) > len(shown):
         story.append(
-            _p(
+            para(
                 f"{len(rows) - len(shown)} more in the workbook (sheet “This week”).",
                 styles["small"],
             )
@@ -430,7 +309,7 @@ def _actions(content: ReportContent, styles) -> list:
 
 
 def _sources(styles) -> list:
-    story = [CondPageBreak(2.5 * inch), _p("Where the thresholds come from", styles["h2"])]
+    story = [CondPageBreak(2.5 * inch), para("Where the thresholds come from", styles["h2"])]
     for name, text in SOURCES:
         story.append(Paragraph(f"<b>{escape(name)}.</b> {escape(text)}", styles["small"]))
         story.append(Spacer(1, 3))
@@ -453,7 +332,7 @@ def _footer(content: ReportContent, regular: str):
 
 def pdf_bytes(content: ReportContent, images: ReportImages) -> bytes:
     """The report as PDF bytes (US Letter, portrait)."""
-    styles = _styles()
+    styles = make_styles()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -476,6 +355,6 @@ def pdf_bytes(content: ReportContent, images: ReportImages) -> bytes:
         *_actions(content, styles),
         *_sources(styles),
     ]
-    footer = _footer(content, _fonts()[0])
+    footer = _footer(content, register_fonts()[0])
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()

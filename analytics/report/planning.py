@@ -19,7 +19,7 @@ from analytics.metrics.portfolio import MEASURES
 from analytics.metrics.scorecard import STATUS_WORDS, encodings_of
 from analytics.metrics.source_quality import payer_mix_of, source_quality_of
 from analytics.metrics.targets import on_target_of, rag_of
-from analytics.report.workbook import Sheet, _write_sheet, write_text
+from analytics.report.sheets import Sheet, write_sheet, write_text
 
 __all__ = ["planning_sheets", "planning_sheets_of", "portfolio_workbook", "rules_table"]
 
@@ -158,7 +158,7 @@ def portfolio_workbook(table: pd.DataFrame, title: str = "Portfolio") -> bytes:
     sheet = Sheet("Portfolio", "Portfolio", title, table, _portfolio_kinds)
     ws = book.active
     ws.title = "Portfolio"
-    _write_sheet(ws, sheet, "each practice over its own last 12 months")
+    write_sheet(ws, sheet, "each practice over its own last 12 months")
     notes = book.create_sheet("Read me")
     lines = [
         "Each practice is read over its own last 12 months of referrals.",

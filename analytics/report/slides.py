@@ -4,19 +4,29 @@ slide, with the same numbers and charts as the pages and the PDF."""
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 
 from pptx import Presentation
-from pptx.dml.color import RGBColor
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-from pptx.slide import Slide
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Inches
 
 from analytics import formatting as fmt
 from analytics.metrics.scenarios import side_by_side
 from analytics.metrics.scorecard import STATUS_WORDS
 from analytics.report.content import ReportContent
 from analytics.report.images import ReportImages
+from analytics.report.slide_blocks import (
+    ACCENT,
+    GREY,
+    HEIGHT,
+    MARGIN,
+    RULE,
+    STATUS_FILLS,
+    WHITE,
+    WIDTH,
+    new_slide,
+    picture_shape,
+    table_shape,
+    text_box,
+)
 from analytics.report.words import (
     ACTION_COLUMNS,
     SOURCES,
@@ -30,129 +40,8 @@ from analytics.report.words import (
 
 __all__ = ["slides_bytes"]
 
-WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
-MARGIN = Inches(0.6)
-INK = RGBColor(0x1F, 0x2A, 0x33)
-GREY = RGBColor(0x56, 0x60, 0x6A)
-RULE = RGBColor(0xD6, 0xDC, 0xE1)
-HEAD = RGBColor(0xF2, 0xF4, 0xF6)
-WHITE = RGBColor(0xFF, 0xFF, 0xFF)
-ACCENT = RGBColor(0x00, 0x72, 0xB2)
-STATUS_FILLS = {
-    "ok": RGBColor(0xD5, 0xEF, 0xE6),
-    "watch": RGBColor(0xFB, 0xEB, 0xC8),
-    "risk": RGBColor(0xF7, 0xD5, 0xC6),
-    "na": RGBColor(0xF2, 0xF4, 0xF6),
-}
+
 ACTIONS_SHOWN = 12
-ROW_HEIGHT = Inches(0.36)
-FONT = "Calibri"
-
-
-def _text(
-    slide: Slide,
-    text: str | Sequence[str],
-    left,
-    top,
-    width,
-    height,
-    size: float = 16,
-    bold: bool = False,
-    color: RGBColor = INK,
-    align=PP_ALIGN.LEFT,
-    bullets: bool = False,
-):
-    """A text box; a list of strings gives one paragraph each."""
-    box = slide.shapes.add_textbox(left, top, width, height)
-    frame = box.text_frame
-    frame.word_wrap = True
-    frame.margin_left = frame.margin_right = 0
-    lines = [text] if isinstance(text, str) else list(text)
-    for i, line in enumerate(lines):
-        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        paragraph.alignment = align
-        paragraph.space_after = Pt(size * 0.5 if bullets else 0)
-        run = paragraph.add_run()
-        run.text = f"•  {line}" if bullets else line
-        run.font.size, run.font.bold, run.font.name = Pt(size), bold, FONT
-        run.font.color.rgb = color
-    return box
-
-
-def _slide(deck: Presentation, content: ReportContent, title: str, subtitle: str | None = None):
-    slide = deck.slides.add_slide(deck.slide_layouts[6])
-    _text(slide, title, MARGIN, Inches(0.35), WIDTH - 2 * MARGIN, Inches(0.7), 28, True)
-    if subtitle:
-        _text(slide, subtitle, MARGIN, Inches(1.0), WIDTH - 2 * MARGIN, Inches(0.7), 14, color=GREY)
-    footer = f"{content.title} · {content.period}"
-    _text(slide, footer, MARGIN, HEIGHT - Inches(0.45), Inches(8), Inches(0.3), 10, color=GREY)
-    number = str(len(deck.slides))
-    _text(
-        slide,
-        number,
-        WIDTH - MARGIN - Inches(1),
-        HEIGHT - Inches(0.45),
-        Inches(1),
-        Inches(0.3),
-        10,
-        color=GREY,
-        align=PP_ALIGN.RIGHT,
-    )
-    return slide
-
-
-def _picture(slide: Slide, images: ReportImages, name: str, left, top, width, height) -> None:
-    """The chart, as large as fits the box, centred in it."""
-    if name not in images.png:
-        return
-    aspect = images.aspect(name)
-    w = width
-    h = int(w * aspect)
-    if h > height:
-        h, w = height, int(height / aspect)
-    x = left + (width - w) // 2
-    slide.shapes.add_picture(io.BytesIO(images.png[name]), x, top, Emu(w), Emu(h))
-
-
-def _table(
-    slide: Slide,
-    rows: list[list[str]],
-    header: list[str],
-    left,
-    top,
-    widths: Sequence[float],
-    size: float = 12,
-    right: set[int] = frozenset(),
-    fills: dict[tuple[int, int], RGBColor] | None = None,
-    row_height=None,
-):
-    """A plain table: grey header, thin rules, the given column widths (inches)."""
-    row_height = row_height or ROW_HEIGHT
-    shape = slide.shapes.add_table(
-        len(rows) + 1, len(header), left, top, Inches(sum(widths)), row_height * (len(rows) + 1)
-    )
-    table = shape.table
-    table.first_row = True
-    for j, width in enumerate(widths):
-        table.columns[j].width = Inches(width)
-    for i, values in enumerate([header, *rows]):
-        table.rows[i].height = row_height
-        for j, value in enumerate(values):
-            cell = table.cell(i, j)
-            cell.margin_left = cell.margin_right = Inches(0.06)
-            cell.margin_top = cell.margin_bottom = Inches(0.03)
-            cell.vertical_anchor = MSO_ANCHOR.MIDDLE
-            cell.fill.solid()
-            fill = (fills or {}).get((i, j))
-            cell.fill.fore_color.rgb = HEAD if i == 0 else fill or WHITE
-            paragraph = cell.text_frame.paragraphs[0]
-            cell.text_frame.word_wrap = True
-            paragraph.alignment = PP_ALIGN.RIGHT if j in right else PP_ALIGN.LEFT
-            run = paragraph.add_run()
-            run.text = str(value)
-            run.font.size, run.font.name, run.font.bold = Pt(size), FONT, i == 0
-            run.font.color.rgb = INK
-    return table
 
 
 def _title_slide(deck: Presentation, content: ReportContent) -> None:
@@ -170,8 +59,8 @@ def _title_slide(deck: Presentation, content: ReportContent) -> None:
     band.fill.solid()
     band.fill.fore_color.rgb = ACCENT
     band.line.fill.background()
-    _text(slide, content.title, MARGIN, top, WIDTH - 2 * MARGIN, Inches(1.3), 44, True)
-    _text(
+    text_box(slide, content.title, MARGIN, top, WIDTH - 2 * MARGIN, Inches(1.3), 44, True)
+    text_box(
         slide,
         "Referral analytics",
         MARGIN,
@@ -181,7 +70,7 @@ def _title_slide(deck: Presentation, content: ReportContent) -> None:
         24,
         color=GREY,
     )
-    _text(
+    text_box(
         slide,
         content.period,
         MARGIN,
@@ -196,7 +85,7 @@ def _title_slide(deck: Presentation, content: ReportContent) -> None:
     scope = (
         f"{settings['Clinics']} · concentration by {settings['Concentration measured by'].lower()}"
     )
-    _text(
+    text_box(
         slide,
         [prepared, scope, *([content.stale_note] if content.stale_note else [])],
         MARGIN,
@@ -211,7 +100,7 @@ def _title_slide(deck: Presentation, content: ReportContent) -> None:
 def _kpi_slide(deck: Presentation, content: ReportContent) -> None:
     o = content.overview
     compared = f"Changes compare with {o.compared_with}." if o.compared_with else ""
-    slide = _slide(deck, content, "Headline figures", f"{content.period}. {compared}")
+    slide = new_slide(deck, content, "Headline figures", f"{content.period}. {compared}")
     tile_w, tile_h, gap = Inches(2.9), Inches(1.25), Inches(0.17)
     for i, kpi in enumerate(o.kpis):
         row, col = divmod(i, 4)
@@ -222,7 +111,7 @@ def _kpi_slide(deck: Presentation, content: ReportContent) -> None:
         tile.fill.fore_color.rgb = WHITE
         tile.line.color.rgb = RULE
         pad = Inches(0.15)
-        _text(
+        text_box(
             slide,
             kpi.label,
             left + pad,
@@ -232,12 +121,12 @@ def _kpi_slide(deck: Presentation, content: ReportContent) -> None:
             12,
             color=GREY,
         )
-        _text(
+        text_box(
             slide, kpi.text, left + pad, top + Inches(0.36), tile_w - 2 * pad, Inches(0.5), 26, True
         )
         note = " · ".join(x for x in (kpi.delta, kpi.note) if x)
         if note:
-            _text(
+            text_box(
                 slide,
                 note,
                 left + pad,
@@ -247,8 +136,8 @@ def _kpi_slide(deck: Presentation, content: ReportContent) -> None:
                 11,
                 color=GREY,
             )
-    _text(slide, "At a glance", MARGIN, Inches(4.5), Inches(6), Inches(0.4), 16, True)
-    _text(
+    text_box(slide, "At a glance", MARGIN, Inches(4.5), Inches(6), Inches(0.4), 16, True)
+    text_box(
         slide,
         at_a_glance(content),
         MARGIN,
@@ -261,20 +150,20 @@ def _kpi_slide(deck: Presentation, content: ReportContent) -> None:
 
 
 def _chart_slide(deck, content, images, name: str, title: str, subtitle: str | None) -> None:
-    slide = _slide(deck, content, title, subtitle)
+    slide = new_slide(deck, content, title, subtitle)
     top = Inches(1.65) if subtitle else Inches(1.2)
-    _picture(slide, images, name, MARGIN, top, WIDTH - 2 * MARGIN, HEIGHT - top - Inches(0.6))
+    picture_shape(slide, images, name, MARGIN, top, WIDTH - 2 * MARGIN, HEIGHT - top - Inches(0.6))
 
 
 def _dependence_slide(deck, content, images) -> None:
-    slide = _slide(deck, content, "Physician dependence", dependence_sentence(content))
+    slide = new_slide(deck, content, "Physician dependence", dependence_sentence(content))
     keys = content.dependence.key_referrers
     chart_width = WIDTH - 2 * MARGIN if keys.empty else Inches(8.2)
-    _picture(slide, images, "groups", MARGIN, Inches(1.7), chart_width, Inches(5.1))
+    picture_shape(slide, images, "groups", MARGIN, Inches(1.7), chart_width, Inches(5.1))
     if keys.empty:
         return
     left = MARGIN + Inches(8.45)
-    _text(
+    text_box(
         slide,
         "Revenue at risk if a key referrer stops",
         left,
@@ -295,11 +184,11 @@ def _dependence_slide(deck, content, images) -> None:
             f"{r['Partner']}: {fmt.pct(r['Share of referrals'])} of referrals, {at_risk} "
             f"({fmt.pct(r['Share of revenue'])} of revenue)"
         )
-    _text(slide, lines, left, Inches(2.6), Inches(3.7), Inches(3.5), 14, bullets=True)
+    text_box(slide, lines, left, Inches(2.6), Inches(3.7), Inches(3.5), 14, bullets=True)
 
 
 def _scorecard_slide(deck, content) -> None:
-    slide = _slide(
+    slide = new_slide(
         deck,
         content,
         "Valuation readiness",
@@ -310,7 +199,7 @@ def _scorecard_slide(deck, content) -> None:
     for i, c in enumerate(content.scorecard, start=1):
         rows.append([c["label"], c["shown"], STATUS_WORDS[c["status"]], c["sentence"]])
         fills[(i, 2)] = STATUS_FILLS[c["status"]]
-    _table(
+    table_shape(
         slide,
         rows,
         ["Check", "Value", "Status", "What it means"],
@@ -325,8 +214,8 @@ def _scorecard_slide(deck, content) -> None:
 
 def _stress_slides(deck, content, images) -> None:
     if not content.scenarios:
-        slide = _slide(deck, content, "Stress test: what if partners stop referring?")
-        _text(
+        slide = new_slide(deck, content, "Stress test: what if partners stop referring?")
+        text_box(
             slide,
             "No partner referred in the period.",
             MARGIN,
@@ -338,18 +227,18 @@ def _stress_slides(deck, content, images) -> None:
         return
     table = side_by_side(content.scenarios, content.scorecard)
     losses = 7
-    slide = _slide(
+    slide = new_slide(
         deck,
         content,
         "Stress test: what if partners stop referring?",
         "What the practice loses in a year, before any replacement.",
     )
     n = len(table.columns) - 2
-    _picture(slide, images, "scenarios_narrow", MARGIN, Inches(1.6), Inches(4.5), Inches(4.4))
+    picture_shape(slide, images, "scenarios_narrow", MARGIN, Inches(1.6), Inches(4.5), Inches(4.4))
     rows = table.iloc[:losses].drop(columns="Today")
     rows = rows[~rows["Measure"].isin(unset_measures(content))]
     widths = [2.0] + [5.3 / n] * n
-    _table(
+    table_shape(
         slide,
         rows.values.tolist(),
         list(rows.columns),
@@ -359,7 +248,7 @@ def _stress_slides(deck, content, images) -> None:
         size=10.5,
         row_height=Inches(0.5),
     )
-    _text(
+    text_box(
         slide,
         stress_note(content),
         MARGIN,
@@ -369,7 +258,7 @@ def _stress_slides(deck, content, images) -> None:
         11,
         color=GREY,
     )
-    slide = _slide(
+    slide = new_slide(
         deck,
         content,
         "The scorecard if they stopped",
@@ -383,7 +272,7 @@ def _stress_slides(deck, content, images) -> None:
             if status in STATUS_FILLS:
                 fills[(i, j)] = STATUS_FILLS[status]
     widths = [2.8] + [9.3 / (n + 1)] * (n + 1)
-    _table(
+    table_shape(
         slide,
         after.values.tolist(),
         list(after.columns),
@@ -397,14 +286,14 @@ def _stress_slides(deck, content, images) -> None:
 
 
 def _actions_slide(deck, content) -> None:
-    slide = _slide(
+    slide = new_slide(
         deck,
         content,
         "This week's action list",
         " ".join(filter(None, [f"{content.data_through}.", content.stale_note])),
     )
     if content.engagement is None:
-        _text(
+        text_box(
             slide,
             "No outreach log in this store: upload the log of lunches, visits and calls "
             "to get the partners to call and to thank each week.",
@@ -417,7 +306,7 @@ def _actions_slide(deck, content) -> None:
         return
     rows = action_rows(content)
     if not rows:
-        _text(
+        text_box(
             slide,
             "Nothing to do this week: no partner is slipping or overdue.",
             MARGIN,
@@ -428,7 +317,7 @@ def _actions_slide(deck, content) -> None:
         )
         return
     shown = rows[:ACTIONS_SHOWN]
-    _table(
+    table_shape(
         slide,
         shown,
         list(ACTION_COLUMNS),
@@ -440,7 +329,7 @@ def _actions_slide(deck, content) -> None:
         row_height=Inches(0.36),
     )
     if len(rows) > len(shown):
-        _text(
+        text_box(
             slide,
             f"{len(rows) - len(shown)} more in the workbook (sheet “This week”).",
             MARGIN,
@@ -453,11 +342,11 @@ def _actions_slide(deck, content) -> None:
 
 
 def _sources_slide(deck, content) -> None:
-    slide = _slide(deck, content, "Where the thresholds come from")
+    slide = new_slide(deck, content, "Where the thresholds come from")
     top = Inches(1.3)
     for name, text in SOURCES:
-        _text(slide, name, MARGIN, top, Inches(3.2), Inches(0.9), 13, True)
-        _text(slide, text, MARGIN + Inches(3.3), top, Inches(8.8), Inches(0.9), 13)
+        text_box(slide, name, MARGIN, top, Inches(3.2), Inches(0.9), 13, True)
+        text_box(slide, text, MARGIN + Inches(3.3), top, Inches(8.8), Inches(0.9), 13)
         top += Inches(1.05)
 
 

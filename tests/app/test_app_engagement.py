@@ -82,7 +82,7 @@ def test_growth_targets_move_the_status(sample_db, monkeypatch, tmp_path):
 
 
 def test_engagement_page_without_an_outreach_log_still_shows_growth(monkeypatch, tmp_path):
-    from analytics.cli import ingest_file
+    from analytics.ingest.cli import ingest_file
     from analytics.store import Store
     from tests.conftest import SAMPLE_DIR
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from analytics.views.outreach import roi_text
+from analytics.views.roi import roi_text
 from tests.app.test_app_roi import open_page, sample_db, table_with  # noqa: F401 (fixture)
 
 

@@ -15,7 +15,8 @@ from analytics.identity import activities_of
 from analytics.metrics.periods import encode
 from analytics.metrics.summary import metrics_summary
 from analytics.store import Store
-from analytics.views.outreach import engagement_page, roi_page, roi_text
+from analytics.views.engagement import engagement_page
+from analytics.views.roi import roi_page, roi_text
 from tests.conftest import ROOT, SAMPLE_DIR
 
 
@@ -26,7 +27,7 @@ def app_script(folder: Path) -> Path:
 
 def build_sample_db(folder: Path) -> Path:
     """The bundled sample practice (referrals and outreach log) in its own store file."""
-    from analytics.cli import SAMPLE_FILES, ingest_file
+    from analytics.ingest.cli import SAMPLE_FILES, ingest_file
 
     path = folder / "sample.duckdb"
     store = Store(path)
@@ -147,7 +148,7 @@ def test_roi_page_follows_the_clinic_filter(sample_db, monkeypatch, tmp_path):
 
 
 def test_roi_page_without_an_outreach_log(monkeypatch, tmp_path):
-    from analytics.cli import ingest_file
+    from analytics.ingest.cli import ingest_file
 
     db = tmp_path / "referrals_only.duckdb"
     store = Store(db)

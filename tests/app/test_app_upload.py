@@ -111,7 +111,7 @@ def test_every_sheet_read_warnings_before_saving_and_overlap_held_back(app: AppT
 
 
 def test_overview_says_when_its_data_carries_warnings(tmp_path, monkeypatch):
-    from analytics.cli import ingest_file
+    from analytics.ingest.cli import ingest_file
     from analytics.store import Store
     from tests import export_shapes as shapes
 

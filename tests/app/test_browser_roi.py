@@ -13,7 +13,8 @@ from analytics.formatting import money
 from analytics.identity import activities_of
 from analytics.metrics.periods import encode
 from analytics.store import Store
-from analytics.views.outreach import engagement_page, roi_page
+from analytics.views.engagement import engagement_page
+from analytics.views.roi import roi_page
 from tests import browser
 from tests.app.test_app_roi import app_script
 from tests.browser import ARTIFACTS, browser_page, chromium_or_skip, streamlit_server, wait_idle

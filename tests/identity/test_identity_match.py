@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analytics.identity.match import Context, Entity, match, told_apart
+from analytics.identity.entities import Context, Entity
+from analytics.identity.match import match, told_apart
 from analytics.identity.names import first_name_fit, org_similarity, outreach_matches, read_name
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from analytics import identity
-from analytics.identity.match import Entity
+from analytics.identity.entities import Entity
 from analytics.identity.suggest import Suggestion, suggest
 from analytics.store import Store
 from tests.identity.test_identity_store import load

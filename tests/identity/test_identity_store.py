@@ -11,11 +11,11 @@ from datetime import date
 import pytest
 
 from analytics import identity
-from analytics.cli import store_metrics
 from analytics.filters import Filters
 from analytics.identity import activities_of
 from analytics.identity.decisions import record as record_decisions
 from analytics.ingest import prepare
+from analytics.metrics.cli import store_metrics
 from analytics.metrics.concentration import concentration
 from analytics.store import Store
 from analytics.store.transfer import move

@@ -19,12 +19,12 @@ from collections.abc import Iterable
 import pandas as pd
 import pytest
 
-import sample_data.generate as gen
 from analytics.identity import activities_of
-from analytics.identity.match import Entity
+from analytics.identity.entities import Entity
 from analytics.identity.suggest import Suggestion, entities_of, suggest
-from analytics.ingest.sources import infer_type
+from analytics.ingest.source_types import infer_type
 from analytics.store import Store
+from sample_data import practice
 from tests.conftest import SAMPLE_DIR
 
 THRESHOLD = 0.5
@@ -35,7 +35,7 @@ def _clean(text: str) -> str:
 
 
 def read_truth() -> pd.DataFrame:
-    truth = pd.read_csv(SAMPLE_DIR / gen.TRUTH_FILE, dtype=str, keep_default_na=False)
+    truth = pd.read_csv(SAMPLE_DIR / practice.TRUTH_FILE, dtype=str, keep_default_na=False)
     truth["spelling"] = truth["spelling"].map(_clean)
     for col in ("referrals", "activities"):
         truth[col] = truth[col].astype(int)
@@ -220,9 +220,11 @@ def generated_sources(people: int = 4500, seed: int = 42) -> tuple[list[Entity],
     with different NPIs must stay apart.
     """
     rnd = random.Random(seed)
-    firsts = sorted({*gen.REFERRER_FIRST, *gen.PATIENT_FIRST, "Gregory", "Robert", "Kenneth"})
+    firsts = sorted(
+        {*practice.REFERRER_FIRST, *practice.PATIENT_FIRST, "Gregory", "Robert", "Kenneth"}
+    )
     made = {a.capitalize() + b for a in _SYLLABLES for b in _ENDINGS}
-    surnames = sorted({*gen.REFERRER_LAST, *gen.PATIENT_LAST, *made})
+    surnames = sorted({*practice.REFERRER_LAST, *practice.PATIENT_LAST, *made})
     entities: list[Entity] = []
     labels: dict[str, str] = {}
 
@@ -287,7 +289,7 @@ def test_five_thousand_sources_in_seconds_without_wrong_merges():
 
 def main() -> None:
     """Print the numbers the docs quote."""
-    from analytics.cli import SAMPLE_FILES, ingest_file
+    from analytics.ingest.cli import SAMPLE_FILES, ingest_file
 
     with_store = SAMPLE_DIR.parent / "data" / "identity_eval.duckdb"
     with_store.unlink(missing_ok=True)

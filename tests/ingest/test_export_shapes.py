@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from analytics.cli import ingest_file, store_metrics
 from analytics.filters import Filters
+from analytics.ingest.cli import ingest_file
+from analytics.metrics.cli import store_metrics
 from analytics.store import Store
 from tests import export_shapes as shapes
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from analytics.ingest.names import PATIENT_NAME, SELF_NAME, credential_class, parse_name
+from analytics.ingest.names import PATIENT_NAME, SELF_NAME, parse_name
+from analytics.ingest.vocabulary import credential_class
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import identity
-from analytics.cli import ingest_file
 from analytics.filters import Filters
 from analytics.identity import activities_of
 from analytics.ingest import prepare
+from analytics.ingest.cli import ingest_file
 from analytics.store import Store
 
 # One referral a row; the Patient Name column is keyed as always. Rows 3-9 name a referring

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analytics.ingest import sources
+from analytics.ingest import source_types
 from analytics.ingest.sources import ALIAS_COLUMNS, resolve_sources
 from analytics.schema import SOURCE_TYPES, UNKNOWN_SOURCE
 
@@ -79,7 +79,7 @@ from analytics.schema import SOURCE_TYPES, UNKNOWN_SOURCE
     ],
 )
 def test_type_from_label(label, expected):
-    assert sources.type_from_label(label) == expected
+    assert source_types.type_from_label(label) == expected
 
 
 @pytest.mark.parametrize(
@@ -95,7 +95,7 @@ def test_type_from_label(label, expected):
     ],
 )
 def test_share_type_labels(column, low, high):
-    share = sources.share_type_labels(pd.Series(column, dtype=object))
+    share = source_types.share_type_labels(pd.Series(column, dtype=object))
     assert low <= share <= high
 
 
@@ -180,7 +180,7 @@ def test_share_type_labels(column, low, high):
     ],
 )
 def test_infer_type(name, expected):
-    assert sources.infer_type(name) == expected
+    assert source_types.infer_type(name) == expected
 
 
 @pytest.mark.parametrize(
@@ -196,12 +196,12 @@ def test_infer_type(name, expected):
     ],
 )
 def test_infer_type_default(name, default, expected):
-    assert sources.infer_type(name, default=default) == expected
+    assert source_types.infer_type(name, default=default) == expected
 
 
 def test_inferred_types_are_schema_types():
     names = ["Dr. X", "A B PA-C", "A B DC", "A B ATC", "Acme Inc", "Google", "Self", "Patient"]
-    assert {sources.infer_type(n) for n in names} <= set(SOURCE_TYPES)
+    assert {source_types.infer_type(n) for n in names} <= set(SOURCE_TYPES)
 
 
 # --- person keys -----------------------------------------------------------------------
@@ -227,7 +227,7 @@ SAME_PERSON = [
 @pytest.mark.parametrize(("key", "spellings"), SAME_PERSON)
 def test_person_key_equivalence_classes(key, spellings):
     for spelling in spellings:
-        found = sources.person_key(spelling)
+        found = source_types.person_key(spelling)
         assert found is not None, spelling
         assert found[0] == key, spelling
 
@@ -243,7 +243,7 @@ def test_person_key_equivalence_classes(key, spellings):
     ],
 )
 def test_person_key_tells_people_apart(a, b):
-    assert sources.person_key(a)[0] != sources.person_key(b)[0]
+    assert source_types.person_key(a)[0] != source_types.person_key(b)[0]
 
 
 @pytest.mark.parametrize(
@@ -265,7 +265,7 @@ def test_person_key_tells_people_apart(a, b):
     ],
 )
 def test_person_key_display(name, display):
-    assert sources.person_key(name)[1] == display
+    assert source_types.person_key(name)[1] == display
 
 
 @pytest.mark.parametrize(
@@ -277,7 +277,7 @@ def test_person_key_display(name, display):
     ],
 )
 def test_person_key_partial_names(name, key):
-    assert sources.person_key(name)[0] == key
+    assert source_types.person_key(name)[0] == key
 
 
 @pytest.mark.parametrize(
@@ -286,7 +286,7 @@ def test_person_key_partial_names(name, key):
      "(Unassigned)", "Other", "", None, "12345", "Physician", "Word of mouth", "Gold's Gym"],
 )  # fmt: skip
 def test_person_key_none_for_non_people(name):
-    assert sources.person_key(name) is None
+    assert source_types.person_key(name) is None
 
 
 # --- resolution ------------------------------------------------------------------------

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from analytics.cli import main, store_metrics
+from analytics.cli import main
 from analytics.filters import Filters
+from analytics.metrics.cli import store_metrics
 from analytics.metrics.extended import EXTENDED_KEYS, extended_metrics
 from tests.frames import make_frame, repeat
 

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.cli import ingest_file
 from analytics.filters import Filters
+from analytics.ingest.cli import ingest_file
 from analytics.metrics.periods import encode, to_day
 from analytics.metrics.windows import (
     window_days,
@@ -134,7 +134,7 @@ def test_sql_windows_equal_the_row_windows_on_the_sample(sample_store, filters, 
 @pytest.fixture(scope="module")
 def generated_store(tmp_path_factory) -> Store:
     """A generated practice (the benchmark generator's shape: many partners, clinics, years)."""
-    from sample_data.generate import write_large
+    from sample_data.large import write_large
 
     folder = tmp_path_factory.mktemp("generated")
     csv_path = write_large(20_000, folder, xlsx_max=0)["csv"][0]

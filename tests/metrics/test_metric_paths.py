@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analytics.cli import store_metrics
 from analytics.filters import Filters
+from analytics.metrics.cli import store_metrics
 from tests.metric_paths import FILTER_CASES, paths_agree
 
 

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.cli import ingest_file
 from analytics.filters import Filters
+from analytics.ingest.cli import ingest_file
 from analytics.metrics.extended import (
     _rule_record,
     store_extended_metrics,

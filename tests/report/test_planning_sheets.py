@@ -39,7 +39,7 @@ def test_sheets_and_a_figure_from_raw_rows(sample_store):
 
 
 def test_owner_managed_flag_reaches_the_schedule(tmp_path):
-    from analytics.cli import SAMPLE_DIR, SAMPLE_FILES, ingest_file
+    from analytics.ingest.cli import SAMPLE_DIR, SAMPLE_FILES, ingest_file
     from analytics.store import Store
 
     store = Store(tmp_path / "s.duckdb")

@@ -12,7 +12,8 @@ import openpyxl
 import pytest
 
 from analytics import formatting as fmt
-from analytics.report.workbook import NUMBER_FORMATS, report_sheets, workbook_bytes
+from analytics.report.sheets import NUMBER_FORMATS
+from analytics.report.workbook import report_sheets, workbook_bytes
 from analytics.safe_csv import FORMULA_STARTS, to_safe_csv
 from tests.reports import (
     FORMULA_NAMES,

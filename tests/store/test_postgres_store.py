@@ -20,9 +20,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics.cli import SAMPLE_FILES, ingest_file, main
+from analytics.cli import main
 from analytics.errors import IngestError
 from analytics.filters import Filters
+from analytics.ingest.cli import SAMPLE_FILES, ingest_file
 from analytics.metrics.windows import window_days
 from analytics.store import Store, StoreMissing
 from analytics.store.location import PostgresLocation

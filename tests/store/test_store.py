@@ -153,8 +153,8 @@ def test_filters_select_rows(store, webpt_xlsx):
 
 
 def test_no_sample_patient_name_or_mrn_in_the_store_file(tmp_path):
-    from analytics.cli import SAMPLE_DIR, SAMPLE_FILES, ingest_file
-    from sample_data.generate import patient_mrns, patient_names
+    from analytics.ingest.cli import SAMPLE_DIR, SAMPLE_FILES, ingest_file
+    from sample_data.build import patient_mrns, patient_names
 
     store = Store(tmp_path / "sample.duckdb")
     for name, kind in SAMPLE_FILES:
