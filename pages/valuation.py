@@ -6,6 +6,7 @@ import streamlit as st
 from analytics import charts
 from analytics.app import planning as app_planning
 from analytics.app import practices as app_practices
+from analytics.app import reports as app_reports
 from analytics.app import state as app_state
 from analytics.app import widgets as app_widgets
 from analytics.metrics import STATUS_WORDS, Scenario
@@ -171,7 +172,7 @@ for label, kind, icon, mime in (
         # Bound now: the button builds the file later, outside this session's state.
         data=app_state.export_data(
             f"{stem}_referrals.{kind}",
-            lambda kind=kind, path=path, filters=filters, report=report: app_state.report_file(
+            lambda kind=kind, path=path, filters=filters, report=report: app_reports.report_file(
                 path, filters, kind, **report
             ),
         ),

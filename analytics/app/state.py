@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from analytics import access, charts, identity
+from analytics import access, identity
 from analytics.app import signin
 from analytics.filters import Filters
 from analytics.identity import activities_of
@@ -441,79 +441,3 @@ def _stress_scenarios(path: str, filters: Filters, version: int, scenarios, marg
 def stress_scenarios(filters: Filters, scenarios: tuple, margin: float | None):
     """Two or three stress-test scenarios side by side (a valuation_page.StressPage)."""
     return _stress_scenarios(store_path(), filters, get_store().version(), scenarios, margin)
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _report_content(
-    path: str, filters: Filters, version: int, practice_name, logo, scenarios, margin
-):
-    from analytics.report import report_content
-
-    return report_content(
-        _history(path, _scope(filters), version),
-        _activity_log(path, version),
-        filters,
-        uploads=_open_store(path).uploads(),
-        store=path,
-        practice_name=practice_name,
-        logo=logo,
-        scenarios=list(scenarios) if scenarios else None,
-        margin=margin,
-    )
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _report_images(path: str, filters: Filters, version: int, *content_key):
-    # One set of chart images for the PDF and the deck of the same report.
-    from analytics.report.images import report_images
-
-    return report_images(_report_content(path, filters, version, *content_key))
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _report(
-    path: str,
-    filters: Filters,
-    version: int,
-    kind: str,
-    practice_name: str | None,
-    logo: bytes | None,
-    scenarios,
-    margin,
-) -> bytes:
-    from analytics.report import ReportError, render
-
-    key = (practice_name, logo, scenarios, margin)
-    content = _report_content(path, filters, version, *key)
-    if kind == "xlsx":
-        return render(content, kind)
-    if not charts.png_available():
-        raise ReportError("The PDF and the deck need Chromium on the server for their charts.")
-    return render(content, kind, _report_images(path, filters, version, *key))
-
-
-def report_file(
-    path: str,
-    filters: Filters,
-    kind: str,
-    practice_name: str | None,
-    logo: bytes | None,
-    scenarios: tuple = (),
-    margin: float | None = None,
-) -> bytes:
-    """The workbook ("xlsx"), PDF ("pdf") or deck ("pptx") of store `path` for the filters'
-    period, with the page's stress-test scenarios (the default three when none).
-
-    The path is passed, not read from the session: a download button runs this after the
-    script, outside the session, where the session's chosen practice cannot be read.
-    """
-    return _report(
-        path,
-        filters,
-        _open_store(path).version(),
-        kind,
-        practice_name,
-        logo,
-        tuple(scenarios),
-        margin,
-    )
