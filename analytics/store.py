@@ -33,6 +33,7 @@ from analytics.ingest import IngestContext, Prepared
 from analytics.key_secret import KEY_ENV
 from analytics.schema import ACTIVITY_COLUMNS, REFERRAL_COLUMNS, SOURCE_TYPES, UNASSIGNED_CLINIC
 from analytics.store_aggregates import history_groups_sql, months_present_sql
+from analytics.store_aggregates_pages import BUCKET_COLUMNS, bucket_groups_sql, partner_rows_where
 from analytics.store_sql import (
     RESOLVED_ACTIVITIES,
     RESOLVED_REFERRALS,
@@ -583,6 +584,39 @@ class Store:
         clinics and source types applied)."""
         where, params = referral_where(filters.with_period(start, end))
         return int(self._query(months_present_sql(where, self._referrals()), params)[0][0])
+
+    def bucket_groups(
+        self, scope: Filters, ranges: list[tuple[int, int]], *, only_ranges: bool = False
+    ) -> pd.DataFrame:
+        """Per stored (source, type, organization) and month, or day inside `ranges`
+        ([first, stop) day numbers): the sums analytics.page_history encodes (BUCKET_COLUMNS).
+
+        The scope's clinics and source types apply, every date; with `only_ranges` only the
+        rows inside the ranges are read."""
+        where, params = referral_where(
+            Filters(clinics=scope.clinics, source_types=scope.source_types)
+        )
+        sql, after = bucket_groups_sql(where, self._referrals(), ranges, only_ranges=only_ranges)
+        frame = self._frame(sql, params + after)
+        for col in ("source", "source_type", "organization"):
+            frame[col] = frame[col].astype("str")
+        for col in ("bucket", "day", "last", "count", "arrived", "known"):
+            frame[col] = frame[col].astype("int64")
+        for col in ("payments", "charges", "visits"):
+            frame[col] = frame[col].astype("float64")
+        return frame[list(BUCKET_COLUMNS)]
+
+    def partner_rows(
+        self, scope: Filters, name: str, columns: tuple[str, ...] = METRIC_COLUMNS
+    ) -> pd.DataFrame:
+        """The referral rows (every date, the scope's clinics and source types) whose source
+        or organization is `name`: every row one partner key can be made of."""
+        where, params = referral_where(
+            Filters(clinics=scope.clinics, source_types=scope.source_types)
+        )
+        cols = ", ".join(columns)
+        sql = f"SELECT {cols} FROM {self._referrals()} AS referrals {partner_rows_where(where)}"
+        return _canonical(self._frame(sql, [*params, name, name]), columns)
 
     def counts(self) -> dict[str, int]:
         """Rows per table, for status lines and tests."""

@@ -14,7 +14,15 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from analytics import alerts_view, charts, dependence_view, identity, page_data, upload_report
+from analytics import (
+    alerts_view,
+    charts,
+    dependence_view,
+    identity,
+    page_data,
+    page_history,
+    upload_report,
+)
 from analytics import formatting as fmt
 from analytics.filters import Filters
 from analytics.ingest import Prepared, prepare
@@ -254,14 +262,37 @@ def _encoded(path: str, scope: Filters, level: str, version: int) -> Encoded:
     return encode(_history(path, scope, version), level)
 
 
-def _history_and_encoded(path: str, filters: Filters, version: int):
+# The pages read partners x months (analytics.page_history): month sums per store version,
+# with day sums only in the months the filters cut mid-month; not the rows.
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _month_groups(path: str, scope: Filters, version: int) -> pd.DataFrame:
+    # A resource, not data: shared read-only by every session instead of copied per rerun.
+    return _open_store(path).bucket_groups(scope, [])
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _bucketed(path: str, scope: Filters, level: str, version: int, ranges: tuple) -> Encoded:
+    months = _month_groups(path, scope, version)
+    detail = (
+        _open_store(path).bucket_groups(scope, list(ranges), only_ranges=True) if ranges else None
+    )
+    return page_history.encode_buckets(page_history.combine(months, detail, ranges), level)
+
+
+def _page_encoded(path: str, filters: Filters, version: int, touches: tuple = ()) -> Encoded:
+    """The history of the filters' clinics and types, bucketed for the filters' period."""
     scope = _scope(filters)
-    return _history(path, scope, version), _encoded(path, scope, filters.level, version)
+    first, last = page_history.data_days(_month_groups(path, scope, version))
+    cuts = page_history.cut_days(filters, first, last, touches)
+    ranges = page_history.detail_ranges(cuts, first, last)
+    return _bucketed(path, scope, filters.level, version, ranges)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _page(kind: str, path: str, filters: Filters, version: int):
-    _, encoded = _history_and_encoded(path, filters, version)
+    encoded = _page_encoded(path, filters, version)
     builders = {
         "concentration": page_data.concentration_page,
         "dependence": dependence_view.dependence_page,
@@ -272,7 +303,7 @@ def _page(kind: str, path: str, filters: Filters, version: int):
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _overview(path: str, filters: Filters, version: int, compare: str):
-    _, encoded = _history_and_encoded(path, filters, version)
+    encoded = _page_encoded(path, filters, version)
     return page_data.overview_page(encoded, filters, compare)
 
 
@@ -299,8 +330,13 @@ def trends(filters: Filters) -> alerts_view.TrendsPage:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _partner(path: str, filters: Filters, version: int, name: str) -> PartnerView | None:
-    history, encoded = _history_and_encoded(path, filters, version)
-    return partner_view_of(history, encoded, tables_of(encoded, filters), name)
+    encoded = _page_encoded(path, filters, version)
+    first, last = page_history.data_days(_month_groups(path, _scope(filters), version))
+    rows = _open_store(path).partner_rows(_scope(filters), name, HISTORY_COLUMNS)
+    own = page_history.partner_encoding(rows, filters.level, first, last)
+    if own is None:
+        return None
+    return partner_view_of(*own, tables_of(encoded, filters), name)
 
 
 def partner(filters: Filters, name: str) -> PartnerView | None:
@@ -310,7 +346,7 @@ def partner(filters: Filters, name: str) -> PartnerView | None:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _partner_names(path: str, filters: Filters, version: int) -> list[str]:
-    _, encoded = _history_and_encoded(path, filters, version)
+    encoded = _page_encoded(path, filters, version)
     return partner_names_of(encoded, tables_of(encoded, filters))
 
 
@@ -321,7 +357,7 @@ def partner_names(filters: Filters) -> list[str]:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _stress(path: str, filters: Filters, version: int, partners: tuple[str, ...]) -> dict:
-    _, encoded = _history_and_encoded(path, filters, version)
+    encoded = _page_encoded(path, filters, version)
     return stress_test_of(tables_of(encoded, filters), partners)
 
 
@@ -597,8 +633,16 @@ def _outreach_page(
 ):
     from analytics import outreach_pages
 
-    history, encoded = _history_and_encoded(path, filters, version)
     log = _activity_log(path, version)
+    months = _month_groups(path, _scope(filters), version)
+    # The ROI page counts referrals in windows around each touch: those days are cut too.
+    touches = (
+        page_history.touch_days(log, filters, *page_history.data_days(months))
+        if kind == "roi"
+        else ()
+    )
+    encoded = _page_encoded(path, filters, version, touches)
+    history = page_history.identity_frame(months)
     if kind == "roi":
         return outreach_pages.roi_page(encoded, history, log, filters, margin=setting)
     return outreach_pages.engagement_page(encoded, history, log, filters, int(setting), today)
