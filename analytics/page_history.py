@@ -31,12 +31,12 @@ from analytics.touch_response import WINDOWS
 
 __all__ = [
     "combine",
-    "page_encoding",
     "cut_days",
     "data_days",
     "detail_ranges",
     "encode_buckets",
     "identity_frame",
+    "page_encoding",
     "partner_encoding",
     "touch_days",
 ]
