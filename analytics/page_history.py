@@ -26,11 +26,10 @@ from analytics.actions import THANK_DAYS
 from analytics.comparison import last_year_of, previous_of
 from analytics.filters import Filters
 from analytics.history_windows import window_days
-from analytics.periods import Encoded, encode, to_day
+from analytics.periods import _ROW_FIELDS, Encoded, encode, to_day
 from analytics.touch_response import WINDOWS
 
 __all__ = [
-    "combine",
     "cut_days",
     "data_days",
     "detail_ranges",
@@ -39,6 +38,7 @@ __all__ = [
     "page_encoding",
     "partner_encoding",
     "touch_days",
+    "with_days",
 ]
 
 
@@ -122,17 +122,31 @@ def detail_ranges(
     return tuple((a, b) for a, b in ranges)
 
 
-def combine(
-    months: pd.DataFrame, detail: pd.DataFrame | None, ranges: tuple[tuple[int, int], ...]
-) -> pd.DataFrame:
-    """The month sums with the months of `ranges` replaced by their day sums."""
+def with_days(
+    months: Encoded, detail: Encoded | None, ranges: tuple[tuple[int, int], ...]
+) -> Encoded:
+    """The encoded month sums with the months of `ranges` replaced by the encoded day sums of
+    those months (`detail`, whose every name is one of the month sums')."""
     if not ranges or detail is None:
         return months
-    bucket = months["bucket"].to_numpy()
-    inside = np.zeros(len(months), dtype=bool)
+    inside = np.zeros(len(months.day), dtype=bool)
     for a, b in ranges:
-        inside |= (bucket >= a) & (bucket < b)
-    return pd.concat([months[~inside], detail], ignore_index=True)
+        inside |= (months.day >= a) & (months.day < b)
+    keep = np.flatnonzero(~inside)
+    codes = pd.Index(months.names).get_indexer(pd.Index(detail.names, dtype=object))
+    names = months.names
+    missing = codes < 0
+    if missing.any():
+        # Only when rows came between the two reads: their names are added, not dropped.
+        codes[missing] = len(names) + np.arange(int(missing.sum()))
+        names = np.concatenate([names, detail.names[missing]])
+    arrays = {
+        field: np.concatenate([getattr(months, field)[keep], getattr(detail, field)])
+        for field in _ROW_FIELDS
+        if field != "key"
+    }
+    key = np.concatenate([months.key[keep], codes[detail.key]])
+    return replace(months, names=names, key=key, **arrays)
 
 
 def encode_buckets(groups: pd.DataFrame, level: str) -> Encoded:
@@ -219,5 +233,9 @@ def page_encoding(store, filters: Filters, touches: tuple[int, ...] = ()) -> Enc
     months = store.bucket_groups(scope, [])
     first, last = data_days(months)
     ranges = detail_ranges(cut_days(filters, first, last, touches), first, last)
-    detail = store.bucket_groups(scope, list(ranges), only_ranges=True) if ranges else None
-    return encode_buckets(combine(months, detail, ranges), filters.level)
+    if not ranges:
+        return encode_buckets(months, filters.level)
+    detail = store.bucket_groups(scope, list(ranges), only_ranges=True)
+    return with_days(
+        encode_buckets(months, filters.level), encode_buckets(detail, filters.level), ranges
+    )

@@ -12,7 +12,8 @@ source` on the same store (and, for ingest, DuckDB's own `read_csv` of the same 
 - pages: server time with AppTest (the script run on the server, no browser) of each data
   page: `open` (switching to it, the sidebar's caches as the previous page left them), `cold`
   (all caches cleared) and `period` (another period preset and basis); `rss_mb` is the
-  server process's resident memory after every page has been visited.
+  server process's resident memory after every page has been visited (`rss_by_page_mb`:
+  after each page of a last warm pass, in PAGES order).
 Targets (issue 15) at 10M: pages < 1 s, metrics < 2 s, server < 1.5 GB, ingest < 40 s and
 < 2 GB; at 1M: pages < 0.3 s.
 """
@@ -217,10 +218,13 @@ def pages_child(db: Path, repeat: int, cold: bool = True) -> dict:
         results[page] = {"open": _median(opens), "period": _median(periods)}
         if colds:
             results[page]["cold"] = _median(colds)
-    # Every page once more with warm caches, then the server's resident memory.
+    # Every page once more with warm caches, the server's resident memory after each (the
+    # last one: after every page).
+    results["rss_by_page_mb"] = {}
     for page in PAGES:
         at.switch_page(f"pages/{page}.py")
         timed()
+        results["rss_by_page_mb"][page] = _rss_mb()
     results["rss_mb"] = _rss_mb()
     return results
 
@@ -299,6 +303,9 @@ def _print(r: dict) -> None:
             cold = f"{p['cold']:8.3f}s" if "cold" in p else "       -"
             print(f"{page:<15}{p['open']:8.3f}s{p['period']:8.3f}s{cold}")
         print(f"server RSS after every page: {r['pages']['rss_mb']:.0f} MB")
+        after = r["pages"].get("rss_by_page_mb", {})
+        if after:
+            print("  after each page: " + ", ".join(f"{p} {mb:.0f}" for p, mb in after.items()))
 
 
 if __name__ == "__main__":

@@ -272,13 +272,18 @@ def _month_groups(path: str, scope: Filters, version: int) -> pd.DataFrame:
     return _open_store(path).bucket_groups(scope, [])
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _months_encoded(path: str, scope: Filters, level: str, version: int) -> Encoded:
+    return page_history.encode_buckets(_month_groups(path, scope, version), level)
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _bucketed(path: str, scope: Filters, level: str, version: int, ranges: tuple) -> Encoded:
-    months = _month_groups(path, scope, version)
-    detail = (
-        _open_store(path).bucket_groups(scope, list(ranges), only_ranges=True) if ranges else None
-    )
-    return page_history.encode_buckets(page_history.combine(months, detail, ranges), level)
+    months = _months_encoded(path, scope, level, version)
+    if not ranges:
+        return months
+    detail = _open_store(path).bucket_groups(scope, list(ranges), only_ranges=True)
+    return page_history.with_days(months, page_history.encode_buckets(detail, level), ranges)
 
 
 def _page_encoded(path: str, filters: Filters, version: int, touches: tuple = ()) -> Encoded:
