@@ -246,11 +246,12 @@ def pages_child(db: Path, repeat: int, cold: bool = True) -> dict:
     return results
 
 
-def bench_pages(db: Path, repeat: int, cold: bool = True) -> dict:
+def bench_pages(db: Path, repeat: int, cold: bool = True, only: str = "") -> dict:
     out = subprocess.run(
         [
             *(sys.executable, "-m", "bench.bench_scale", "--pages-child", str(db), str(repeat)),
             *(() if cold else ("--no-cold",)),
+            *(("--only", only) if only else ()),
         ],
         cwd=ROOT,
         capture_output=True,
@@ -272,8 +273,15 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="benchmark this store (ingest skipped)")
     parser.add_argument("--no-cold", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--only", default="", help="comma-separated pages to time (default: every page)"
+    )
     parser.add_argument("--pages-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.only:
+        # Only these pages (e.g. the server's memory without the pages that still read rows).
+        global PAGES
+        PAGES = tuple(p for p in PAGES if p in args.only.split(","))
     if args.pages_child:
         db, repeat = Path(args.pages_child[0]), int(args.pages_child[1])
         print(json.dumps(pages_child(db, repeat, cold=not args.no_cold)))
@@ -291,7 +299,7 @@ def main() -> None:
     if "metrics" not in skip:
         results["metrics"] = bench_metrics(db, args.repeat)
     if "pages" not in skip:
-        results["pages"] = bench_pages(db, args.repeat, cold="cold" not in skip)
+        results["pages"] = bench_pages(db, args.repeat, cold="cold" not in skip, only=args.only)
     if args.json:
         print(json.dumps(results, indent=2))
         return
