@@ -607,22 +607,16 @@ class Store:
         return frame[list(BUCKET_COLUMNS)]
 
     def partner_rows(
-        self,
-        scope: Filters,
-        name: str,
-        columns: tuple[str, ...] = METRIC_COLUMNS,
-        level: str = "organization",
+        self, scope: Filters, name: str, columns: tuple[str, ...] = METRIC_COLUMNS
     ) -> pd.DataFrame:
         """The referral rows (every date, the scope's clinics and source types) whose source
-        or (at the organization level) organization is `name`: every row one partner key
-        can be made of."""
+        or organization is `name`: every row one partner key can be made of."""
         where, params = referral_where(
             Filters(clinics=scope.clinics, source_types=scope.source_types)
         )
         cols = ", ".join(columns)
-        narrowed, names = partner_rows_where(where, level)
-        sql = f"SELECT {cols} FROM {self._referrals()} AS referrals {narrowed}"
-        return _canonical(self._frame(sql, [*params, *[name] * names]), columns)
+        sql = f"SELECT {cols} FROM {self._referrals()} AS referrals {partner_rows_where(where)}"
+        return _canonical(self._frame(sql, [*params, name, name]), columns)
 
     def counts(self) -> dict[str, int]:
         """Rows per table, for status lines and tests."""

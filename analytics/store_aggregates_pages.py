@@ -71,10 +71,8 @@ def bucket_groups_sql(
     return sql, params + (params if only_ranges else [])
 
 
-def partner_rows_where(where: str, level: str) -> tuple[str, int]:
-    """`where` narrowed to the rows a partner key can be made of, and how many times the
-    name is a parameter: its source's, and at the organization level its organization's."""
-    narrow, names = (
-        ("(source = ? OR organization = ?)", 2) if level == "organization" else ("source = ?", 1)
-    )
-    return (f"{where} AND {narrow}" if where else f"WHERE {narrow}"), names
+def partner_rows_where(where: str) -> str:
+    """`where` narrowed to the rows a partner key can be made of: its source's, or its
+    organization's (the key at the organization level)."""
+    narrow = "(source = ? OR organization = ?)"
+    return f"{where} AND {narrow}" if where else f"WHERE {narrow}"

@@ -182,10 +182,7 @@ def _compare_pages(store: Store, filters: Filters) -> None:
     first, last = page_history.data_days(store.bucket_groups(scope, []))
     for name in dict.fromkeys([*picked, names[-1]] if names else []):
         own = page_history.partner_encoding(
-            store.partner_rows(scope, name, HISTORY_COLUMNS, filters.level),
-            filters.level,
-            first,
-            last,
+            store.partner_rows(scope, name, HISTORY_COLUMNS), filters.level, first, last
         )
         assert own is not None
         assert_same(

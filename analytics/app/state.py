@@ -337,7 +337,7 @@ def trends(filters: Filters) -> alerts_view.TrendsPage:
 def _partner(path: str, filters: Filters, version: int, name: str) -> PartnerView | None:
     encoded = _page_encoded(path, filters, version)
     first, last = page_history.data_days(_month_groups(path, _scope(filters), version))
-    rows = _open_store(path).partner_rows(_scope(filters), name, HISTORY_COLUMNS, filters.level)
+    rows = _open_store(path).partner_rows(_scope(filters), name, HISTORY_COLUMNS)
     own = page_history.partner_encoding(rows, filters.level, first, last)
     if own is None:
         return None
