@@ -11,8 +11,11 @@ source` on the same store (and, for ingest, DuckDB's own `read_csv` of the same 
 - metrics: wall time and peak RSS of `python -m analytics metrics --json` (trailing 12 months);
 - pages: server time with AppTest (the script run on the server, no browser) of each data
   page: `open` (switching to it, the sidebar's caches as the previous page left them), `cold`
-  (all caches cleared) and `period` (another period preset and basis); `rss_mb` is the
-  server process's resident memory after every page has been visited.
+  (all caches cleared) and `period` (another period preset and basis), in wall time and in
+  the server process's CPU time (`*_cpu`: DuckDB's threads included; on a shared machine
+  the wall time also counts waiting for a core); `rss_mb` is the
+  server process's resident memory after every page has been visited (`rss_by_page_mb`:
+  after each page of a last warm pass, in PAGES order).
 Targets (issue 15) at 10M: pages < 1 s, metrics < 2 s, server < 1.5 GB, ingest < 40 s and
 < 2 GB; at 1M: pages < 0.3 s.
 """
@@ -186,11 +189,16 @@ def pages_child(db: Path, repeat: int, cold: bool = True) -> dict:
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
     at.run()
 
+    cpu: list[float] = []
+
     def timed() -> float:
-        started = time.perf_counter()
+        # Wall time, and (in `cpu`) the process's CPU time: on a shared machine the wall time
+        # also counts waiting for a core.
+        started, started_cpu = time.perf_counter(), time.process_time()
         at.run()
         if at.exception:
             raise SystemExit(str(at.exception))
+        cpu.append(time.process_time() - started_cpu)
         return time.perf_counter() - started
 
     def reset_period() -> None:
@@ -200,36 +208,50 @@ def pages_child(db: Path, repeat: int, cold: bool = True) -> dict:
     results: dict = {}
     for page in PAGES:
         opens, colds, periods = [], [], []
+        open_cpu, period_cpu, cold_cpu = [], [], []
         for i in range(repeat):
             at.switch_page("pages/overview.py" if page != "overview" else "pages/trends.py")
             reset_period()
             timed()
             at.switch_page(f"pages/{page}.py")
             opens.append(timed())
+            open_cpu.append(cpu[-1])
             preset = PRESETS[1 + i % (len(PRESETS) - 1)]
             at.selectbox(key="period_preset").set_value(preset)
             at.radio(key="basis").set_value("revenue" if i % 2 else "referrals")
             periods.append(timed())
+            period_cpu.append(cpu[-1])
             if cold:
                 st.cache_data.clear()
                 st.cache_resource.clear()
                 colds.append(timed())
-        results[page] = {"open": _median(opens), "period": _median(periods)}
+                cold_cpu.append(cpu[-1])
+        results[page] = {
+            "open": _median(opens),
+            "period": _median(periods),
+            "open_cpu": _median(open_cpu),
+            "period_cpu": _median(period_cpu),
+        }
         if colds:
             results[page]["cold"] = _median(colds)
-    # Every page once more with warm caches, then the server's resident memory.
+            results[page]["cold_cpu"] = _median(cold_cpu)
+    # Every page once more with warm caches, the server's resident memory after each (the
+    # last one: after every page).
+    results["rss_by_page_mb"] = {}
     for page in PAGES:
         at.switch_page(f"pages/{page}.py")
         timed()
+        results["rss_by_page_mb"][page] = _rss_mb()
     results["rss_mb"] = _rss_mb()
     return results
 
 
-def bench_pages(db: Path, repeat: int, cold: bool = True) -> dict:
+def bench_pages(db: Path, repeat: int, cold: bool = True, only: str = "") -> dict:
     out = subprocess.run(
         [
             *(sys.executable, "-m", "bench.bench_scale", "--pages-child", str(db), str(repeat)),
             *(() if cold else ("--no-cold",)),
+            *(("--only", only) if only else ()),
         ],
         cwd=ROOT,
         capture_output=True,
@@ -251,8 +273,15 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="benchmark this store (ingest skipped)")
     parser.add_argument("--no-cold", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--only", default="", help="comma-separated pages to time (default: every page)"
+    )
     parser.add_argument("--pages-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.only:
+        # Only these pages (e.g. the server's memory without the pages that still read rows).
+        global PAGES
+        PAGES = tuple(p for p in PAGES if p in args.only.split(","))
     if args.pages_child:
         db, repeat = Path(args.pages_child[0]), int(args.pages_child[1])
         print(json.dumps(pages_child(db, repeat, cold=not args.no_cold)))
@@ -270,7 +299,7 @@ def main() -> None:
     if "metrics" not in skip:
         results["metrics"] = bench_metrics(db, args.repeat)
     if "pages" not in skip:
-        results["pages"] = bench_pages(db, args.repeat, cold="cold" not in skip)
+        results["pages"] = bench_pages(db, args.repeat, cold="cold" not in skip, only=args.only)
     if args.json:
         print(json.dumps(results, indent=2))
         return
@@ -293,12 +322,17 @@ def _print(r: dict) -> None:
             f"({m['seconds'] / floor:.0f}x floor)"
         )
     if "pages" in r:
-        print(f"{'page':<15}{'open':>9}{'period':>9}{'cold':>9}")
+        print(f"{'page':<15}{'open':>9}{'period':>9}{'cold':>9}   cpu: open, period, cold")
         for page in PAGES:
             p = r["pages"][page]
             cold = f"{p['cold']:8.3f}s" if "cold" in p else "       -"
-            print(f"{page:<15}{p['open']:8.3f}s{p['period']:8.3f}s{cold}")
+            cpu = f"{p['open_cpu']:8.3f}s{p['period_cpu']:8.3f}s"
+            cpu += f"{p['cold_cpu']:8.3f}s" if "cold_cpu" in p else ""
+            print(f"{page:<15}{p['open']:8.3f}s{p['period']:8.3f}s{cold}   {cpu}")
         print(f"server RSS after every page: {r['pages']['rss_mb']:.0f} MB")
+        after = r["pages"].get("rss_by_page_mb", {})
+        if after:
+            print("  after each page: " + ", ".join(f"{p} {mb:.0f}" for p, mb in after.items()))
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from analytics import charts
+from analytics.app import loaders as app_loaders
 from analytics.app import state as app_state
 from analytics.app import widgets as app_widgets
 from analytics.formatting import pct
@@ -11,7 +12,7 @@ app_state.run_in_frame()
 filters = app_state.current_filters()
 st.title("Sources & concentration")
 app_widgets.stop_when_empty()
-data = app_state.concentration(filters)
+data = app_loaders.concentration(filters)
 app_widgets.stop_when_empty(data.referrals)
 c = data.concentration
 basis = data.basis

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from analytics import charts
+from analytics.app import loaders as app_loaders
 from analytics.app import state as app_state
 from analytics.app import widgets as app_widgets
 from analytics.formatting import money, pct
@@ -13,7 +14,7 @@ app_state.run_in_frame()
 filters = app_state.current_filters()
 st.title("Physician dependence")
 app_widgets.stop_when_empty()
-data = app_state.dependence(filters)
+data = app_loaders.dependence(filters)
 app_widgets.stop_when_empty(data.referrals)
 
 app_widgets.show_tiles(data.tiles)
@@ -66,5 +67,5 @@ else:
     st.session_state[key] = list(data.key_referrers["Partner"][:1]) or list(data.partners[:1])
 chosen = st.multiselect("Partners who stop", data.partners, key=key, placeholder="Pick partners")
 if chosen:
-    result = app_state.stress(filters, tuple(chosen))
+    result = app_loaders.stress(filters, tuple(chosen))
     app_widgets.show_tiles(dependence_view.stress_tiles(result))

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from analytics import charts
+from analytics.app import loaders as app_loaders
 from analytics.app import state as app_state
 from analytics.app import widgets as app_widgets
 from analytics.outreach import RECENT_MONTHS, GrowthTargets, growth_status
@@ -25,7 +26,7 @@ overdue_days = setting.slider(
     key="overdue_days",
     help="A valuable partner with no logged contact for longer than this is overdue.",
 )
-data = app_state.engagement(filters, overdue_days)
+data = app_loaders.engagement(filters, overdue_days)
 app_widgets.stop_when_empty(data.referrals)
 head.caption(
     f"{data.period}. Valuable partners are the {data.valuable} who together bring 80% of "

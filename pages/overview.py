@@ -3,6 +3,7 @@
 import streamlit as st
 
 from analytics import charts
+from analytics.app import loaders as app_loaders
 from analytics.app import state as app_state
 from analytics.app import widgets as app_widgets
 from analytics.text import md
@@ -19,7 +20,7 @@ compare = st.segmented_control(
     key="compare",
     required=True,
 )
-data = app_state.overview(filters, compare or "previous")
+data = app_loaders.overview(filters, compare or "previous")
 app_widgets.stop_when_empty(data.referrals)
 st.caption(f"{data.period}. {data.comparing}")
 

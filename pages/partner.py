@@ -3,6 +3,7 @@
 import streamlit as st
 
 from analytics import charts
+from analytics.app import loaders as app_loaders
 from analytics.app import planning as app_planning
 from analytics.app import state as app_state
 from analytics.app import widgets as app_widgets
@@ -13,7 +14,7 @@ app_state.run_in_frame()
 filters = app_state.current_filters()
 st.title("Partner view")
 app_widgets.stop_when_empty()
-names = app_state.partner_names(filters)
+names = app_loaders.partner_names(filters)
 if not names:
     app_widgets.stop_when_empty(0)
 
@@ -36,7 +37,7 @@ name = st.selectbox(
     on_change=_remember,
     help="Partners of the period first, most referrals first; then earlier partners by name.",
 )
-view = app_state.partner(filters, name)
+view = app_loaders.partner(filters, name)
 if view is None:
     st.info(f"{md(name)} sent no referrals up to the end of this period. Pick a longer period.")
     st.stop()

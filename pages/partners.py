@@ -3,6 +3,7 @@
 import streamlit as st
 
 from analytics import identity
+from analytics.app import loaders as app_loaders
 from analytics.app import state as app_state
 from analytics.app import widgets as app_widgets
 from analytics.formatting import count, pct
@@ -46,8 +47,8 @@ elif kind == "success":
     st.success(md(text), icon=":material/check_circle:")
 
 filters = app_state.current_filters()
-view = app_state.identity_view()
-now = app_state.concentration_now(filters)
+view = app_loaders.identity_view()
+now = app_loaders.concentration_now(filters)
 tiles = st.columns(4)
 tiles[0].metric("Partners", count(now["partners"]), border=True)
 tiles[1].metric("Largest share", pct(now["cr1"]), border=True)
@@ -292,7 +293,7 @@ st.caption(
     "partners whose relationship rests on the owner personally. The Diligence page shows the "
     "share of referrals they send each year."
 )
-owner_options = app_state.partner_names(filters)
+owner_options = app_loaders.partner_names(filters)
 owner_saved = sorted(app_state.get_store().owner_managed())
 owner_picked = st.multiselect(
     "Owner-managed partners",

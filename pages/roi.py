@@ -3,6 +3,7 @@
 import streamlit as st
 
 from analytics import charts
+from analytics.app import loaders as app_loaders
 from analytics.app import state as app_state
 from analytics.app import widgets as app_widgets
 from analytics.formatting import count, money
@@ -18,7 +19,7 @@ app_widgets.stop_when_empty()
 
 head, setting = st.columns([3, 1], vertical_alignment="bottom")
 margin = app_widgets.margin_slider(setting)
-data = app_state.roi(filters, margin)
+data = app_loaders.roi(filters, margin)
 app_widgets.stop_when_empty(data.referrals)
 basis = data.basis
 head.caption(

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from analytics import charts
+from analytics.app import loaders as app_loaders
 from analytics.app import state as app_state
 from analytics.app import widgets as app_widgets
 from analytics.metrics import LOST_AFTER_DAYS, WARM_UP_MONTHS
@@ -12,7 +13,7 @@ app_state.run_in_frame()
 filters = app_state.current_filters()
 st.title("Trends & alerts")
 app_widgets.stop_when_empty()
-data = app_state.trends(filters)
+data = app_loaders.trends(filters)
 app_widgets.stop_when_empty(data.referrals)
 st.caption(
     f"Alerts look back from {data.end}, the end of the period chosen. "

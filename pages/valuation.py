@@ -4,6 +4,7 @@ stop, and the PDF, deck and workbook to hand over."""
 import streamlit as st
 
 from analytics import charts
+from analytics.app import loaders as app_loaders
 from analytics.app import planning as app_planning
 from analytics.app import practices as app_practices
 from analytics.app import reports as app_reports
@@ -25,7 +26,7 @@ app_state.run_in_frame()
 filters = app_state.current_filters()
 st.title("Valuation readiness")
 app_widgets.stop_when_empty()
-data = app_state.valuation(filters)
+data = app_loaders.valuation(filters)
 app_widgets.stop_when_empty(data.referrals)
 st.caption(
     f"{data.period}. Buyers and their lenders discount a practice that hangs on one or two "
@@ -109,7 +110,7 @@ for i, default in enumerate([*data.defaults, *[None] * SCENARIOS][:SCENARIOS]):
             )
     scenarios.append(Scenario(name.strip() or f"Scenario {i + 1}", tuple(partners), tuple(groups)))
 
-stress = app_state.stress_scenarios(filters, tuple(scenarios), margin)
+stress = app_loaders.stress_scenarios(filters, tuple(scenarios), margin)
 if not stress.results:
     st.info("Pick partners or practice groups in a scenario to see what they would take away.")
 else:

@@ -1,3 +1,3 @@
-"""The only Streamlit-importing code: cached store handles and loaders (`state`), shared
-widgets (`widgets`), practice actions (`practices`), report files (`reports`), the planning
-pages' loaders (`planning`), sign-in (`signin`), presentation mode and page style."""
+"""The only Streamlit-importing code: the cached store handle (`state`), the pages' cached
+loaders (`loaders`, `planning`), shared widgets (`widgets`), practice actions (`practices`),
+report files (`reports`), sign-in (`signin`), presentation mode and page style."""

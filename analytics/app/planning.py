@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analytics.app import loaders as app_loaders
 from analytics.app import state as app_state
 from analytics.filters import Filters
 from analytics.metrics.buyer_rules import RULE_LABELS
@@ -82,7 +83,7 @@ def diligence(filters: Filters) -> Diligence:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _buyer_rules(path, version, filters) -> list[dict]:
     # From the Valuation readiness page's aggregates: that page shows the rules too.
-    rules = app_state.valuation_parts_of(path, filters, version).buyer_rules()
+    rules = app_loaders.valuation_parts_of(path, filters, version).buyer_rules()
     return [r | {"label": RULE_LABELS[r["name"]]} for r in rules]
 
 

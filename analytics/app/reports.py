@@ -6,7 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics import charts
-from analytics.app.state import _activity_log, _history, _open_store, _scope
+from analytics.app.loaders import _activity_log, _history, _scope
+from analytics.app.state import _open_store
 from analytics.filters import Filters
 
 

@@ -3,7 +3,6 @@ the signed-in person's grants) and every cached loader a page reads, keyed by st
 
 from __future__ import annotations
 
-import datetime
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -13,21 +12,14 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from analytics import access, identity
+from analytics import access
 from analytics.app import signin
 from analytics.filters import Filters
-from analytics.identity import activities_of
 from analytics.ingest import Prepared, prepare
-from analytics.metrics.periods import Encoded, encode, tables_of
-from analytics.metrics.stress import stress_test_of
 from analytics.metrics.summary import metrics_summary
-from analytics.store import DEFAULT_DB, METRIC_COLUMNS, Store, StoreUnavailable
+from analytics.store import DEFAULT_DB, Store, StoreUnavailable
 from analytics.store.guarded import GuardedStore, guarded_export
 from analytics.text import md
-from analytics.views import alerts as alerts_view
-from analytics.views import dependence as dependence_view
-from analytics.views import overview as page_data
-from analytics.views.partner import PartnerView, partner_names_of, partner_view_of
 
 
 def _default_path() -> str:
@@ -245,199 +237,3 @@ def store_choices() -> list[str]:
     found = {str(p) for p in current.parent.glob("*.duckdb")} | {str(current)}
     # Only the practices the signed-in person may open are ever named.
     return signin.visible(sorted(found, key=lambda p: Path(p).stem.lower()))
-
-
-def _scope(filters: Filters) -> Filters:
-    """The filters a history is loaded under: clinics and source types, every date."""
-    return Filters(clinics=filters.clinics, source_types=filters.source_types)
-
-
-# What the pages read of a history row (the partner view adds payers): patient keys, case IDs
-# and spellings are most of a large store's bytes and no page reads them.
-HISTORY_COLUMNS: tuple[str, ...] = (*METRIC_COLUMNS, "payer")
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _history(path: str, scope: Filters, version: int) -> pd.DataFrame:
-    # A resource, not data: shared read-only by every session instead of copied per rerun.
-    return _open_store(path).referrals(scope, columns=HISTORY_COLUMNS)
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _encoded(path: str, scope: Filters, level: str, version: int) -> Encoded:
-    return encode(_history(path, scope, version), level)
-
-
-def _history_and_encoded(path: str, filters: Filters, version: int):
-    scope = _scope(filters)
-    return _history(path, scope, version), _encoded(path, scope, filters.level, version)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _page(kind: str, path: str, filters: Filters, version: int):
-    _, encoded = _history_and_encoded(path, filters, version)
-    builders = {
-        "concentration": page_data.concentration_page,
-        "dependence": dependence_view.dependence_page,
-        "trends": alerts_view.trends_page,
-    }
-    return builders[kind](encoded, filters)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _overview(path: str, filters: Filters, version: int, compare: str):
-    _, encoded = _history_and_encoded(path, filters, version)
-    return page_data.overview_page(encoded, filters, compare)
-
-
-def overview(filters: Filters, compare: str = "previous") -> page_data.OverviewPage:
-    """The overview page's tiles, mix and attention list for the filters, changes against
-    the previous period or ("last_year") the same period last year."""
-    return _overview(store_path(), filters, get_store().version(), compare)
-
-
-def concentration(filters: Filters) -> page_data.ConcentrationPage:
-    """The sources and concentration page's data for the filters."""
-    return _page("concentration", store_path(), filters, get_store().version())
-
-
-def dependence(filters: Filters) -> dependence_view.DependencePage:
-    """The physician dependence page's data for the filters."""
-    return _page("dependence", store_path(), filters, get_store().version())
-
-
-def trends(filters: Filters) -> alerts_view.TrendsPage:
-    """The trends and alerts page's data for the filters."""
-    return _page("trends", store_path(), filters, get_store().version())
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _partner(path: str, filters: Filters, version: int, name: str) -> PartnerView | None:
-    history, encoded = _history_and_encoded(path, filters, version)
-    return partner_view_of(history, encoded, tables_of(encoded, filters), name)
-
-
-def partner(filters: Filters, name: str) -> PartnerView | None:
-    """One partner's drill-down for the filters (None when it never referred)."""
-    return _partner(store_path(), filters, get_store().version(), name)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _partner_names(path: str, filters: Filters, version: int) -> list[str]:
-    _, encoded = _history_and_encoded(path, filters, version)
-    return partner_names_of(encoded, tables_of(encoded, filters))
-
-
-def partner_names(filters: Filters) -> list[str]:
-    """Partners to pick from: the period's, most referrals first, then earlier ones by name."""
-    return _partner_names(store_path(), filters, get_store().version())
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _stress(path: str, filters: Filters, version: int, partners: tuple[str, ...]) -> dict:
-    _, encoded = _history_and_encoded(path, filters, version)
-    return stress_test_of(tables_of(encoded, filters), partners)
-
-
-def stress(filters: Filters, partners: tuple[str, ...]) -> dict:
-    """What the period would have lost without these partners (see analytics.metrics.stress)."""
-    return _stress(store_path(), filters, get_store().version(), tuple(partners))
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _activity_log(path: str, version: int) -> pd.DataFrame:
-    # Every date: contacts before the period still tell how long ago a partner was called.
-    return activities_of(_open_store(path))
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _outreach_page(
-    kind: str, path: str, filters: Filters, version: int, setting: float, today=None
-):
-    from analytics.views import outreach as outreach_pages
-
-    history, encoded = _history_and_encoded(path, filters, version)
-    log = _activity_log(path, version)
-    if kind == "roi":
-        return outreach_pages.roi_page(encoded, history, log, filters, margin=setting)
-    return outreach_pages.engagement_page(encoded, history, log, filters, int(setting), today)
-
-
-def roi(filters: Filters, margin: float = 1.0):
-    """The Partner ROI page's data (an outreach_pages.RoiPage), revenue read on `margin`."""
-    return _outreach_page("roi", store_path(), filters, get_store().version(), float(margin))
-
-
-def engagement(filters: Filters, overdue_days: int):
-    """The Engagement page's data (an outreach_pages.EngagementPage)."""
-    return _outreach_page(
-        "engagement",
-        store_path(),
-        filters,
-        get_store().version(),
-        float(overdue_days),
-        datetime.date.today(),
-    )
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _identity_view(path: str, version: int) -> identity.IdentityView:
-    return identity.identity_view(_open_store(path))
-
-
-def identity_view() -> identity.IdentityView:
-    """Suggested merges, outreach names, partners and decisions (until the store changes)."""
-    return _identity_view(store_path(), get_store().version())
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _concentration_now(path: str, filters: Filters, version: int) -> dict:
-    return identity.concentration_now(_open_store(path), filters)
-
-
-def concentration_now(filters: Filters) -> dict:
-    """Partners, largest share and HHI for the filters, with every decision applied."""
-    return _concentration_now(store_path(), filters, get_store().version())
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _valuation_parts(path: str, filters: Filters, version: int):
-    # The store's aggregates for the page (analytics.views.valuation_parts), shared by the
-    # scorecard and every stress-test choice of the same filters.
-    from analytics.views.valuation_parts import valuation_parts
-
-    store = _open_store(path)
-    with store.session():
-        return valuation_parts(store, filters)
-
-
-def valuation_parts_of(path: str, filters: Filters, version: int):
-    """The store's aggregates for the Valuation readiness page (cached per filters; the
-    buyers' rules read them too)."""
-    return _valuation_parts(path, filters, version)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _valuation(path: str, filters: Filters, version: int):
-    from analytics.views.valuation_parts import valuation_page_from
-
-    return valuation_page_from(_valuation_parts(path, filters, version))
-
-
-def valuation(filters: Filters):
-    """The Valuation readiness page's data (a valuation_page.ValuationPage)."""
-    return _valuation(store_path(), filters, get_store().version())
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _stress_scenarios(path: str, filters: Filters, version: int, scenarios, margin):
-    from analytics.views.valuation_parts import stress_page_from
-
-    parts = _valuation_parts(path, filters, version)
-    with _open_store(path).session():
-        return stress_page_from(parts, scenarios, margin)
-
-
-def stress_scenarios(filters: Filters, scenarios: tuple, margin: float | None):
-    """Two or three stress-test scenarios side by side (a valuation_page.StressPage)."""
-    return _stress_scenarios(store_path(), filters, get_store().version(), scenarios, margin)

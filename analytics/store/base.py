@@ -1,5 +1,6 @@
-"""One practice's store: the parts (opening, uploads, reads, decisions, settings) composed
-into the one class the rest of the code holds, each operation opening the file for its length."""
+"""One practice's store: the parts (opening, uploads, reads, page and planning aggregates,
+decisions, settings) composed into the one class the rest of the code holds, each operation
+opening the store for its length."""
 
 from __future__ import annotations
 
@@ -10,13 +11,22 @@ from analytics.store import location
 from analytics.store.connection import StoreBase
 from analytics.store.decisions import DecisionsMixin
 from analytics.store.location import is_postgres
+from analytics.store.pages import PagesMixin
 from analytics.store.planning import PlanningMixin
 from analytics.store.reads import ReadsMixin
 from analytics.store.settings import SettingsMixin
 from analytics.store.uploads import UploadsMixin
 
 
-class Store(UploadsMixin, ReadsMixin, PlanningMixin, DecisionsMixin, SettingsMixin, StoreBase):
+class Store(
+    UploadsMixin,
+    ReadsMixin,
+    PagesMixin,
+    PlanningMixin,
+    DecisionsMixin,
+    SettingsMixin,
+    StoreBase,
+):
     """One practice's store, opened only while an operation runs (StoreBase.session): a
     DuckDB file, or a practice in PostgreSQL when the location is a postgresql:// URL."""
 

@@ -1,0 +1,241 @@
+"""The app's history as partners x months: what the pages read instead of every row.
+
+The store sums the history per stored (source, type, organization) and calendar month
+(`Store.bucket_groups`); the months where a page cuts a period mid-month (its start, the
+day after its end, the comparison periods, the alert windows, the ROI page's touch
+windows) are summed per day instead. Every cut then falls between buckets, so the page
+functions, which filter and bin `periods.Encoded` rows by day, give exactly what they give
+on the rows. A bucket is encoded as one row dated on its first day plus, when it spans
+more than a day, an empty row (no referrals, no amounts) dated on its last: first and last
+referral days stay exact too.
+
+The partner page reads its own rows (`Store.partner_rows`, one WHERE), with two empty
+rows on the history's first and last days so that "the data's first day" stays the
+history's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from analytics.filters import Filters
+from analytics.metrics.comparison import last_year_of, previous_of
+from analytics.metrics.encoded import _ROW_FIELDS, Encoded, encode, to_day
+from analytics.metrics.windows import window_days
+from analytics.outreach.actions import THANK_DAYS
+from analytics.outreach.touch_response import WINDOWS
+
+__all__ = [
+    "cut_days",
+    "data_days",
+    "detail_ranges",
+    "encode_buckets",
+    "identity_frame",
+    "page_encoding",
+    "partner_encoding",
+    "touch_days",
+    "with_days",
+]
+
+
+def _date(day: int) -> date:
+    return np.datetime64(day, "D").astype(object)
+
+
+def _month_start(day: int) -> int:
+    return int(
+        np.datetime64(day, "D").astype("datetime64[M]").astype("datetime64[D]").astype("int64")
+    )
+
+
+def _next_month(day: int) -> int:
+    month = np.datetime64(day, "D").astype("datetime64[M]") + 1
+    return int(month.astype("datetime64[D]").astype("int64"))
+
+
+def data_days(months: pd.DataFrame) -> tuple[int | None, int | None]:
+    """The history's first and last referral days, from its month sums."""
+    if months.empty:
+        return None, None
+    return int(months["day"].min()), int(months["last"].max())
+
+
+def _bounds(filters: Filters, first: int | None, last: int | None):
+    start = to_day(pd.Timestamp(filters.start)) if filters.start else first
+    end = to_day(pd.Timestamp(filters.end)) if filters.end else last
+    return start, end
+
+
+def cut_days(
+    filters: Filters, first: int | None, last: int | None, touches: tuple[int, ...] = ()
+) -> set[int]:
+    """Every day a page of these filters splits the history at (a window starts on it or
+    the day before it ends): the period, its comparison periods (previous, last year), the
+    alert windows and the thank-you window at its end, and around each of `touches` (the
+    days of the period's outreach touches) the response windows."""
+    start, end = _bounds(filters, first, last)
+    if start is None or end is None:
+        return set()
+    cuts = {start, end + 1}
+    if start <= end:
+        for then_start, then_end in (
+            previous_of(_date(start), _date(end)),
+            last_year_of(_date(start), _date(end)),
+        ):
+            cuts |= {to_day(pd.Timestamp(then_start)), to_day(pd.Timestamp(then_end)) + 1}
+    days = window_days(end)
+    cuts |= {
+        days.earlier_start,
+        days.recent_start,
+        days.base_start,
+        days.quiet_start,
+        days.prior_year_start,
+        days.year_start,
+        end - THANK_DAYS + 1,
+    }
+    for day in touches:
+        for w in WINDOWS:
+            cuts |= {day - w, day, day + 1, day + w + 1}
+    return cuts
+
+
+def detail_ranges(
+    cuts: set[int], first: int | None, last: int | None
+) -> tuple[tuple[int, int], ...]:
+    """The months holding a cut that is not a month's first day, as [first, stop) day
+    ranges of consecutive months (only months the history reaches)."""
+    if first is None or last is None:
+        return ()
+    months = sorted(
+        {_month_start(c) for c in cuts if _month_start(c) != c and _month_start(first) <= c <= last}
+    )
+    ranges: list[list[int]] = []
+    for month in months:
+        if ranges and ranges[-1][1] == month:
+            ranges[-1][1] = _next_month(month)
+        else:
+            ranges.append([month, _next_month(month)])
+    return tuple((a, b) for a, b in ranges)
+
+
+def with_days(
+    months: Encoded, detail: Encoded | None, ranges: tuple[tuple[int, int], ...]
+) -> Encoded:
+    """The encoded month sums with the months of `ranges` replaced by the encoded day sums of
+    those months (`detail`, whose every name is one of the month sums')."""
+    if not ranges or detail is None:
+        return months
+    inside = np.zeros(len(months.day), dtype=bool)
+    for a, b in ranges:
+        inside |= (months.day >= a) & (months.day < b)
+    keep = np.flatnonzero(~inside)
+    codes = pd.Index(months.names).get_indexer(pd.Index(detail.names, dtype=object))
+    names = months.names
+    missing = codes < 0
+    if missing.any():
+        # Only when rows came between the two reads: their names are added, not dropped.
+        codes[missing] = len(names) + np.arange(int(missing.sum()))
+        names = np.concatenate([names, detail.names[missing]])
+    arrays = {
+        field: np.concatenate([getattr(months, field)[keep], getattr(detail, field)])
+        for field in _ROW_FIELDS
+        if field != "key"
+    }
+    key = np.concatenate([months.key[keep], codes[detail.key]])
+    return replace(months, names=names, key=key, **arrays)
+
+
+def encode_buckets(groups: pd.DataFrame, level: str) -> Encoded:
+    """Encode bucket sums as rows: one per bucket on its first day, and an empty one on its
+    last day where that differs (so maxima of days stay exact)."""
+    spans = groups["last"].to_numpy() != groups["day"].to_numpy()
+    ends = groups[spans]
+    n, m = len(groups), len(ends)
+    nan = np.full(m, np.nan)
+    frame = pd.DataFrame(
+        {
+            "source": pd.concat([groups["source"], ends["source"]], ignore_index=True),
+            "source_type": pd.concat(
+                [groups["source_type"], ends["source_type"]], ignore_index=True
+            ),
+            "organization": pd.concat(
+                [groups["organization"], ends["organization"]], ignore_index=True
+            ),
+            "referral_date": np.concatenate([groups["day"], ends["last"]])
+            .astype("datetime64[D]")
+            .astype("datetime64[ns]"),
+            "count": np.concatenate([groups["count"].to_numpy(), np.zeros(m, "int64")]),
+            "payments": np.concatenate([groups["payments"].to_numpy(), nan]),
+            "charges": np.concatenate([groups["charges"].to_numpy(), nan]),
+            "visits": np.concatenate([groups["visits"].to_numpy(), nan]),
+            "eval_date": pd.Series(np.full(n + m, np.datetime64("NaT"), "datetime64[ns]")),
+            "arrived": pd.Series(pd.array([pd.NA] * (n + m), dtype="boolean")),
+        }
+    )
+    encoded = encode(frame, level)
+    zeros = np.zeros(m, "int64")
+    return replace(
+        encoded,
+        arrived=np.concatenate([groups["arrived"].to_numpy(dtype="int64"), zeros]),
+        known=np.concatenate([groups["known"].to_numpy(dtype="int64"), zeros]),
+    )
+
+
+def identity_frame(months: pd.DataFrame) -> pd.DataFrame:
+    """Source, type, organization and referrals of the month sums: what
+    `outreach.organization_of` reads of a history (each source's usual practice group)."""
+    return months[["source", "source_type", "organization", "count"]]
+
+
+def touch_days(activities: pd.DataFrame, filters: Filters, first, last) -> tuple[int, ...]:
+    """The distinct days of the outreach touches in the period (their response windows)."""
+    start, end = _bounds(filters, first, last)
+    if activities is None or activities.empty or start is None or end is None:
+        return ()
+    dates = activities["activity_date"].dropna().to_numpy(dtype="datetime64[ns]")
+    days = np.unique(dates.astype("datetime64[D]").astype("int64"))
+    return tuple(int(d) for d in days if start <= d <= end)
+
+
+def partner_encoding(
+    rows: pd.DataFrame, level: str, first: int | None, last: int | None
+) -> tuple[pd.DataFrame, Encoded] | None:
+    """One partner's rows (`Store.partner_rows`) and their encoding, with two empty rows
+    on the history's first and last days; None when there are no rows."""
+    if rows.empty or first is None or last is None:
+        return None
+    anchors = rows.iloc[[0, 0]].copy()
+    for column in anchors.columns:
+        if column == "referral_date":
+            anchors[column] = (
+                np.array([first, last]).astype("datetime64[D]").astype("datetime64[ns]")
+            )
+        elif column == "count":
+            anchors[column] = 0
+        elif column == "eval_date":
+            anchors[column] = np.datetime64("NaT")
+        elif pd.api.types.is_float_dtype(rows[column].dtype):
+            anchors[column] = np.nan
+        else:
+            anchors[column] = pd.Series([None, None], index=anchors.index, dtype=rows[column].dtype)
+    history = pd.concat([rows, anchors], ignore_index=True)
+    return history, encode(history, level)
+
+
+def page_encoding(store, filters: Filters, touches: tuple[int, ...] = ()) -> Encoded:
+    """What the app caches for a page of these filters, read from `store` in one go (the
+    app keeps the month sums per store version and reads only the day sums per period)."""
+    scope = Filters(clinics=filters.clinics, source_types=filters.source_types)
+    months = store.bucket_groups(scope, [])
+    first, last = data_days(months)
+    ranges = detail_ranges(cut_days(filters, first, last, touches), first, last)
+    if not ranges:
+        return encode_buckets(months, filters.level)
+    detail = store.bucket_groups(scope, list(ranges), only_ranges=True)
+    return with_days(
+        encode_buckets(months, filters.level), encode_buckets(detail, filters.level), ranges
+    )
