@@ -14,7 +14,7 @@ from analytics.errors import IngestError
 from analytics.filters import Filters
 from analytics.identity import activities_of
 from analytics.identity.cli import add_identity_command
-from analytics.ingest import Rejection, prepare
+from analytics.ingest import Rejection, prepare_file
 from analytics.ingest.verdict import overlap_sentence
 from analytics.store import Store
 from analytics.store.files import open_cli_store
@@ -240,13 +240,9 @@ def ingest_file(
 ) -> dict:
     """Load one file into the store and describe what happened, as `ingest --json` prints it."""
     result = _empty_result(str(path))
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise IngestError(f"{path} cannot be read ({exc.strerror}); check the path.") from None
-    prepared = prepare(
-        data,
-        path.name,
+    # A large referral CSV is read in chunks, from disk; anything else at once.
+    prepared = prepare_file(
+        path,
         store.ingest_context(),
         kind=kind,
         clinic=clinic,

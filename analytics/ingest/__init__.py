@@ -9,5 +9,14 @@ from analytics.ingest.prepared import (
     list_sheets,
     prepare,
 )
+from analytics.ingest.streamed import prepare_file
 
-__all__ = ["IngestContext", "Prepared", "Rejection", "file_hash", "list_sheets", "prepare"]
+__all__ = [
+    "IngestContext",
+    "Prepared",
+    "Rejection",
+    "file_hash",
+    "list_sheets",
+    "prepare",
+    "prepare_file",
+]

@@ -138,6 +138,7 @@ def _combos(
     npis: pd.Series | None,
     labels: pd.Series | None,
     parsed_ahead: Callable[[], Mapping[str, Name]],
+    weights: np.ndarray | None = None,
 ) -> tuple[np.ndarray, list[_Combo]]:
     """Row -> combination codes and the distinct combinations, each name parsed once.
 
@@ -151,7 +152,7 @@ def _combos(
     b, c = len(npi_uniques) + 1, len(label_uniques) + 1
     # The finest combinations, (name, NPI, label), in order of first appearance.
     fine_codes, fine = pd.factorize(((name_codes + 1) * b + (npi_codes + 1)) * c + label_codes + 1)
-    fine_weights = np.bincount(fine_codes, minlength=len(fine))
+    fine_weights = np.bincount(fine_codes, weights=weights, minlength=len(fine)).astype(np.int64)
     fine_rest, fine_label = np.divmod(fine, c)
     fine_name = fine_rest // b
 
@@ -465,6 +466,7 @@ def resolve_sources(
     known: pd.DataFrame | None = None,
     default_type: str = "unknown",
     parsed: Callable[[], Mapping[str, Name]] | None = None,
+    weights: np.ndarray | None = None,
 ) -> Resolution:
     """Canonical source and source_type per row, from names, NPIs, type labels and known aliases.
 
@@ -472,7 +474,8 @@ def resolve_sources(
     without npi_valid the NPIs are normalised here. A valid NPI is the identity; otherwise the
     person key (person_key) or, for organisations and channels, the folded text. `parsed`
     gives spellings parsed elsewhere (ParseAhead.result), asked for once the rows are encoded;
-    the others are parsed here. See Resolution for the return shape.
+    the others are parsed here. `weights`, when given, is how many rows each input row
+    stands for (a streamed file resolves its distinct rows once). See Resolution.
     """
     if default_type not in _TYPE_RANK:
         raise ValueError(f"default_type must be one of {SOURCE_TYPES}, not {default_type!r}.")
@@ -481,7 +484,7 @@ def resolve_sources(
         if npi_valid is None:
             npis, npi_valid = normalize_npi(npis)
         valid_npis = npis.reset_index(drop=True).where(pd.Series(np.asarray(npi_valid, bool)))
-    row_codes, combos = _combos(names, valid_npis, type_labels, parsed or dict)
+    row_codes, combos = _combos(names, valid_npis, type_labels, parsed or dict, weights)
     stored = _read_known(known)
     combos, anonymous = _anonymise(combos, set(stored.by_base))
 

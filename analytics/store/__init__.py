@@ -2,7 +2,7 @@
 the SQL text), its patient-key secret, and the practices in a data folder."""
 
 from analytics.store.base import Store
-from analytics.store.batch import IngestContext, UploadBatch
+from analytics.store.batch import IngestContext, RowChunks, UploadBatch
 from analytics.store.connection import DEFAULT_DB, StoreBusy, StoreMissing, StoreUnavailable
 from analytics.store.reads import METRIC_COLUMNS
 from analytics.store.uploads import SaveResult
@@ -11,6 +11,7 @@ __all__ = [
     "DEFAULT_DB",
     "METRIC_COLUMNS",
     "IngestContext",
+    "RowChunks",
     "SaveResult",
     "Store",
     "StoreBusy",

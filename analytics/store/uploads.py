@@ -185,22 +185,18 @@ class UploadsMixin(StoreBase):
                 json.dumps(list(batch.warnings)),
             ],
         )
-        # Arrow hands DuckDB the columns without a per-value conversion.
-        rows = batch.rows.append_column(
-            "upload_id", pa.array(np.full(batch.rows.num_rows, upload_id, dtype="int64"))
-        )
-        incoming = _for_duckdb(rows)
         table, columns = (
             ("referrals", REFERRAL_COLUMNS)
             if batch.kind == "referrals"
             else ("activities", ACTIVITY_COLUMNS)
         )
-        cur.register("incoming", incoming)
-        try:
-            cols = ", ".join(columns)
-            cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming")
-        finally:
-            cur.unregister("incoming")
+        # A streamed file arrives in chunks: each is inserted as it is read, inside this same
+        # transaction, so a failure in any chunk leaves the store as it was.
+        for rows in batch.chunks():
+            rows = rows.append_column(
+                "upload_id", pa.array(np.full(rows.num_rows, upload_id, dtype="int64"))
+            )
+            _insert_table(cur, table, columns, rows)
         if batch.aliases.num_rows:
             cur.register("new_aliases", batch.aliases)
             try:
@@ -261,6 +257,19 @@ class UploadsMixin(StoreBase):
                 cur.execute("ROLLBACK")
                 raise
         return int(removed)
+
+
+def _insert_table(
+    cur: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str], rows: pa.Table
+) -> None:
+    """Insert one Arrow table into one store table (inside the caller's transaction)."""
+    # Arrow hands DuckDB the columns without a per-value conversion.
+    cur.register("incoming", _for_duckdb(rows))
+    try:
+        cols = ", ".join(columns)
+        cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming")
+    finally:
+        cur.unregister("incoming")
 
 
 def _for_duckdb(table: pa.Table) -> pa.Table:
