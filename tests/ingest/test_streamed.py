@@ -77,8 +77,134 @@ def utf8_copy(path: Path, folder: Path) -> Path:
 
 
 @pytest.mark.parametrize("name", ["lakeside_referral_log.csv", "riverside_case_export.csv"])
-@pytest.mark.parametrize("chunk", [7, 100])
+@pytest.mark.parametrize("chunk", [150, 400])
 def test_sample_exports_chunked_equal_whole(name, chunk, monkeypatch, tmp_path):
     whole, parts = both(utf8_copy(SAMPLES / name, tmp_path), monkeypatch, chunk)
     assert parts.rows_loaded > chunk  # several chunks
     assert_same(whole, parts)
+
+
+def _quirky_csv(path: Path, rows: int) -> Path:
+    """A file whose whole-file decisions are only settled by its last rows: slash dates read
+    day first (only late rows say so), decimal commas (only late amounts say so), a surname
+    spelled alone before the full name, refused cells and rejected rows in every chunk, a
+    referring patient, blank and footer lines."""
+    lines = ["Date Referred;Referred By;Type;NPI;Clinic;Eval Date;Visits;Charges;Patient"]
+    doctors = ["Patel", "Patel, Raj MD", "Smith, John MD", "Dr. Anne Lee", "Rosa Diaz"]
+    for i in range(rows):
+        day, month = 1 + i % 12, 1 + (i // 12) % 12
+        date_text = f"{day:02d}/{month:02d}/2024"
+        if i == rows - 5:
+            date_text = "25/12/2024"  # the only day-first evidence
+        if i % 97 == 3:
+            date_text = "not a date"
+        name = doctors[i % len(doctors)]
+        kind = "Patient" if name == "Rosa Diaz" else "Physician"
+        npi = "1234567893" if name == "Patel, Raj MD" and i % 2 else ""
+        charges = "1.234" if i < rows - 10 else "12,50"  # commas only at the end
+        if i % 53 == 7:
+            charges = "abc"
+        visits = str(i % 9) if i % 61 != 5 else "-3"
+        eval_date = "" if i % 3 else f"{day:02d}/{month:02d}/2024"
+        lines.append(f"{date_text};{name};{kind};{npi};Main;{eval_date};{visits};{charges};P{i}")
+        if i == rows // 2:
+            lines.append(";;;;;;;;")
+    lines.append("Total;;;;;;;;")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("chunk", [97, 1000])
+def test_whole_file_decisions_hold_in_every_chunk(chunk, monkeypatch, tmp_path):
+    whole, parts = both(_quirky_csv(tmp_path / "quirky.csv", 1200), monkeypatch, chunk)
+    assert whole.quality["date_convention"] == "day-first"
+    assert whole.quality["number_conventions"]["charges"] == "decimal comma"
+    assert whole.quality["value_problems"]["charges"]["count"] == 23  # rows 7, 60, ... 1173
+    assert whole.rows_rejected == 13  # "not a date": i = 3, 100, ..., 1167
+    assert_same(whole, parts)
+
+
+def _counts_csv(path: Path, rows: int) -> Path:
+    lines = ["Month,Referral Source,Referrals,Revenue"]
+    for i in range(rows):
+        count = "0" if i % 11 == 0 else ("" if i % 17 == 0 else str(i % 7 + 1))
+        lines.append(f"2024-{1 + i % 12:02d}-01,Source {i % 23},{count},{i * 10}.5")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_monthly_totals_chunked_equal_whole(monkeypatch, tmp_path):
+    whole, parts = both(_counts_csv(tmp_path / "monthly.csv", 600), monkeypatch, 128)
+    assert whole.batch().monthly_totals
+    assert whole.quality["zero_count_rows"] > 0
+    assert_same(whole, parts)
+
+
+def test_sparse_column_sampled_past_the_first_rows(monkeypatch, tmp_path):
+    """A column with fewer than 500 values in the first 10,000 rows is sampled on through the
+    file for the mapping, as when the file is read at once."""
+    lines = ["Referral Date,Source,Clinic,Other"]
+    for i in range(12_500):
+        other = '"Smith, John MD"' if i > 10_200 else ""
+        lines.append(f"2024-01-{1 + i % 28:02d},Source {i % 40},Main,{other}")
+    path = tmp_path / "sparse.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    whole, parts = both(path, monkeypatch, 5000)
+    # Its values, seen only past row 10,000, make it the referrer column.
+    assert whole.mapping["source_name"] == "Other"
+    assert whole.quality["source_from_referral_source"] == 10_201
+    assert_same(whole, parts)
+
+
+def _snapshot(store: Store) -> dict:
+    """Everything an upload writes, as counts and sums a partial write would change."""
+    return {
+        "version": store.version(),
+        "uploads": store._query("SELECT count(*), coalesce(max(upload_id), 0) FROM uploads"),
+        "referrals": store._query(
+            "SELECT count(*), sum(count), min(referral_date), max(referral_date) FROM referrals"
+        ),
+        "aliases": store._query("SELECT count(*) FROM source_aliases"),
+        "mappings": store._query("SELECT count(*) FROM column_mappings"),
+    }
+
+
+def test_failure_mid_stream_leaves_the_store_as_it_was(monkeypatch, tmp_path):
+    from analytics.ingest import spill
+    from analytics.store import uploads
+
+    store = Store(tmp_path / "store.duckdb")
+    earlier = utf8_copy(SAMPLES / "lakeside_referral_log.csv", tmp_path)
+    first = prepare(earlier.read_bytes(), earlier.name, store.ingest_context())
+    store.save(first.batch())
+    before = _snapshot(store)
+    assert before["referrals"][0][0] == first.rows_loaded > 0
+
+    monkeypatch.setattr(streamed, "STREAM_BYTES", 0)
+    monkeypatch.setattr(streamed, "CHUNK_ROWS", 300)
+    monkeypatch.setattr(spill, "WRITE_ROWS", 250)  # the store gets tables of 250 rows
+    path = utf8_copy(SAMPLES / "riverside_case_export.csv", tmp_path)
+    parts = streamed.prepare_file(path, store.ingest_context())
+    assert parts.spilled is not None and parts.rows_loaded > 3 * 250
+
+    written = []
+    insert = uploads._insert_table
+
+    def fail_third(cur, table, columns, rows):  # noqa: ANN001
+        written.append(rows.num_rows)
+        if len(written) == 3:
+            raise OSError("disk full")
+        insert(cur, table, columns, rows)
+
+    monkeypatch.setattr(uploads, "_insert_table", fail_third)
+    with pytest.raises(OSError, match="disk full"):
+        store.save(parts.batch(), remember_mapping=True, allow_overlap=True)
+    assert written == [250, 250, 250]  # two chunks were in, the third failed
+    assert _snapshot(store) == before
+
+    monkeypatch.setattr(uploads, "_insert_table", insert)
+    saved = store.save(parts.batch(), remember_mapping=True, allow_overlap=True)
+    after = _snapshot(store)
+    assert saved.status == "loaded"
+    assert after["referrals"][0][0] == first.rows_loaded + parts.rows_loaded
+    assert after["uploads"][0][0] == 2
