@@ -190,7 +190,7 @@ def test_failure_mid_stream_leaves_the_store_as_it_was(monkeypatch, tmp_path):
     written = []
     insert = uploads._insert_table
 
-    def fail_third(cur, table, columns, rows):  # noqa: ANN001
+    def fail_third(cur, table, columns, rows):
         written.append(rows.num_rows)
         if len(written) == 3:
             raise OSError("disk full")
