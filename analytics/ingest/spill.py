@@ -17,8 +17,9 @@ from analytics.store.batch import RowChunks
 
 ROW_GROUP = 122_880  # DuckDB's rows per row group
 # Tables handed to the store hold whole row groups: one that straddles them makes DuckDB
-# rewrite row groups at the next checkpoint (see store/uploads._for_duckdb).
-WRITE_ROWS = 8 * ROW_GROUP
+# rewrite row groups at the next checkpoint (see store/uploads._for_duckdb). None: as many
+# whole row groups as the chunks read hold (at least one).
+WRITE_ROWS: int | None = None
 
 
 class SpillWriter:
@@ -30,6 +31,7 @@ class SpillWriter:
         self._writer: pa.ipc.RecordBatchFileWriter | None = None
         self._schema: pa.Schema | None = None
         self.num_rows = 0
+        self.largest = 0  # rows of the largest chunk written
 
     def write(self, frame: pd.DataFrame) -> None:
         table = pa.Table.from_pandas(frame, preserve_index=False)
@@ -40,6 +42,7 @@ class SpillWriter:
             table = table.cast(self._schema)  # an all-missing column may have come out null
         self._writer.write_table(table)
         self.num_rows += table.num_rows
+        self.largest = max(self.largest, table.num_rows)
 
     def close(
         self,
@@ -50,7 +53,10 @@ class SpillWriter:
     ) -> SpilledRows:
         if self._writer is not None:
             self._writer.close()
-        return SpilledRows(self.path, self.num_rows, referrals, period, clinics, first_days)
+        groups = max(1, self.largest // ROW_GROUP)
+        spilled = SpilledRows(self.path, self.num_rows, referrals, period, clinics, first_days)
+        spilled.write_rows = groups * ROW_GROUP
+        return spilled
 
     def discard(self) -> None:
         if self._writer is not None:
@@ -76,15 +82,17 @@ class SpilledRows:
         self.period = period
         self.clinics = clinics
         self.first_days = first_days  # every referral date is a month's first day
+        self.write_rows = ROW_GROUP
         weakref.finalize(self, _remove, path)
 
     def chunks(self) -> RowChunks:
         return RowChunks(self.num_rows, self.referrals, self.tables)
 
     def tables(self) -> Iterator[pa.Table]:
-        """The rows in order, WRITE_ROWS at a time (the last table holds the rest)."""
+        """The rows in order, write_rows at a time (the last table holds the rest)."""
         if not self.num_rows:
             return
+        size = WRITE_ROWS or self.write_rows
         with pa.OSFile(self.path) as source:
             reader = pa.ipc.open_file(source)
             waiting: list[pa.RecordBatch] = []
@@ -93,10 +101,10 @@ class SpilledRows:
                 batch = reader.get_batch(i)
                 waiting.append(batch)
                 held += batch.num_rows
-                while held >= WRITE_ROWS:
+                while held >= size:
                     table = pa.Table.from_batches(waiting)
-                    yield table.slice(0, WRITE_ROWS)
-                    rest = table.slice(WRITE_ROWS)
+                    yield table.slice(0, size)
+                    rest = table.slice(size)
                     waiting, held = rest.to_batches(), rest.num_rows
             if held:
                 yield pa.Table.from_batches(waiting, schema=reader.schema)

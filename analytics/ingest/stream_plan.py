@@ -72,29 +72,24 @@ def identity_codes(
 ) -> tuple[list[Identity], np.ndarray]:
     """The distinct identities of some rows and each row's code into them."""
     n = len(names)
-    parts = [
-        names,
-        npi,
-        valid,
-        labels if labels is not None else pd.Series(pd.NA, index=names.index),
-    ]
+    missing = pd.Series(pd.NA, index=names.index, dtype="str")
+    parts = [names, npi, valid, labels if labels is not None else missing]
     codes, uniques = [], []
     for part in parts:
         c, u = pd.factorize(part, use_na_sentinel=True)
         codes.append(c.astype(np.int64) + 1)
-        uniques.append([None] + [_missing(x) for x in np.asarray(u, dtype=object)])
+        uniques.append(np.array([None] + [_missing(x) for x in np.asarray(u, dtype=object)]))
     joint = np.zeros(n, dtype=np.int64)
     for c, u in zip(codes, uniques, strict=True):
         joint = joint * len(u) + c
     row_codes, combos = pd.factorize(joint)
-    keys = []
-    for combo in combos.tolist():
-        key = []
-        for u in reversed(uniques):
-            combo, at = divmod(combo, len(u))
-            key.append(u[at])
-        name, npi_text, is_valid, label = reversed(key)
-        keys.append((name, npi_text, bool(is_valid), label))
+    columns = []
+    rest = np.asarray(combos, dtype=np.int64)
+    for u in reversed(uniques):
+        rest, at = np.divmod(rest, len(u))
+        columns.insert(0, u[at].tolist())
+    valid_flags = [bool(v) for v in columns[2]]
+    keys = list(zip(columns[0], columns[1], valid_flags, columns[3], strict=True))
     return keys, row_codes
 
 
@@ -117,6 +112,9 @@ class Survey:
         self.keys = {f: Codes() for f in ("referral_date", "case_created", "count") if f in found}
         self.identities = Codes()
         self.dtype: Any = None
+        # The first chunk's spellings (nearly all a file has) are parsed in a second process
+        # while the pass goes on; any others are parsed when resolved.
+        self.ahead: ParseAhead | None = None
 
     def add(self, body: pd.DataFrame) -> None:
         self.total += len(body)
@@ -125,12 +123,16 @@ class Survey:
             if self.dtype is None:
                 self.dtype = column.dtype
             parts.append(pc.unique(values.arrow_text(column)))
+            if len(parts) > 1:  # one running set: held memory is the file's distinct cells
+                parts[:] = [pc.unique(pa.chunked_array(parts, type=pa.large_string()))]
         for field, codes in self.keys.items():
             c, u = pd.factorize(body[self.found[field]], use_na_sentinel=True)
             codes.add(list(np.asarray(u, dtype=object)), c)
         names, labels, _ = rr.names_and_labels(body, self.found)
         if names is None:
             names = pd.Series(pd.NA, index=body.index, dtype="str")
+        elif self.ahead is None:
+            self.ahead = ParseAhead(pc.unique(values.arrow_text(names)).drop_null().to_pylist())
         labels = rr.physician_labels(body, self.found, labels, body.index)
         npi, valid = rr.npis(body, self.found, body.index)
         keys, codes = identity_codes(names, npi, valid, labels)
@@ -235,8 +237,7 @@ def decide(
     order = present[np.argsort(first, kind="stable")]
     chosen = [identities[i] for i in order.tolist()]
     names = pd.Series([k[0] for k in chosen], dtype="str")
-    spellings = [n for n in dict.fromkeys(k[0] for k in chosen) if n is not None]
-    ahead = ParseAhead(spellings) if spellings else None
+    ahead = survey.ahead
     npi = pd.Series([k[1] for k in chosen], dtype="str")
     valid = pd.Series([k[2] for k in chosen], dtype=bool)
     labels = pd.Series([k[3] for k in chosen], dtype="str")
