@@ -208,3 +208,25 @@ def test_failure_mid_stream_leaves_the_store_as_it_was(monkeypatch, tmp_path):
     assert saved.status == "loaded"
     assert after["referrals"][0][0] == first.rows_loaded + parts.rows_loaded
     assert after["uploads"][0][0] == 2
+
+
+@pytest.mark.parametrize(
+    ("tail", "rows"),
+    [
+        ("Total,12\n", 300),  # a short row: the at-once reader pads it
+        ("2024-02-01,Caf\xe9 Clinic,Main\n", 40_000),  # Windows-1252 past the first megabyte
+    ],
+)
+def test_files_that_cannot_stream_are_read_at_once(tail, rows, monkeypatch, tmp_path):
+    lines = ["Referral Date,Source,Clinic"] + [
+        f"2024-01-{1 + i % 28:02d},Source {i % 9},Main" for i in range(rows)
+    ]
+    path = tmp_path / "odd.csv"
+    path.write_bytes(("\n".join(lines) + "\n").encode() + tail.encode("cp1252"))
+    monkeypatch.setattr(streamed, "STREAM_BYTES", 0)
+    monkeypatch.setattr(streamed, "CHUNK_ROWS", 30_000 if rows > 1000 else 100)
+    store = Store(":memory:")
+    parts = streamed.prepare_file(path, store.ingest_context(), today=TODAY)
+    whole = prepare(path.read_bytes(), path.name, store.ingest_context(), today=TODAY)
+    assert parts.spilled is None  # read at once, as before
+    assert _view(parts) == _view(whole)
