@@ -24,6 +24,7 @@ from analytics.ingest.layout import find_header, header_band
 
 HEAD_BYTES = 1 << 20  # the first lines, where the header is found
 BLOCK_BYTES = 1 << 22  # Arrow's read block, as readers._TextSheet reads
+READ_BYTES = 1 << 25  # bytes read from disk at a time
 
 
 class Unstreamable(Exception):
@@ -58,39 +59,53 @@ class TextSource:
         def refuse(row: pacsv.InvalidRow) -> str:
             return "error"  # a row of another width: Arrow raises, the file is read at once
 
-        with pa.OSFile(str(self.path)) as handle:
-            handle.seek(self.offset)
+        options = {
+            "read_options": pacsv.ReadOptions(column_names=names, block_size=BLOCK_BYTES),
+            "parse_options": pacsv.ParseOptions(
+                delimiter=self.delimiter, ignore_empty_lines=False, invalid_row_handler=refuse
+            ),
+            "convert_options": pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in columns},
+                include_columns=columns,
+                null_values=readers.CSV_MISSING,
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        }
+        waiting: list[pa.RecordBatch] = []
+        held = 0
+        for block in self._blocks():
             try:
-                reader = pacsv.open_csv(
-                    handle,
-                    read_options=pacsv.ReadOptions(column_names=names, block_size=BLOCK_BYTES),
-                    parse_options=pacsv.ParseOptions(
-                        delimiter=self.delimiter,
-                        ignore_empty_lines=False,
-                        invalid_row_handler=refuse,
-                    ),
-                    convert_options=pacsv.ConvertOptions(
-                        column_types={n: pa.string() for n in columns},
-                        include_columns=columns,
-                        null_values=readers.CSV_MISSING,
-                        strings_can_be_null=True,
-                        quoted_strings_can_be_null=True,
-                    ),
-                )
-                waiting: list[pa.RecordBatch] = []
-                held = 0
-                for batch in reader:
-                    waiting.append(batch)
-                    held += batch.num_rows
-                    while held >= rows:
-                        table = pa.Table.from_batches(waiting)
-                        yield self._frame(table.slice(0, rows), wanted)
-                        rest = table.slice(rows)
-                        waiting, held = rest.to_batches(), rest.num_rows
-                if held:
-                    yield self._frame(pa.Table.from_batches(waiting), wanted)
+                table = pacsv.read_csv(pa.BufferReader(block), **options)
             except pa.ArrowInvalid as exc:  # not UTF-8, a newline inside quotes
                 raise Unstreamable(str(exc)) from None
+            waiting += table.to_batches()
+            held += table.num_rows
+            while held >= rows:
+                table = pa.Table.from_batches(waiting)
+                yield self._frame(table.slice(0, rows), wanted)
+                rest = table.slice(rows)
+                waiting, held = rest.to_batches(), rest.num_rows
+        if held:
+            yield self._frame(pa.Table.from_batches(waiting), wanted)
+
+    def _blocks(self) -> Iterator[bytes]:
+        """The body's bytes in blocks of whole lines (Arrow's streaming reader would read
+        the whole file ahead). Rows end at line ends as Arrow ends them, newlines in quotes
+        being refused either way."""
+        with self.path.open("rb") as handle:
+            handle.seek(self.offset)
+            carry = b""
+            while block := handle.read(READ_BYTES):
+                block = carry + block
+                end = block.rfind(b"\n") + 1
+                if not end:
+                    carry = block
+                    continue
+                carry = block[end:]
+                yield block[:end]
+            if carry:
+                yield carry
 
     def _frame(self, table: pa.Table, wanted: list[str]) -> pd.DataFrame:
         """A chunk as sheets.table_of shapes a body: a column per header, missing ones None."""
