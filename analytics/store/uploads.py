@@ -263,8 +263,12 @@ def _insert_table(
     cur: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str], rows: pa.Table
 ) -> None:
     """Insert one Arrow table into one store table (inside the caller's transaction)."""
-    # Arrow hands DuckDB the columns without a per-value conversion.
-    cur.register("incoming", _for_duckdb(rows))
+    # Arrow hands DuckDB the columns without a per-value conversion. As a reader, not the
+    # table: DuckDB keeps a registered table alive until the transaction commits, so a file
+    # written in chunks would hold every chunk in memory (185 bytes a row at 10M rows).
+    incoming = _for_duckdb(rows)
+    reader = pa.RecordBatchReader.from_batches(incoming.schema, incoming.to_batches())
+    cur.register("incoming", reader)
     try:
         cols = ", ".join(columns)
         cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming")
