@@ -4,7 +4,7 @@ peak RSS compared; the file read at once beside it, for scale.
 
     python -m bench.bench_stream [--rows 200000,800000] [--chunk 50000] [--dir /tmp/bench_stream]
 
-A benchmark, not a timed test: the peaks of the streamed runs should be within ~15% of each
+A benchmark, not a timed test: the peaks of the streamed runs should be within ~20% of each
 other while the rows grow fourfold; the at-once peaks grow with the rows.
 """
 
