@@ -10,6 +10,7 @@ from analytics.ingest.prepared import (
     list_sheets,
     prepare,
 )
+from analytics.ingest.streamed import prepare_file
 from analytics.ingest.verdict import overlap_sentence
 
 __all__ = [
@@ -21,4 +22,5 @@ __all__ = [
     "list_sheets",
     "overlap_sentence",
     "prepare",
+    "prepare_file",
 ]

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from analytics.errors import IngestError
-from analytics.ingest import Rejection, prepare
+from analytics.ingest import Rejection, prepare_file
 from analytics.ingest.verdict import overlap_sentence
 from analytics.store import Store
 from analytics.store.files import open_cli_store
@@ -48,13 +48,9 @@ def ingest_file(
 ) -> dict:
     """Load one file into the store and describe what happened, as `ingest --json` prints it."""
     result = _empty_result(str(path))
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise IngestError(f"{path} cannot be read ({exc.strerror}); check the path.") from None
-    prepared = prepare(
-        data,
-        path.name,
+    # A large referral CSV is read in chunks, from disk; anything else at once.
+    prepared = prepare_file(
+        path,
         store.ingest_context(),
         kind=kind,
         clinic=clinic,

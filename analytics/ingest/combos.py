@@ -43,6 +43,7 @@ def combinations(
     npis: pd.Series | None,
     labels: pd.Series | None,
     parsed_ahead: Callable[[], Mapping[str, Name]],
+    weights: np.ndarray | None = None,
 ) -> tuple[np.ndarray, list[Combo]]:
     """Row -> combination codes and the distinct combinations, each name parsed once.
 
@@ -56,7 +57,7 @@ def combinations(
     b, c = len(npi_uniques) + 1, len(label_uniques) + 1
     # The finest combinations, (name, NPI, label), in order of first appearance.
     fine_codes, fine = pd.factorize(((name_codes + 1) * b + (npi_codes + 1)) * c + label_codes + 1)
-    fine_weights = np.bincount(fine_codes, minlength=len(fine))
+    fine_weights = np.bincount(fine_codes, weights=weights, minlength=len(fine)).astype(np.int64)
     fine_rest, fine_label = np.divmod(fine, c)
     fine_name = fine_rest // b
 

@@ -46,6 +46,7 @@ def resolve_sources(
     known: pd.DataFrame | None = None,
     default_type: str = "unknown",
     parsed: Callable[[], Mapping[str, Name]] | None = None,
+    weights: np.ndarray | None = None,
 ) -> Resolution:
     """Canonical source and source_type per row, from names, NPIs, type labels and known aliases.
 
@@ -53,7 +54,8 @@ def resolve_sources(
     without npi_valid the NPIs are normalised here. A valid NPI is the identity; otherwise the
     person key (person_key) or, for organisations and channels, the folded text. `parsed`
     gives spellings parsed elsewhere (ParseAhead.result), asked for once the rows are encoded;
-    the others are parsed here. See Resolution for the return shape.
+    the others are parsed here. `weights`, when given, is how many rows each input row
+    stands for (a streamed file resolves its distinct rows once). See Resolution.
     """
     if default_type not in TYPE_RANK:
         raise ValueError(f"default_type must be one of {SOURCE_TYPES}, not {default_type!r}.")
@@ -62,7 +64,7 @@ def resolve_sources(
         if npi_valid is None:
             npis, npi_valid = normalize_npi(npis)
         valid_npis = npis.reset_index(drop=True).where(pd.Series(np.asarray(npi_valid, bool)))
-    row_codes, combos = combinations(names, valid_npis, type_labels, parsed or dict)
+    row_codes, combos = combinations(names, valid_npis, type_labels, parsed or dict, weights)
     stored = read_known(known)
     combos, anonymous = _anonymise(combos, set(stored.by_base))
 

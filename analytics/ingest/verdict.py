@@ -111,7 +111,7 @@ def warnings(prepared: Prepared, unmapped_referrers: list[str], today: date) -> 
             "is not read; map it as the referring source if it is."
         )
     unassigned = q.get("unassigned_clinic_rows", 0)
-    if unassigned and unassigned == len(prepared.frame):
+    if unassigned and unassigned == prepared.rows_loaded:
         hint = _clinic_hint(prepared)
         if hint:
             out.append(f"Every row is under {UNASSIGNED_CLINIC} although {hint}.")

@@ -2,7 +2,7 @@
 the SQL text), its patient-key secret, and the practices in a data folder."""
 
 from analytics.store.base import Store
-from analytics.store.batch import IngestContext, UploadBatch
+from analytics.store.batch import IngestContext, RowChunks, UploadBatch
 from analytics.store.connection import DEFAULT_DB, StoreBusy, StoreMissing, StoreUnavailable
 from analytics.store.practices import PracticeError, display_name
 from analytics.store.reads import METRIC_COLUMNS
@@ -13,6 +13,7 @@ __all__ = [
     "METRIC_COLUMNS",
     "IngestContext",
     "PracticeError",
+    "RowChunks",
     "SaveResult",
     "Store",
     "StoreBusy",

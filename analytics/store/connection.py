@@ -160,7 +160,10 @@ class StoreBase:
     def _insert_arrow(self, cur: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
         """Append an Arrow table's rows to a table (its columns by name, in the caller's
         transaction): DuckDB reads the Arrow columns in place."""
-        cur.register("incoming", rows)
+        # As a reader, not the table: DuckDB keeps a registered table alive until the
+        # transaction commits, so a file written in chunks would hold every chunk in memory.
+        reader = pa.RecordBatchReader.from_batches(rows.schema, rows.to_batches())
+        cur.register("incoming", reader)
         try:
             cols = ", ".join(rows.column_names)
             cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming")

@@ -191,17 +191,18 @@ class UploadsMixin(StoreBase):
                 json.dumps(list(batch.warnings)),
             ],
         )
-        # Arrow hands DuckDB the columns without a per-value conversion.
-        rows = batch.rows.append_column(
-            "upload_id", pa.array(np.full(batch.rows.num_rows, upload_id, dtype="int64"))
-        )
-        incoming = _for_duckdb(rows)
         table, columns = (
             ("referrals", REFERRAL_COLUMNS)
             if batch.kind == "referrals"
             else ("activities", ACTIVITY_COLUMNS)
         )
-        self._insert_arrow(cur, table, incoming.select(list(columns)))
+        # A streamed file arrives in chunks: each is inserted as it is read, inside this same
+        # transaction, so a failure in any chunk leaves the store as it was.
+        for rows in batch.chunks():
+            rows = rows.append_column(
+                "upload_id", pa.array(np.full(rows.num_rows, upload_id, dtype="int64"))
+            )
+            self._insert_arrow(cur, table, _for_duckdb(rows).select(list(columns)))
         if batch.aliases.num_rows:
             cur.register("new_aliases", batch.aliases)
             try:

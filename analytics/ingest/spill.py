@@ -1,0 +1,115 @@
+"""Canonical rows of a streamed file kept on disk between reading and saving: written chunk
+by chunk as Arrow IPC, read back in tables the size of DuckDB's row groups."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import weakref
+from collections.abc import Iterator
+from datetime import date
+
+import pandas as pd
+import pyarrow as pa
+
+from analytics.store.batch import RowChunks
+
+ROW_GROUP = 122_880  # DuckDB's rows per row group
+# Tables handed to the store hold whole row groups: one that straddles them makes DuckDB
+# rewrite row groups at the next checkpoint (see store/uploads._for_duckdb). None: as many
+# whole row groups as the chunks read hold (at least one).
+WRITE_ROWS: int | None = None
+
+
+class SpillWriter:
+    """Appends canonical row frames to a temporary Arrow file, one schema for all."""
+
+    def __init__(self) -> None:
+        handle, self.path = tempfile.mkstemp(prefix="referrals-", suffix=".arrow")
+        os.close(handle)
+        self._writer: pa.ipc.RecordBatchFileWriter | None = None
+        self._schema: pa.Schema | None = None
+        self.num_rows = 0
+        self.largest = 0  # rows of the largest chunk written
+
+    def write(self, frame: pd.DataFrame) -> None:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        if self._writer is None:
+            self._schema = table.schema
+            self._writer = pa.ipc.new_file(self.path, self._schema)
+        else:
+            table = table.cast(self._schema)  # an all-missing column may have come out null
+        self._writer.write_table(table)
+        self.num_rows += table.num_rows
+        self.largest = max(self.largest, table.num_rows)
+
+    def close(
+        self,
+        referrals: int | None,
+        period: tuple[date | None, date | None],
+        clinics: tuple[str, ...],
+        first_days: bool,
+    ) -> SpilledRows:
+        if self._writer is not None:
+            self._writer.close()
+        groups = max(1, self.largest // ROW_GROUP)
+        spilled = SpilledRows(self.path, self.num_rows, referrals, period, clinics, first_days)
+        spilled.write_rows = groups * ROW_GROUP
+        return spilled
+
+    def discard(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+        _remove(self.path)
+
+
+class SpilledRows:
+    """The rows on disk and what the upload records of them; the file goes with this object."""
+
+    def __init__(
+        self,
+        path: str,
+        num_rows: int,
+        referrals: int | None,
+        period: tuple[date | None, date | None],
+        clinics: tuple[str, ...],
+        first_days: bool,
+    ):
+        self.path = path
+        self.num_rows = num_rows
+        self.referrals = referrals
+        self.period = period
+        self.clinics = clinics
+        self.first_days = first_days  # every referral date is a month's first day
+        self.write_rows = ROW_GROUP
+        weakref.finalize(self, _remove, path)
+
+    def chunks(self) -> RowChunks:
+        return RowChunks(self.num_rows, self.referrals, self.tables)
+
+    def tables(self) -> Iterator[pa.Table]:
+        """The rows in order, write_rows at a time (the last table holds the rest)."""
+        if not self.num_rows:
+            return
+        size = WRITE_ROWS or self.write_rows
+        with pa.OSFile(self.path) as source:
+            reader = pa.ipc.open_file(source)
+            waiting: list[pa.RecordBatch] = []
+            held = 0
+            for i in range(reader.num_record_batches):
+                batch = reader.get_batch(i)
+                waiting.append(batch)
+                held += batch.num_rows
+                while held >= size:
+                    table = pa.Table.from_batches(waiting)
+                    yield table.slice(0, size)
+                    rest = table.slice(size)
+                    waiting, held = rest.to_batches(), rest.num_rows
+            if held:
+                yield pa.Table.from_batches(waiting, schema=reader.schema)
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)

@@ -1,0 +1,299 @@
+"""The first, light pass over a streamed referral file: what must be decided on the whole file
+before any chunk is normalised, so every chunk is read as the whole file would be.
+
+- Date order and decimal separators are decided per column on its distinct values (and, for
+  plain columns, on whether every cell casts): each chunk is read together with the file's
+  distinct values it lacks, so it takes the same decision, and null padding keeps the fast
+  path exactly when the whole column would take it (`values` switches at 10,000 cells).
+- Who referred is resolved once, on the distinct (spelling, NPI, label) of the rows kept,
+  in order of first appearance, each weighted by its rows: what resolve_sources sees of a
+  whole file. Which rows are kept (a date, not in the future, not a subtotal, a count) is
+  found from codes per row into the distinct dates and counts.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from analytics.ingest import referral_rows as rr
+from analytics.ingest import sources, values
+from analytics.ingest.column_reads import WholeFile
+from analytics.ingest.layout import FOOTER
+from analytics.ingest.parse_ahead import ParseAhead
+from analytics.store.batch import IngestContext
+
+# Fields whose reading is decided on the whole column (values.read_dates / read_numbers).
+DECIDED = (
+    "referral_date",
+    "case_created",
+    "count",
+    "eval_date",
+    "visits",
+    "charges",
+    "payments",
+    "discharge_date",
+)
+FAST_PATH_CELLS = 10_000  # values._cast_long_text: shorter columns take the full parser
+# The (spelling, NPI text, NPI valid, label) of a row: what resolve_sources tells apart.
+Identity = tuple[Any, Any, bool, Any]
+
+
+def _missing(value: object) -> object:
+    return None if value is None or value is pd.NA or value != value else value
+
+
+class Codes:
+    """Row codes into a growing table of distinct values, kept for every row of the file."""
+
+    def __init__(self) -> None:
+        self.ids: dict[object, int] = {}
+        self.parts: list[np.ndarray] = []
+
+    def add(self, keys: list, codes: np.ndarray) -> None:
+        """Rows given as codes into `keys` (this chunk's distinct values; -1 missing)."""
+        table = np.array([self.ids.setdefault(k, len(self.ids)) for k in keys] + [-1])
+        self.parts.append(table[codes].astype(np.int32))
+
+    def rows(self) -> np.ndarray:
+        return np.concatenate(self.parts) if self.parts else np.zeros(0, np.int32)
+
+    def distinct(self) -> list:
+        return list(self.ids)
+
+
+def identity_codes(
+    names: pd.Series, npi: pd.Series, valid: pd.Series, labels: pd.Series | None
+) -> tuple[list[Identity], np.ndarray]:
+    """The distinct identities of some rows and each row's code into them."""
+    n = len(names)
+    missing = pd.Series(pd.NA, index=names.index, dtype="str")
+    parts = [names, npi, valid, labels if labels is not None else missing]
+    codes, uniques = [], []
+    for part in parts:
+        c, u = pd.factorize(part, use_na_sentinel=True)
+        codes.append(c.astype(np.int64) + 1)
+        uniques.append(np.array([None] + [_missing(x) for x in np.asarray(u, dtype=object)]))
+    joint = np.zeros(n, dtype=np.int64)
+    for c, u in zip(codes, uniques, strict=True):
+        joint = joint * len(u) + c
+    row_codes, combos = pd.factorize(joint)
+    columns = []
+    rest = np.asarray(combos, dtype=np.int64)
+    for u in reversed(uniques):
+        rest, at = np.divmod(rest, len(u))
+        columns.insert(0, u[at].tolist())
+    valid_flags = [bool(v) for v in columns[2]]
+    keys = list(zip(columns[0], columns[1], valid_flags, columns[3], strict=True))
+    return keys, row_codes
+
+
+def padded(distinct: pa.Array, total: int, dtype: Any) -> pd.Series:
+    """Distinct cells as a column that takes the path the file's whole column takes."""
+    column = pd.Series(dtype.__from_arrow__(distinct))
+    short = min(total, FAST_PATH_CELLS) - len(column)
+    if short > 0:
+        column = pd.concat([column, pd.Series([None] * short, dtype=dtype)], ignore_index=True)
+    return column
+
+
+class Survey:
+    """What the first pass gathers, chunk by chunk."""
+
+    def __init__(self, found: dict[str, str]):
+        self.found = found
+        self.total = 0
+        self.distinct: dict[str, list[pa.Array]] = {f: [] for f in DECIDED if f in found}
+        self.keys = {f: Codes() for f in ("referral_date", "case_created", "count") if f in found}
+        self.identities = Codes()
+        self.dtype: Any = None
+        # The first chunk's spellings (nearly all a file has) are parsed in a second process
+        # while the pass goes on; any others are parsed when resolved.
+        self.ahead: ParseAhead | None = None
+
+    def add(self, body: pd.DataFrame) -> None:
+        self.total += len(body)
+        for field, parts in self.distinct.items():
+            column = body[self.found[field]]
+            if self.dtype is None:
+                self.dtype = column.dtype
+            parts.append(pc.unique(values.arrow_text(column)))
+            if len(parts) > 1:  # one running set: held memory is the file's distinct cells
+                parts[:] = [pc.unique(pa.chunked_array(parts, type=pa.large_string()))]
+        for field, codes in self.keys.items():
+            c, u = pd.factorize(body[self.found[field]], use_na_sentinel=True)
+            codes.add(list(np.asarray(u, dtype=object)), c)
+        names, labels, _ = rr.names_and_labels(body, self.found)
+        if names is None:
+            names = pd.Series(pd.NA, index=body.index, dtype="str")
+        elif self.ahead is None:
+            self.ahead = ParseAhead(pc.unique(values.arrow_text(names)).drop_null().to_pylist())
+        labels = rr.physician_labels(body, self.found, labels, body.index)
+        npi, valid = rr.npis(body, self.found, body.index)
+        keys, codes = identity_codes(names, npi, valid, labels)
+        self.identities.add(keys, codes)
+
+    def evidence(self) -> dict[str, pa.Array]:
+        """Each decided column's distinct cells over the whole file (missing left out)."""
+        out = {}
+        for field, parts in self.distinct.items():
+            joined = pa.chunked_array(parts, type=pa.large_string()) if parts else None
+            out[self.found[field]] = (
+                pc.unique(joined).drop_null()
+                if joined is not None
+                else pa.array([], pa.large_string())
+            )
+        return out
+
+
+class StreamPlan(WholeFile):
+    """Reads of one chunk with the whole file's decisions (see the module)."""
+
+    def __init__(
+        self,
+        total: int,
+        evidence: dict[str, pa.Array],
+        resolved: dict[Identity, tuple[str, str, bool]],
+        aliases: pd.DataFrame,
+    ):
+        super().__init__()
+        self.total = total
+        self.evidence = evidence
+        self.resolved = resolved
+        self.aliases = aliases
+
+    def _with_evidence(self, raw: pd.Series, per: pd.Series | None = None) -> tuple[pd.Series, Any]:
+        """The chunk's cells, then the file's distinct cells it lacks, padded as the file."""
+        known = self.evidence.get(raw.name)
+        cells = raw.reset_index(drop=True)
+        if known is None or not len(known):
+            lacking = pa.array([], pa.large_string())
+        else:
+            seen = pc.unique(values.arrow_text(raw)).drop_null()
+            lacking = known.filter(pc.invert(pc.is_in(known, value_set=seen)))
+        extra = len(lacking)
+        parts = [cells]
+        if extra:
+            parts.append(pd.Series(raw.dtype.__from_arrow__(lacking.cast(pa.large_string()))))
+        short = min(self.total, FAST_PATH_CELLS) - len(cells) - extra
+        if short > 0:
+            parts.append(pd.Series([None] * short, dtype=raw.dtype))
+        column = pd.concat(parts, ignore_index=True) if len(parts) > 1 else cells
+        column.name = raw.name
+        if per is not None and len(column) > len(cells):
+            pad = pd.Series(np.nan, index=range(len(column) - len(cells)))
+            per = pd.concat([per.reset_index(drop=True).astype("float64"), pad], ignore_index=True)
+        return column, per
+
+    def dates(self, raw: pd.Series) -> values.DateColumn:
+        column, _ = self._with_evidence(raw)
+        read = values.read_dates(column)
+        n = len(raw)
+        problems = read.problems[:n] if read.problems is not None else None
+        return values.DateColumn(read.dates.iloc[:n].set_axis(raw.index), read.convention, problems)
+
+    def numbers(self, raw, read, per=None) -> values.NumberColumn:
+        column, per_cells = self._with_evidence(raw, per)
+        out = read(column) if per is None else read(column, per=per_cells)
+        n = len(raw)
+        problems = out.problems[:n] if out.problems is not None else None
+        return values.NumberColumn(
+            out.numbers.iloc[:n].set_axis(raw.index), out.convention, problems
+        )
+
+    def ahead(self, spellings: list[str]) -> None:
+        return None  # resolved already, on the whole file
+
+    def resolve(
+        self, names, npi, npi_valid, labels, *args: Any, **kwargs: Any
+    ) -> sources.Resolution:
+        keys, codes = identity_codes(names, npi, npi_valid, labels)
+        found = [self.resolved[k] for k in keys]
+        table = pd.DataFrame(found, columns=["source", "source_type", "patient_named"])
+        frame = table.iloc[codes].set_axis(names.index)
+        frame = frame.astype({"source": "str", "source_type": "str", "patient_named": bool})
+        return sources.Resolution(frame, self.aliases.iloc[0:0])
+
+
+def decide(
+    survey: Survey,
+    context: IngestContext,
+    today: date,
+    default_type: str,
+) -> StreamPlan:
+    """The whole file's decisions from the first pass: kept rows, then who each referrer is."""
+    total = survey.total
+    keep = _kept(survey, today)
+    ids = survey.identities.rows()
+    identities = survey.identities.distinct()
+    kept_ids = ids[keep]
+    weights = np.bincount(kept_ids, minlength=len(identities))
+    present, first = np.unique(kept_ids, return_index=True)
+    order = present[np.argsort(first, kind="stable")]
+    chosen = [identities[i] for i in order.tolist()]
+    names = pd.Series([k[0] for k in chosen], dtype="str")
+    ahead = survey.ahead
+    npi = pd.Series([k[1] for k in chosen], dtype="str")
+    valid = pd.Series([k[2] for k in chosen], dtype=bool)
+    labels = pd.Series([k[3] for k in chosen], dtype="str")
+    resolution = sources.resolve_sources(
+        names,
+        npi,
+        valid,
+        labels if labels.notna().any() else None,
+        context.aliases,
+        default_type=default_type,
+        parsed=ahead.result if ahead is not None else None,
+        weights=weights[order],
+    )
+    frame = resolution.frame
+    resolved = {
+        key: (s, t, bool(p))
+        for key, s, t, p in zip(
+            chosen, frame["source"], frame["source_type"], frame["patient_named"], strict=True
+        )
+    }
+    return StreamPlan(total, survey.evidence(), resolved, resolution.aliases)
+
+
+def _per_distinct(survey: Survey, field: str) -> tuple[list, pd.Series]:
+    keys = survey.keys[field].distinct()
+    cells = pa.array([k for k in keys], type=pa.large_string())
+    return keys, padded(cells, survey.total, survey.dtype)
+
+
+def _kept(survey: Survey, today: date) -> np.ndarray:
+    """Which rows of the file a referral export keeps (as referral_rows.referrals decides)."""
+    found = survey.found
+    keys, cells = _per_distinct(survey, "referral_date")
+    n = len(keys)
+    day = values.read_dates(cells).dates.to_numpy()[:n]
+    day = np.append(day, np.datetime64("NaT", "ns"))  # code -1: a missing cell
+    codes = survey.keys["referral_date"].rows()
+    dates = day[codes]
+    if "case_created" in found:
+        ckeys, ccells = _per_distinct(survey, "case_created")
+        created = values.read_dates(ccells).dates.to_numpy()[: len(ckeys)]
+        created = np.append(created, np.datetime64("NaT", "ns"))[survey.keys["case_created"].rows()]
+        empty = np.append(rr.blank(pd.Series(keys, dtype=survey.dtype)).to_numpy(bool), True)
+        stand_in = np.isnat(dates) & ~np.isnat(created) & empty[codes]
+        dates = np.where(stand_in, created, dates)
+    limit = np.datetime64(today + timedelta(days=1), "ns")
+    keep = ~np.isnat(dates) & ~(dates > limit)
+    footer = np.array(
+        [isinstance(k[0], str) and bool(FOOTER.match(k[0])) for k in survey.identities.distinct()]
+        + [False]
+    )
+    keep &= ~footer[survey.identities.rows()]
+    if "count" in found:
+        nkeys, ncells = _per_distinct(survey, "count")
+        counts = values.read_counts(ncells).numbers.to_numpy()[: len(nkeys)]
+        counts = np.append(counts, np.nan)[survey.keys["count"].rows()]
+        keep &= ~np.isnan(counts)
+        keep &= counts != 0
+    return keep
