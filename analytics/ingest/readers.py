@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -223,24 +224,31 @@ class _TextSheet:
 
     def _read_ragged(self, offset: int, names: list[str]) -> pd.DataFrame:
         try:
-            return pd.read_csv(
-                io.BytesIO(self.raw[offset:]),
-                sep=self.delimiter,
-                header=None,
-                names=names,
-                dtype=str,
-                skip_blank_lines=False,
-                keep_default_na=False,
-                na_values=CSV_MISSING,
-                on_bad_lines="skip",
-                engine="c",
-                encoding="utf-8",
-            )
+            with warnings.catch_warnings():
+                # A longer row loses its extra cells (the header says how many there are).
+                warnings.simplefilter("ignore", pd.errors.ParserWarning)
+                return self._read_csv_c(offset, names)
         except (pd.errors.ParserError, ValueError):
             raise IngestError(
                 f'{self.file_name} has a quoted cell that never ends (a " without its closing '
                 '"); open it in Excel, save it as CSV again, and upload that.'
             ) from None
+
+    def _read_csv_c(self, offset: int, names: list[str]) -> pd.DataFrame:
+        return pd.read_csv(
+            io.BytesIO(self.raw[offset:]),
+            sep=self.delimiter,
+            header=None,
+            names=names,
+            dtype=str,
+            skip_blank_lines=False,
+            keep_default_na=False,
+            na_values=CSV_MISSING,
+            on_bad_lines="skip",
+            engine="c",
+            index_col=False,  # a longer first row must not become an index
+            encoding="utf-8",
+        )
 
 
 def _as_str_dtype(arrow_type: pa.DataType) -> object:

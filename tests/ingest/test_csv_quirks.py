@@ -91,6 +91,17 @@ FOUND = {
         b'Referral Date,Referring Provider\n"0\n0",Dr A\n',
         "None of the 1 rows in q.csv could be used ('0 0' is not a readable date",
     ),
+    # A first row one field longer than the header: pandas made its first cell the index.
+    "longer-first-row": (
+        b"Referral Date,Referring Provider,Referral Type,Clinic,MRN,Total Payments,Visits\n"
+        b",1/1/0000,,,,,,:",
+        "None of the 1 rows in q.csv could be used (no date)",
+    ),
+    "longer-first-row-type": (
+        b"Referral Date,Referring Provider,Referral Type,Clinic,MRN,Total Payments,Visits\n"
+        b",,1/1/0000,,,,,:",
+        "None of the 1 rows in q.csv could be used (no date)",
+    ),
 }
 
 
