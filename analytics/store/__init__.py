@@ -1,5 +1,6 @@
-"""The only code that speaks SQL: one practice's store (connection, transactions, schema,
-the SQL text), its patient-key secret, and the practices in a data folder."""
+"""The only code that speaks SQL: one practice's store in DuckDB or PostgreSQL (connection,
+transactions, schema, the SQL text, aggregates), its patient-key secret, the practices,
+backups, and the team's people, grants and audit log."""
 
 from analytics.store.base import Store
 from analytics.store.batch import IngestContext, RowChunks, UploadBatch
