@@ -115,6 +115,20 @@ def run_scenario(
     level_names = [str(p) for p in tables.partners["partner"] if p in hit]
     stress = stress_test_of(tables, level_names)
     known = set(tables.partners["partner"]) | set(group_names_of(encodings, filters))
+    after = scorecard_of(encodings.without(stopped), filters)
+    return scenario_result(scenario, tables, stress, known, margin, after)
+
+
+def scenario_result(
+    scenario: Scenario,
+    tables: PeriodTables,
+    stress: dict,
+    known: set,
+    margin: float | None,
+    scorecard_after: object,
+) -> dict:
+    """A scenario's result from its stress test: losses per year, the contribution lost at
+    `margin` and its value effect (one shape for the row and the aggregate paths)."""
     chosen = [*scenario.partners, *scenario.organizations]
     years = period_years(tables)
     revenue_year = _per_year(stress["revenue_lost"], years)
@@ -143,7 +157,7 @@ def run_scenario(
         "hhi_after": stress["hhi_after"],
         "band_after": stress["band_after"],
         "largest_after": stress["largest_after"],
-        "scorecard_after": scorecard_of(encodings.without(stopped), filters),
+        "scorecard_after": scorecard_after,
     }
 
 

@@ -24,9 +24,8 @@ from analytics.metrics.buyer_rules import buyer_rules_of
 from analytics.metrics.diligence import months_loaded
 from analytics.metrics.periods import PeriodTables, to_day
 from analytics.metrics.scenarios import (
-    EBITDA_MULTIPLES,
     Scenario,
-    period_years,
+    scenario_result,
     scenario_table,
     side_by_side,
 )
@@ -337,38 +336,9 @@ def _run(
         after = s.check_tables(filters, to_day(tables.start), to_day(tables.end), stopped)
     stress = stress_test_of(tables, level_names, after)
     known = set(tables.partners["partner"]) | set(groups)
-    chosen = [*scenario.partners, *scenario.organizations]
-    years = period_years(tables)
-    revenue_year = _per_year(stress["revenue_lost"], years)
-    contribution = None
-    if margin is not None and revenue_year is not None:
-        contribution = revenue_year * margin
     ours = _same_groups(months[["source", "source_type", "organization"]], s.groups[drop])
     dropped = months[ours][["month", "rows"]]
-    return {
-        "name": scenario.name,
-        "scenario": scenario,
-        "partners": stress["partners"],
-        "not_found": [c for c in chosen if c not in known],
-        "revenue_basis": stress["revenue_basis"],
-        "years": years,
-        "referrals_lost": stress["referrals_lost"],
-        "referral_share_lost": stress["referral_share_lost"],
-        "revenue_lost": stress["revenue_lost"],
-        "revenue_share_lost": stress["revenue_share_lost"],
-        "referrals_lost_per_year": _per_year(stress["referrals_lost"], years),
-        "revenue_lost_per_year": revenue_year,
-        "margin": margin,
-        "contribution_lost_per_year": contribution,
-        "value_effect": None
-        if contribution is None
-        else tuple(contribution * m for m in EBITDA_MULTIPLES),
-        "hhi_before": stress["hhi_before"],
-        "hhi_after": stress["hhi_after"],
-        "band_after": stress["band_after"],
-        "largest_after": stress["largest_after"],
-        "scorecard_after": parts.scorecard(drop, dropped),
-    }
+    return scenario_result(scenario, tables, stress, known, margin, parts.scorecard(drop, dropped))
 
 
 def stress_page_from(
