@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics.app.state import _exported, _open_store
+from analytics.app.state import _open_store
+from analytics.app.widgets import _exported
 from analytics.formatting import half_up, money, pct
 from analytics.safe_csv import to_safe_csv
 from analytics.views.overview import column_kinds
