@@ -115,7 +115,12 @@ LOCAL_ADMIN = Person(email="local", name="Local user (no sign-in)", admin=True, 
 
 
 def practice_key(practice: object) -> str:
-    """The key a grant names a practice by: its store file's stem (northside_pt)."""
+    """The key a grant names a practice by: its store file's stem (northside_pt), or the
+    practice= of a PostgreSQL URL."""
+    from analytics.store.location import PostgresLocation, is_postgres
+
+    if is_postgres(practice):
+        return PostgresLocation.parse(str(practice)).practice
     text = str(practice).replace("\\", "/").rsplit("/", 1)[-1]
     return text.removesuffix(".duckdb")
 

@@ -26,6 +26,7 @@ from analytics.access import (
     visible_practices,
 )
 from analytics.store import DEFAULT_DB
+from analytics.store.location import is_postgres
 from analytics.store.team import TEAM_FILE, TeamError, TeamStore
 from analytics.text import md
 
@@ -90,8 +91,14 @@ def config_admins() -> tuple[str, ...]:
     return tuple(sorted({a.strip().lower() for a in named if a.strip()}))
 
 
+def _home() -> str:
+    return str(os.environ.get("REFERRALS_DB") or DEFAULT_DB)
+
+
 def _folder() -> Path:
-    return Path(os.environ.get("REFERRALS_DB") or DEFAULT_DB).parent
+    """The data folder (presentation locks): the store's, or the default one for PostgreSQL."""
+    home = _home()
+    return Path(DEFAULT_DB).parent if is_postgres(home) else Path(home).parent
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -100,8 +107,10 @@ def _team(path: str) -> TeamStore:
 
 
 def team() -> TeamStore:
-    """The team store of the data folder (people, grants, audit log)."""
-    return _team(str(_folder() / TEAM_FILE))
+    """The team store (people, grants, audit log): the data folder's team.db, or the `team`
+    schema of the PostgreSQL database the app was started on."""
+    home = _home()
+    return _team(home if is_postgres(home) else str(_folder() / TEAM_FILE))
 
 
 def team_admin() -> TeamStore:
