@@ -4,6 +4,7 @@ checks its action for the person and lands in the audit log, refused writes chan
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -12,7 +13,9 @@ from analytics.access import AccessDenied, Person
 from analytics.ingest import prepare
 from analytics.store import Store
 from analytics.store.guarded import GuardedStore, guarded_export
-from analytics.store.team import TEAM_FILE, TEAM_SCHEMA, TeamError, TeamStore
+from analytics.store.location import PostgresLocation
+from analytics.store.team import TEAM_FILE, TEAM_PG_SCHEMA, TEAM_SCHEMA, TeamError, TeamStore
+from tests.store_backend import RUN
 
 CSV = (
     b"Referral Date,Referring Provider,Location,Payer,Eval Date,Visits,Payments\n"
@@ -22,9 +25,54 @@ CSV = (
 )
 
 
-@pytest.fixture
-def team(tmp_path) -> TeamStore:
-    return TeamStore(tmp_path / TEAM_FILE)
+@pytest.fixture(scope="session")
+def team_database(postgres_url) -> str:
+    """A database of its own for the team schema (one per database), dropped at the end."""
+    import psycopg
+
+    name = f"referrals_team_{RUN}"
+    with psycopg.connect(postgres_url, autocommit=True) as con:
+        con.execute(f"CREATE DATABASE {name}")
+    parts = urlsplit(postgres_url)
+    yield urlunsplit(parts._replace(path=f"/{name}", query="practice=northside_pt"))
+    with psycopg.connect(postgres_url, autocommit=True) as con:
+        con.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def team(request, tmp_path) -> TeamStore:
+    """The team store in a DuckDB file, and in the `team` schema of a PostgreSQL database."""
+    if request.param == "duckdb":
+        return TeamStore(tmp_path / TEAM_FILE)
+    import psycopg
+
+    url = request.getfixturevalue("team_database")
+    with psycopg.connect(PostgresLocation.parse(url).conninfo, autocommit=True) as con:
+        con.execute(f"DROP SCHEMA IF EXISTS {TEAM_PG_SCHEMA} CASCADE")
+    return TeamStore(url)
+
+
+def test_the_team_schema_of_a_postgresql_practice_holds_the_team(postgres_url, request):
+    """Any practice's URL on that database opens the same team, kept in the `team` schema."""
+    import psycopg
+
+    url = request.getfixturevalue("team_database")
+    with psycopg.connect(PostgresLocation.parse(url).conninfo, autocommit=True) as con:
+        con.execute(f"DROP SCHEMA IF EXISTS {TEAM_PG_SCHEMA} CASCADE")
+    first = TeamStore(url)
+    first.add_person("o@t.org", "O", False, "a")
+    first.grant("o@t.org", url, "owner", "a")
+    other = TeamStore.beside(url.replace("practice=northside_pt", "practice=harbor_pt"))
+    assert other.person("o@t.org").grants == {"northside_pt": "owner"}
+    with psycopg.connect(PostgresLocation.parse(url).conninfo, autocommit=True) as con:
+        tables = con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s "
+            "ORDER BY table_name",
+            [TEAM_PG_SCHEMA],
+        ).fetchall()
+        audit = con.execute(f"SELECT action, practice FROM {TEAM_PG_SCHEMA}.audit").fetchall()
+    assert tables == [("audit",), ("grants",), ("people",)]
+    assert sorted(audit) == [("grant", "northside_pt"), ("person", None)]
 
 
 def test_people_and_grants_round_trip(team):
