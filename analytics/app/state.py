@@ -53,6 +53,8 @@ def _default_practice() -> str:
     """The practice a session opens first: the folder's own (DuckDB), else the home store."""
     home = _home()
     if is_postgres(home):
+        # Made on first use, as the default DuckDB file is, before the selector names it.
+        _open_store(home)
         return home
     from analytics.store.practices import default_practice
 
