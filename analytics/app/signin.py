@@ -124,7 +124,15 @@ def team_admin() -> TeamStore:
     return team()
 
 
+PUBLIC_ADDRESS_ENV = "REFERRALS_PUBLIC_ADDRESS"
+
+
 def _address() -> str | None:
+    """Where people reach the app: the proxy's address when one fronts it (set by
+    deploy/team in $REFERRALS_PUBLIC_ADDRESS), else the address Streamlit is bound to."""
+    public = os.environ.get(PUBLIC_ADDRESS_ENV, "").strip()
+    if public:
+        return public
     # streamlit.config, not st.get_option: an AppTest patches the former only.
     address = st_config.get_option("server.address")
     if not address and st_config.get_option("global.appTest"):
