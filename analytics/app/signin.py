@@ -145,7 +145,10 @@ FORWARDED = ("x-forwarded-for", "forwarded", "x-real-ip", "x-forwarded-host")
 
 
 def _proxied() -> bool:
-    """True when this session's request was forwarded by a reverse proxy."""
+    """True when this session's request was forwarded by a reverse proxy whose address is
+    unknown; a proxy that says where it listens ($REFERRALS_PUBLIC_ADDRESS) is judged by it."""
+    if os.environ.get(PUBLIC_ADDRESS_ENV, "").strip():
+        return False
     try:
         headers = st.context.headers
     except Exception:
