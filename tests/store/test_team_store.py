@@ -9,7 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from analytics import identity
-from analytics.access import AccessDenied, Person
+from analytics.access import AccessDenied, Person, practice_key
 from analytics.ingest import prepare
 from analytics.store import Store
 from analytics.store.guarded import GuardedStore, guarded_export
@@ -160,7 +160,7 @@ def _prepared(store):
 
 
 def test_a_viewer_cannot_write_and_nothing_changes(practice, team):
-    viewer = Person(email="v@t.org", grants={"harbor_pt": "viewer"})
+    viewer = Person(email="v@t.org", grants={practice_key(practice.path): "viewer"})
     guarded = GuardedStore(practice, viewer, team)
     assert guarded.is_empty()  # reads pass through
     with pytest.raises(AccessDenied, match="A viewer may not upload exports"):
@@ -177,7 +177,7 @@ def test_opening_an_ungranted_practice_is_refused(practice, team):
 
 
 def test_an_owners_upload_and_delete_are_audited(practice, team):
-    owner = Person(email="o@t.org", grants={"harbor_pt": "owner"})
+    owner = Person(email="o@t.org", grants={practice_key(practice.path): "owner"})
     guarded = GuardedStore(practice, owner, team)
     result = guarded.save(_prepared(practice).batch())
     assert result.status == "loaded"
@@ -188,7 +188,7 @@ def test_an_owners_upload_and_delete_are_audited(practice, team):
         f"upload #{result.upload_id} and its 3 rows",
         f"march.csv: 3 referrals rows, loaded (upload #{result.upload_id})",
     ]
-    assert set(log["Practice"]) == {"harbor_pt"} and set(log["Who"]) == {"o@t.org"}
+    assert set(log["Practice"]) == {practice_key(practice.path)} and set(log["Who"]) == {"o@t.org"}
 
 
 def test_an_export_is_checked_and_logged_when_the_file_is_made(team):
@@ -204,12 +204,16 @@ def test_an_export_is_checked_and_logged_when_the_file_is_made(team):
 
 
 def test_an_owners_merge_is_audited_with_what_was_merged(practice, team):
-    owner = Person(email="o@t.org", grants={"harbor_pt": "owner"})
+    owner = Person(email="o@t.org", grants={practice_key(practice.path): "owner"})
     guarded = GuardedStore(practice, owner, team)
     guarded.save(_prepared(practice).batch())
     assert practice.referral_sources() == {"Carla Cee", "Quentin Zzyzx"}
     identity.merge(guarded, ["Carla Cee", "Quentin Zzyzx"], "Quentin Zzyzx")
     entry = team.audit().iloc[0]
-    assert (entry["Action"], entry["Who"], entry["Practice"]) == ("merge", "o@t.org", "harbor_pt")
+    assert (entry["Action"], entry["Who"], entry["Practice"]) == (
+        "merge",
+        "o@t.org",
+        practice_key(practice.path),
+    )
     assert entry["What"] == "1 decision(s): merge Carla Cee -> Quentin Zzyzx"
     assert practice.referral_sources() == {"Quentin Zzyzx"}
