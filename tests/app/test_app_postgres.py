@@ -108,3 +108,26 @@ def test_an_upload_lands_in_the_postgresql_practice_and_the_overview_reads_it(
     assert metrics["Arrived (evaluated)"] == "3"
     assert metrics["Conversion"] == "75.0%"
     assert metrics["Revenue"] == "$1,993"
+
+
+def test_the_portfolio_rereads_a_practice_written_by_another_server(
+    server, monkeypatch, webpt_xlsx
+):
+    from analytics.ingest import prepare
+
+    url = f"{server}?practice=portfolio_a"
+    Store(url).set_setting("practice_name", "Portfolio A")
+    at = _app(url, monkeypatch, "pages/portfolio.py")
+    # Only this database's practices; the chart copes with none having data yet.
+    assert _referrals(at)["Portfolio A"] == 0
+    # Another app server loads the file's 4 rows into it; this one changed no file.
+    store = Store(url)
+    store.save(prepare(webpt_xlsx, "northside.xlsx", store.ingest_context()).batch())
+    at.run()
+    assert not at.exception, at.exception
+    assert _referrals(at)["Portfolio A"] == 4
+
+
+def _referrals(at: AppTest) -> dict[str, int]:
+    table = next(d.value for d in at.dataframe if "Practice" in d.value.columns)
+    return dict(zip(table["Practice"], table["Referrals"], strict=True))
