@@ -1,7 +1,5 @@
 """The app frame: page config, the shared sidebar filters, and the page router."""
 
-from pathlib import Path
-
 import streamlit as st
 
 from analytics.app import practices as app_practices
@@ -11,6 +9,7 @@ from analytics.app.page_style import CSS
 from analytics.filters import Filters, preset_period
 from analytics.formatting import day
 from analytics.store import display_name
+from analytics.store.catalog import practice_key
 
 st.set_page_config(page_title="Referral Power", page_icon=":material/hub:", layout="wide")
 st.html(f"<style>{CSS}</style>")
@@ -63,7 +62,7 @@ with st.sidebar:
             value=(first, last),
             min_value=first,
             max_value=last,
-            key=f"period_custom_{Path(app_state.store_path()).stem}",
+            key=f"period_custom_{practice_key(app_state.store_path())}",
             persist_state="session",
             bind="query-params",
             format="MM/DD/YYYY",

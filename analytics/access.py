@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
+from urllib.parse import parse_qsl, urlsplit
 
 __all__ = [
     "ACTIONS",
@@ -115,7 +116,13 @@ LOCAL_ADMIN = Person(email="local", name="Local user (no sign-in)", admin=True, 
 
 
 def practice_key(practice: object) -> str:
-    """The key a grant names a practice by: its store file's stem (northside_pt)."""
+    """The key a grant names a practice by: its store file's stem (northside_pt), or the
+    practice= of a PostgreSQL URL."""
+    text = str(practice)
+    if text.startswith(("postgresql://", "postgres://")):
+        # store/location.py's rule, read here without importing the store (a layer up).
+        found = [v for k, v in parse_qsl(urlsplit(text).query) if k == "practice"]
+        return found[0] if found else "referrals"
     text = str(practice).replace("\\", "/").rsplit("/", 1)[-1]
     return text.removesuffix(".duckdb")
 

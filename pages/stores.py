@@ -7,6 +7,8 @@ import streamlit as st
 from analytics.app import practices as app_practices
 from analytics.app import state as app_state
 from analytics.store import PracticeError, display_name
+from analytics.store.catalog import practice_key
+from analytics.store.location import PostgresLocation, is_postgres
 from analytics.text import md
 
 app_state.run_in_frame()
@@ -16,6 +18,22 @@ st.caption(
     "never mix with another's. Open one to work on it; the sidebar's filters and every page "
     "then read that practice."
 )
+
+
+def _where(location: str) -> str:
+    """Where a practice is kept, as its caption says it: the file, or the server's practice."""
+    if is_postgres(location):
+        return PostgresLocation.parse(location).name
+    return Path(location).name
+
+
+def _db_pattern(location: str) -> str:
+    """The --db a command names a practice by, with <practice> standing for its key."""
+    if is_postgres(location):
+        where = PostgresLocation.parse(location)
+        shown = str(where.with_practice("practice"))
+        return shown.replace("practice=practice", "practice=<practice>")
+    return f"{Path(location).parent}/<practice>.duckdb"
 
 
 def _create() -> None:
@@ -55,13 +73,13 @@ for path in app_state.store_choices():
     with st.container(border=True):
         name, action = st.columns([5, 1], vertical_alignment="center")
         name.markdown(f"**{md(display_name(path))}**")
-        name.caption(Path(path).name)
-        if Path(path) == Path(current):
+        name.caption(_where(path))
+        if path == current:
             action.badge("Open now", icon=":material/check:", color="green")
         else:
             action.button(
                 "Open",
-                key=f"open_{Path(path).stem}",
+                key=f"open_{practice_key(path)}",
                 on_click=app_practices.open_practice,
                 args=(path,),
                 icon=":material/folder_open:",
@@ -80,7 +98,7 @@ if not presenting and app_state.may("settings"):
     with rename, st.form("rename_practice", border=True):
         st.markdown(f"**Rename {md(display_name(current))}**")
         # One field per practice, so switching practices shows the right name.
-        key = f"rename_{Path(current).stem}"
+        key = f"rename_{practice_key(current)}"
         st.text_input("New name", key=key, value=display_name(current))
         st.form_submit_button(
             "Rename", icon=":material/edit:", on_click=_rename, args=(current, key)
@@ -116,5 +134,5 @@ if not presenting and app_state.may("settings"):
         )
     st.caption(
         "From the command line, the same stores: `python -m analytics ingest FILE --db "
-        f"{Path(current).parent}/<practice>.duckdb`, then `report --db ... --out report.pdf`."
+        f"{_db_pattern(current)}`, then `report --db ... --out report.pdf`."
     )

@@ -181,3 +181,15 @@ def test_a_proxied_request_is_beyond_this_machine_whatever_the_binding(signin, o
     assert (problem is not None) is refused
     if refused:
         assert problem.startswith("This request came through a proxy")
+
+
+def test_a_postgresql_practice_is_granted_by_its_practice_name():
+    from analytics.access import practice_key
+    from analytics.store.catalog import practice_key as catalog_key
+
+    for url, key in [
+        ("postgresql://ann:pw@db:5432/ref?practice=northside_pt", "northside_pt"),
+        ("postgres://db/ref?sslmode=require&practice=harbor", "harbor"),
+        ("postgresql://db/ref", "referrals"),
+    ]:
+        assert practice_key(url) == key == catalog_key(url)

@@ -140,9 +140,22 @@ def _portfolio(paths: tuple[str, ...], stamps: tuple) -> pd.DataFrame:
 
 
 def portfolio() -> pd.DataFrame:
-    """Every practice store in the data folder, side by side (re-read when a file changes)."""
+    """Every practice store in the data folder (or on the PostgreSQL server), side by side,
+    re-read when one changes."""
+    paths = tuple(app_state.store_choices())
+    return _portfolio(paths, tuple(_stamp(p) for p in paths))
+
+
+def _stamp(location: str) -> object:
+    """What changes when a practice does: its file's time, or a PG practice's version (a
+    write through another app server changes no file here)."""
     from pathlib import Path
 
-    paths = tuple(app_state.store_choices())
-    stamps = tuple(Path(p).stat().st_mtime if Path(p).exists() else 0 for p in paths)
-    return _portfolio(paths, stamps)
+    from analytics.store.location import is_postgres
+
+    if is_postgres(location):
+        try:
+            return app_state._open_store(location).version()
+        except Exception:  # gone meanwhile: the portfolio says so when it reads it
+            return None
+    return Path(location).stat().st_mtime if Path(location).exists() else 0

@@ -9,8 +9,17 @@ import streamlit as st
 
 from analytics import access
 from analytics.app import signin
-from analytics.app.state import _home, _open_store, flash, store_choices, store_path
+from analytics.app.state import (
+    _home,
+    _open_store,
+    data_folder,
+    flash,
+    store_choices,
+    store_path,
+)
 from analytics.store import Store
+from analytics.store.catalog import create_practice_beside, practice_key
+from analytics.store.location import is_postgres
 
 
 def open_linked_practice() -> None:
@@ -22,7 +31,7 @@ def open_linked_practice() -> None:
     if not wanted:
         return
     for path in store_choices():
-        if Path(path).stem == wanted:
+        if practice_key(path) == wanted:
             st.session_state["store_path"] = path
             return
     # Said the same whether it is absent or not granted: a link cannot probe for practices.
@@ -35,7 +44,7 @@ def open_linked_practice() -> None:
 
 def link_practice() -> None:
     """Write the open practice into the address bar, so a reload or a copied link keeps it."""
-    stem = Path(store_path()).stem
+    stem = practice_key(store_path())
     if st.query_params.get("practice") != stem:
         st.query_params["practice"] = stem
 
@@ -45,7 +54,7 @@ def presentation_mode() -> bool:
     practice switching, uploads or settings, until the consultant's PIN is given."""
     from analytics.app.presentation import locked_practice
 
-    return locked_practice(_home().parent, signin.presenter()) is not None
+    return locked_practice(data_folder(), signin.presenter()) is not None
 
 
 def start_presenting(pin_key: str) -> None:
@@ -57,7 +66,13 @@ def start_presenting(pin_key: str) -> None:
     st.session_state[pin_key] = ""
     try:
         _require(access.PRESENT, store_path())
-        start(_home().parent, store_path(), pin, signin.presenter())
+        if is_postgres(store_path()):
+            # The lock names a file beside the store; a server's practice has none.
+            raise PresentationError(
+                "Presentation mode works on practices kept in files; on the team server, sign "
+                "the client in with a viewer grant on this practice instead."
+            )
+        start(data_folder(), store_path(), pin, signin.presenter())
     except (PresentationError, access.AccessDenied) as exc:
         flash("error", str(exc))
         return
@@ -74,7 +89,7 @@ def leave_presenting(pin_key: str) -> None:
 
     pin = st.session_state.get(pin_key, "")
     st.session_state[pin_key] = ""
-    if leave(_home().parent, pin, signin.presenter()):
+    if leave(data_folder(), pin, signin.presenter()):
         flash("success", "Presentation mode is off: every practice and page is back.")
     else:
         flash("error", "That PIN does not match; the presentation stays on.")
@@ -145,11 +160,10 @@ def start_practice_form(key: str = "start") -> None:
 
 
 def create_practice(name: str) -> str:
-    """A new empty store for a client practice, next to the current one; its path."""
-    from analytics.store.practices import create_practice as create
-
+    """A new empty store for a client practice, next to the current one (its folder or its
+    PostgreSQL server); its location."""
     _require(access.CREATE_PRACTICE, None)
-    path = str(create(Path(store_path()).parent, name))
+    path = create_practice_beside(store_path(), name)
     signin.team().record(signin.current_person().email, "create", path, f"created {name}")
     return path
 
@@ -172,7 +186,12 @@ def rename_practice(path: str, name: str) -> str:
     from analytics.store.practices import rename_practice as rename
 
     _require(access.SETTINGS, path)
-    default = _home()
+    if is_postgres(path):
+        raise PracticeError(
+            "Renaming a practice kept in PostgreSQL is not supported; its name on pages and "
+            "reports is set under Settings, and a new practice can be created with another name."
+        )
+    default = Path(_home())
     if Path(path).resolve() == default.resolve():
         raise PracticeError(
             f"{default.name} is the store the app opens first and keeps its name: create a "
@@ -191,4 +210,4 @@ def save_practice_logo(path: str, logo: bytes) -> None:
     from analytics.store.practices import save_profile
 
     _require(access.SETTINGS, path)
-    save_profile(Path(path), logo=logo)
+    save_profile(path, logo=logo)

@@ -26,6 +26,7 @@ from analytics.access import (
     visible_practices,
 )
 from analytics.store import DEFAULT_DB
+from analytics.store.location import is_postgres
 from analytics.store.team import TEAM_FILE, TeamError, TeamStore
 from analytics.text import md
 
@@ -90,8 +91,14 @@ def config_admins() -> tuple[str, ...]:
     return tuple(sorted({a.strip().lower() for a in named if a.strip()}))
 
 
+def _home() -> str:
+    return str(os.environ.get("REFERRALS_DB") or DEFAULT_DB)
+
+
 def _folder() -> Path:
-    return Path(os.environ.get("REFERRALS_DB") or DEFAULT_DB).parent
+    """The data folder (presentation locks): the store's, or the default one for PostgreSQL."""
+    home = _home()
+    return Path(DEFAULT_DB).parent if is_postgres(home) else Path(home).parent
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -100,8 +107,10 @@ def _team(path: str) -> TeamStore:
 
 
 def team() -> TeamStore:
-    """The team store of the data folder (people, grants, audit log)."""
-    return _team(str(_folder() / TEAM_FILE))
+    """The team store (people, grants, audit log): the data folder's team.db, or the `team`
+    schema of the PostgreSQL database the app was started on."""
+    home = _home()
+    return _team(home if is_postgres(home) else str(_folder() / TEAM_FILE))
 
 
 def team_admin() -> TeamStore:
@@ -115,7 +124,15 @@ def team_admin() -> TeamStore:
     return team()
 
 
+PUBLIC_ADDRESS_ENV = "REFERRALS_PUBLIC_ADDRESS"
+
+
 def _address() -> str | None:
+    """Where people reach the app: the proxy's address when one fronts it (set by
+    deploy/team in $REFERRALS_PUBLIC_ADDRESS), else the address Streamlit is bound to."""
+    public = os.environ.get(PUBLIC_ADDRESS_ENV, "").strip()
+    if public:
+        return public
     # streamlit.config, not st.get_option: an AppTest patches the former only.
     address = st_config.get_option("server.address")
     if not address and st_config.get_option("global.appTest"):
@@ -128,7 +145,10 @@ FORWARDED = ("x-forwarded-for", "forwarded", "x-real-ip", "x-forwarded-host")
 
 
 def _proxied() -> bool:
-    """True when this session's request was forwarded by a reverse proxy."""
+    """True when this session's request was forwarded by a reverse proxy whose address is
+    unknown; a proxy that says where it listens ($REFERRALS_PUBLIC_ADDRESS) is judged by it."""
+    if os.environ.get(PUBLIC_ADDRESS_ENV, "").strip():
+        return False
     try:
         headers = st.context.headers
     except Exception:

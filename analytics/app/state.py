@@ -18,7 +18,9 @@ from analytics.filters import Filters
 from analytics.ingest import Prepared, prepare
 from analytics.metrics.summary import metrics_summary
 from analytics.store import DEFAULT_DB, Store, StoreUnavailable
+from analytics.store.catalog import practice_choices, practice_exists, practice_key
 from analytics.store.guarded import GuardedStore, guarded_export
+from analytics.store.location import is_postgres
 from analytics.text import md
 
 
@@ -26,9 +28,29 @@ def _default_path() -> str:
     return str(os.environ.get("REFERRALS_DB") or DEFAULT_DB)
 
 
-def _home() -> Path:
-    """The store the app was started on: $REFERRALS_DB, else data/referrals.duckdb."""
-    return Path(os.environ.get("REFERRALS_DB") or DEFAULT_DB)
+def _home() -> str:
+    """The store the app was started on: $REFERRALS_DB, else data/referrals.duckdb (a path
+    or a postgresql:// URL naming a practice)."""
+    return _default_path()
+
+
+def data_folder() -> Path:
+    """The folder of the app's own files (presentation locks, logos): the store's folder, or
+    the default data folder when the store is a PostgreSQL practice."""
+    home = _home()
+    return Path(DEFAULT_DB).parent if is_postgres(home) else Path(home).parent
+
+
+def _default_practice() -> str:
+    """The practice a session opens first: the folder's own (DuckDB), else the home store."""
+    home = _home()
+    if is_postgres(home):
+        # Made on first use, as the default DuckDB file is, before the selector names it.
+        _open_store(home)
+        return home
+    from analytics.store.practices import default_practice
+
+    return str(default_practice(Path(home).parent) or home)
 
 
 def store_path() -> str:
@@ -36,15 +58,13 @@ def store_path() -> str:
     opens first (the owner's own once started), else the one the app was started on."""
     from analytics.app.presentation import locked_practice
 
-    locked = locked_practice(_home().parent, signin.presenter())
+    locked = locked_practice(data_folder(), signin.presenter())
     if locked is not None:
         # A presentation holds every session to its practice, whatever was chosen before.
         return str(locked)
-    from analytics.store.practices import default_practice
-
     chosen = st.session_state.get("store_path")
-    default = str(default_practice(_home().parent) or _home())
-    if chosen and Path(chosen) != Path(default) and not Path(chosen).exists():
+    default = _default_practice()
+    if chosen and chosen != default and not practice_exists(chosen):
         # Renamed or deleted in another window: not re-created empty; this session goes back
         # to the default store and says so (see get_store).
         st.session_state["practice_gone"] = str(chosen)
@@ -57,9 +77,7 @@ def store_path() -> str:
 
 def _all_practices() -> list[str]:
     """Every practice store in the data folder, the app's own store included."""
-    home = _home()
-    found = {str(p) for p in home.parent.glob("*.duckdb")} | {str(home)}
-    return sorted(found, key=lambda p: Path(p).stem.lower())
+    return practice_choices(_home())
 
 
 def _granted(path: str, default: str) -> str:
@@ -104,6 +122,9 @@ def plain(text: str) -> str:
 @st.cache_resource(show_spinner=False)
 def _open_store(path: str) -> Store:
     # Only the app's own store is created when missing; a practice's file must exist.
+    if is_postgres(path):
+        # A practice's schema is made when it is created; the app's own is made on first use.
+        return Store(path, create=path == _default_path())
     return Store(Path(path), create=Path(path) == Path(_default_path()))
 
 
@@ -113,7 +134,7 @@ def get_store() -> Store:
     gone = st.session_state.pop("practice_gone", None)
     if gone:
         st.warning(
-            f"{Path(gone).stem.replace('_', ' ').title()} was renamed or deleted in another "
+            f"{practice_key(gone).replace('_', ' ').title()} was renamed or deleted in another "
             "window; this is the main practice. Pick a practice on the Practices page."
         )
     return GuardedStore(_open_store(store_path()), signin.current_person(), signin.team())
@@ -231,9 +252,8 @@ def summary(filters: Filters) -> dict:
 
 
 def store_choices() -> list[str]:
-    """Store files a consultant can switch between: the *.duckdb files next to the current
-    store (data/ by default), the current one always included."""
-    current = Path(store_path())
-    found = {str(p) for p in current.parent.glob("*.duckdb")} | {str(current)}
+    """Practices a consultant can switch between: the *.duckdb files next to the current
+    store (data/ by default), or the practices on its PostgreSQL server; the current one
+    always included."""
     # Only the practices the signed-in person may open are ever named.
-    return signin.visible(sorted(found, key=lambda p: Path(p).stem.lower()))
+    return signin.visible(practice_choices(store_path()))

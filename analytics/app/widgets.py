@@ -4,7 +4,6 @@ downloads, the margin slider, data warnings and the empty-store stop."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,6 +16,7 @@ from analytics.app.practices import presentation_mode
 from analytics.app.state import current_filters, export_data, get_store, store_path
 from analytics.filters import Filters
 from analytics.safe_csv import to_safe_csv
+from analytics.store.catalog import practice_key
 from analytics.views import overview as page_data
 from analytics.views import upload as upload_report
 from analytics.views.outreach import RETURN_CAP
@@ -235,7 +235,7 @@ def open_partner(name: str | None) -> None:
         st.session_state["partner"] = name
         # Given, not left to clear: the sidebar's filters are bound to the address, and
         # Streamlit refuses to clear bound parameters. They come back with their widgets.
-        st.switch_page("pages/partner.py", query_params={"practice": Path(store_path()).stem})
+        st.switch_page("pages/partner.py", query_params={"practice": practice_key(store_path())})
 
 
 def show_data_warnings(filters: Filters) -> None:

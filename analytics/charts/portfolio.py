@@ -21,7 +21,7 @@ def portfolio_chart(table: pd.DataFrame) -> go.Figure:
             mode="markers+text",
             text=names,
             textposition="top center",
-            marker={"size": 12 + 28 * size / max(size.max(), 1), "color": "#0072B2"},
+            marker={"size": 12 + 28 * size / max(size.max(initial=0.0), 1), "color": "#0072B2"},
             hovertemplate="%{text}<br>HHI %{x:,.0f}<br>Physician share %{y:.1%}<extra></extra>",
         )
     )

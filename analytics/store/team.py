@@ -1,5 +1,6 @@
 """The team store: people, their grants on practices, and the audit log, in one database
-beside the practices' stores (`<data folder>/team.db`).
+beside the practices' stores (`<data folder>/team.db`), or in the schema `team` of the
+PostgreSQL database that holds the practices (when given a postgresql:// URL).
 
 Standard SQL only, `?` parameters and no engine-specific types or upserts (a change is a
 DELETE then an INSERT in one transaction), so a PostgreSQL backend runs the same statements.
@@ -20,11 +21,14 @@ import duckdb
 import pandas as pd
 
 from analytics.access import ADMIN, GRANT_ROLES, Person, practice_key
+from analytics.store.location import PostgresLocation, is_postgres
 
-__all__ = ["TEAM_FILE", "TEAM_SCHEMA", "TeamError", "TeamStore", "clean_email"]
+__all__ = ["TEAM_FILE", "TEAM_PG_SCHEMA", "TEAM_SCHEMA", "TeamError", "TeamStore", "clean_email"]
 
 # Not *.duckdb: the data folder's *.duckdb files are the practices.
 TEAM_FILE = "team.db"
+# The PostgreSQL schema (never a practice's: those are practice_<name>).
+TEAM_PG_SCHEMA = "team"
 LOCK_WAIT_SECONDS = 10.0
 MAX_EMAIL = 254
 MAX_NAME = 120
@@ -74,23 +78,54 @@ def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 
 
+class _PgTeamConnection:
+    """A psycopg connection seen as the DuckDB connection the team store uses."""
+
+    def __init__(self, con, cursor):
+        self._con, self._cursor = con, cursor
+
+    def execute(self, sql: str, params: list | None = None):
+        return self._cursor.execute(sql, params)
+
+    def close(self) -> None:
+        self._con.close()
+
+
 class TeamStore:
     """People, grants and the audit log of one data folder (see the module docstring)."""
 
     def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.postgres = is_postgres(path)
         self._lock = threading.Lock()
+        if self.postgres:
+            # Any practice's URL names the server; the team schema is the database's one.
+            self.location = PostgresLocation.parse(str(path))
+            self.path = Path(f"{TEAM_PG_SCHEMA} schema")
+        else:
+            self.path = Path(path)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._transaction() as cur:
+            if self.postgres:
+                # Two app servers starting at once must not both create the tables.
+                cur.execute("SELECT pg_advisory_xact_lock(hashtext('referrals_team_schema'))")
+                cur.execute(f"CREATE SCHEMA IF NOT EXISTS {TEAM_PG_SCHEMA}")
             for statement in TEAM_SCHEMA:
                 cur.execute(statement)
 
     @classmethod
     def beside(cls, practice_store: str | Path) -> TeamStore:
-        """The team store of the data folder that holds this practice's store."""
+        """The team store of the data folder (or PostgreSQL database) of this practice."""
+        if is_postgres(practice_store):
+            return cls(str(practice_store))
         return cls(Path(practice_store).parent / TEAM_FILE)
 
-    def _connect(self) -> duckdb.DuckDBPyConnection:
+    def _connect(self):
+        if self.postgres:
+            from analytics.store.postgres import PgCursor, connect
+
+            con = connect(self.location, schema=False)
+            con.execute(f"SET search_path TO {TEAM_PG_SCHEMA}")
+            return _PgTeamConnection(con, PgCursor(con))
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
         while True:
             try:

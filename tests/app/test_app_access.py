@@ -365,3 +365,17 @@ def test_local_without_sign_in_runs_as_today(folder):
         "Charlie Clinic",
         "Northside Pt",
     ]
+
+
+def test_the_public_address_decides_over_the_bound_one(folder, monkeypatch):
+    """Behind the team's proxy the app is bound to 127.0.0.1 but reached where the proxy
+    listens ($REFERRALS_PUBLIC_ADDRESS): without sign-in that address is refused."""
+    monkeypatch.setenv("REFERRALS_PUBLIC_ADDRESS", "0.0.0.0")
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    assert not at.exception, at.exception
+    refusal = " ".join(e.value for e in at.error)
+    assert refusal.startswith("The app is bound to 0.0.0.0 without sign-in")
+    assert not at.title and not at.metric
+    monkeypatch.setenv("REFERRALS_PUBLIC_ADDRESS", "127.0.0.1")
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    assert not at.exception and not at.error

@@ -4,15 +4,18 @@ checks its action for the person and lands in the audit log, refused writes chan
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from analytics import identity
-from analytics.access import AccessDenied, Person
+from analytics.access import AccessDenied, Person, practice_key
 from analytics.ingest import prepare
 from analytics.store import Store
 from analytics.store.guarded import GuardedStore, guarded_export
-from analytics.store.team import TEAM_FILE, TEAM_SCHEMA, TeamError, TeamStore
+from analytics.store.location import PostgresLocation
+from analytics.store.team import TEAM_FILE, TEAM_PG_SCHEMA, TEAM_SCHEMA, TeamError, TeamStore
+from tests.store_backend import RUN
 
 CSV = (
     b"Referral Date,Referring Provider,Location,Payer,Eval Date,Visits,Payments\n"
@@ -22,9 +25,54 @@ CSV = (
 )
 
 
-@pytest.fixture
-def team(tmp_path) -> TeamStore:
-    return TeamStore(tmp_path / TEAM_FILE)
+@pytest.fixture(scope="session")
+def team_database(postgres_url) -> str:
+    """A database of its own for the team schema (one per database), dropped at the end."""
+    import psycopg
+
+    name = f"referrals_team_{RUN}"
+    with psycopg.connect(postgres_url, autocommit=True) as con:
+        con.execute(f"CREATE DATABASE {name}")
+    parts = urlsplit(postgres_url)
+    yield urlunsplit(parts._replace(path=f"/{name}", query="practice=northside_pt"))
+    with psycopg.connect(postgres_url, autocommit=True) as con:
+        con.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def team(request, tmp_path) -> TeamStore:
+    """The team store in a DuckDB file, and in the `team` schema of a PostgreSQL database."""
+    if request.param == "duckdb":
+        return TeamStore(tmp_path / TEAM_FILE)
+    import psycopg
+
+    url = request.getfixturevalue("team_database")
+    with psycopg.connect(PostgresLocation.parse(url).conninfo, autocommit=True) as con:
+        con.execute(f"DROP SCHEMA IF EXISTS {TEAM_PG_SCHEMA} CASCADE")
+    return TeamStore(url)
+
+
+def test_the_team_schema_of_a_postgresql_practice_holds_the_team(postgres_url, request):
+    """Any practice's URL on that database opens the same team, kept in the `team` schema."""
+    import psycopg
+
+    url = request.getfixturevalue("team_database")
+    with psycopg.connect(PostgresLocation.parse(url).conninfo, autocommit=True) as con:
+        con.execute(f"DROP SCHEMA IF EXISTS {TEAM_PG_SCHEMA} CASCADE")
+    first = TeamStore(url)
+    first.add_person("o@t.org", "O", False, "a")
+    first.grant("o@t.org", url, "owner", "a")
+    other = TeamStore.beside(url.replace("practice=northside_pt", "practice=harbor_pt"))
+    assert other.person("o@t.org").grants == {"northside_pt": "owner"}
+    with psycopg.connect(PostgresLocation.parse(url).conninfo, autocommit=True) as con:
+        tables = con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s "
+            "ORDER BY table_name",
+            [TEAM_PG_SCHEMA],
+        ).fetchall()
+        audit = con.execute(f"SELECT action, practice FROM {TEAM_PG_SCHEMA}.audit").fetchall()
+    assert tables == [("audit",), ("grants",), ("people",)]
+    assert sorted(audit) == [("grant", "northside_pt"), ("person", None)]
 
 
 def test_people_and_grants_round_trip(team):
@@ -112,7 +160,7 @@ def _prepared(store):
 
 
 def test_a_viewer_cannot_write_and_nothing_changes(practice, team):
-    viewer = Person(email="v@t.org", grants={"harbor_pt": "viewer"})
+    viewer = Person(email="v@t.org", grants={practice_key(practice.path): "viewer"})
     guarded = GuardedStore(practice, viewer, team)
     assert guarded.is_empty()  # reads pass through
     with pytest.raises(AccessDenied, match="A viewer may not upload exports"):
@@ -129,7 +177,7 @@ def test_opening_an_ungranted_practice_is_refused(practice, team):
 
 
 def test_an_owners_upload_and_delete_are_audited(practice, team):
-    owner = Person(email="o@t.org", grants={"harbor_pt": "owner"})
+    owner = Person(email="o@t.org", grants={practice_key(practice.path): "owner"})
     guarded = GuardedStore(practice, owner, team)
     result = guarded.save(_prepared(practice).batch())
     assert result.status == "loaded"
@@ -140,7 +188,7 @@ def test_an_owners_upload_and_delete_are_audited(practice, team):
         f"upload #{result.upload_id} and its 3 rows",
         f"march.csv: 3 referrals rows, loaded (upload #{result.upload_id})",
     ]
-    assert set(log["Practice"]) == {"harbor_pt"} and set(log["Who"]) == {"o@t.org"}
+    assert set(log["Practice"]) == {practice_key(practice.path)} and set(log["Who"]) == {"o@t.org"}
 
 
 def test_an_export_is_checked_and_logged_when_the_file_is_made(team):
@@ -156,12 +204,16 @@ def test_an_export_is_checked_and_logged_when_the_file_is_made(team):
 
 
 def test_an_owners_merge_is_audited_with_what_was_merged(practice, team):
-    owner = Person(email="o@t.org", grants={"harbor_pt": "owner"})
+    owner = Person(email="o@t.org", grants={practice_key(practice.path): "owner"})
     guarded = GuardedStore(practice, owner, team)
     guarded.save(_prepared(practice).batch())
     assert practice.referral_sources() == {"Carla Cee", "Quentin Zzyzx"}
     identity.merge(guarded, ["Carla Cee", "Quentin Zzyzx"], "Quentin Zzyzx")
     entry = team.audit().iloc[0]
-    assert (entry["Action"], entry["Who"], entry["Practice"]) == ("merge", "o@t.org", "harbor_pt")
+    assert (entry["Action"], entry["Who"], entry["Practice"]) == (
+        "merge",
+        "o@t.org",
+        practice_key(practice.path),
+    )
     assert entry["What"] == "1 decision(s): merge Carla Cee -> Quentin Zzyzx"
     assert practice.referral_sources() == {"Quentin Zzyzx"}

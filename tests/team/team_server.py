@@ -84,7 +84,11 @@ class TeamServer:
 
 @contextmanager
 def team_server(
-    folder: Path, store: str, servers: int = 2, extra: Sequence[str] = ()
+    folder: Path,
+    store: str,
+    servers: int = 2,
+    extra: Sequence[str] = (),
+    port: int | None = None,
 ) -> Iterator[TeamServer]:
     """Start the team server with its state under `folder`; stop it however the test ends."""
     # PostgreSQL runs as the `postgres` user, which cannot enter pytest's private tmp folders.
@@ -93,7 +97,8 @@ def team_server(
     log = folder / "team.log"
     folder.mkdir(parents=True, exist_ok=True)
     argv = [sys.executable, "-m", "deploy.team", "--dir", str(folder), "--store", store]
-    argv += ["--port", str(free_port()), "--pg-port", str(free_port())]
+    # `port`: the proxy's, when the caller must know it first (a sign-in redirect address).
+    argv += ["--port", str(port or free_port()), "--pg-port", str(free_port())]
     argv += ["--server-ports", ",".join(str(free_port()) for _ in range(servers))]
     argv += ["--servers", str(servers), "--pg-data", str(pg_parent / "data"), *extra]
     with open(log, "w") as out:

@@ -29,7 +29,6 @@ HEADER_ROW = "Referral Date,Referring Provider,Referral Type,Clinic\n"
 # The sticky test's store: a DuckDB folder per server today; "postgres" (or "duckdb-shared")
 # makes its two uploads concurrent loads into one store.
 STICKY_STORE = os.environ.get("TEAM_TEST_STORE", "duckdb")
-NEEDS_PG_STORE = pytest.mark.skip(reason="needs the PostgreSQL store (REFERRALS_DB=postgresql://)")
 
 
 def export(path: Path, rows: int, doctor: str, clinic: str = "North") -> Path:
@@ -220,7 +219,8 @@ def _listening(port: int) -> bool:
     [
         # One DuckDB file shared by both servers: the test's logic, runnable today.
         "duckdb-shared",
-        pytest.param("postgres", marks=NEEDS_PG_STORE),
+        # The team's PostgreSQL (make serve-team's default): one practice behind both servers.
+        "postgres",
     ],
 )
 def test_an_upload_through_one_server_is_visible_on_the_other(tmp_path: Path, store: str):
@@ -249,3 +249,94 @@ def test_an_upload_through_one_server_is_visible_on_the_other(tmp_path: Path, st
         )
         assert referrals.first.get_by_test_id("stMetricValue").inner_text() == "42"
         browser.close()
+
+
+OWNER, VIEWER = "olga@a.org", "vic@a.org"
+
+
+def sign_in(context, url: str, email: str):
+    """A page of `context` signed in as `email` through the provider's form; the page and
+    the app server the proxy's cookie pins this browser to."""
+    page = context.new_page()
+    page.goto(url)
+    page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/oauth2/authorize**", timeout=30_000)
+    page.fill("input[name=sub]", email)
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(f"{url}/**", timeout=30_000)
+    page.get_by_test_id("stSidebar").wait_for(timeout=60_000)
+    wait_idle(page)
+    pinned = {c["name"]: c["value"] for c in context.cookies()}[COOKIE]
+    return page, pinned
+
+
+def test_an_owner_and_a_viewer_signed_in_on_two_servers(tmp_path: Path, monkeypatch):
+    """Sign-in through the proxy (st.login against oidc-provider-mock): the owner uploads on
+    one server while the viewer reads on the other; the viewer sees the upload at the next
+    interaction and has no Upload page."""
+    chromium = chromium_or_skip()
+    team_tools_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    from analytics.store.team import TeamStore
+    from tests.app.test_browser_signin import oidc_provider, secrets_file
+    from tests.browser import free_port
+
+    path = export(tmp_path / "olga.csv", 42, "Dr Olga")
+    port = free_port()
+    with oidc_provider(tmp_path) as issuer:
+        secrets = secrets_file(tmp_path, port, issuer)
+        with (
+            team_server(
+                tmp_path / "team", store="postgres", port=port, extra=["--secrets", str(secrets)]
+            ) as team,
+            sync_playwright() as pw,
+        ):
+            # People and grants in the team schema of the team's PostgreSQL.
+            kept = json.loads((team.folder / "secrets.json").read_text())
+            monkeypatch.setenv("PGPASSWORD", kept["pg_password"])
+            people = TeamStore(team.state["db_url"])
+            people.add_person(OWNER, "Olga Owner", False, "setup")
+            people.add_person(VIEWER, "Vic Viewer", False, "setup")
+            people.grant(OWNER, "referrals", "owner", "setup")
+            people.grant(VIEWER, "referrals", "viewer", "setup")
+
+            browser = launch(pw, chromium)
+            owner, on_owner = sign_in(browser.new_context(), team.url, OWNER)
+            viewer, on_viewer = sign_in(browser.new_context(), team.url, VIEWER)
+            # Two people on two servers (the proxy's cookie and its header agree).
+            assert {on_owner, on_viewer} == {"s1", "s2"}, (on_owner, on_viewer)
+            assert (
+                "Signed in as Olga Owner (olga@a.org) · owner"
+                in owner.get_by_test_id("stSidebar").inner_text()
+            )
+            assert (
+                "Signed in as Vic Viewer (vic@a.org) · viewer"
+                in viewer.get_by_test_id("stSidebar").inner_text()
+            )
+
+            # The owner uploads on her server while the viewer reads on his.
+            assert open_app(owner, f"{team.url}/upload") == on_owner
+            upload(owner, path)
+            assert open_app(viewer, team.url) == on_viewer
+            owner.get_by_text("Data quality").wait_for(timeout=90_000)
+            wait_idle(owner)
+            save(owner, path, 42)
+            # The viewer's next interaction shows it: 42 referrals.
+            assert open_app(viewer, team.url) == on_viewer
+            referrals = viewer.get_by_test_id("stMetric").filter(
+                has=viewer.get_by_test_id("stMetricLabel").get_by_text("Referrals", exact=True)
+            )
+            referrals.first.wait_for(timeout=60_000)
+            assert referrals.first.get_by_test_id("stMetricValue").inner_text() == "42"
+            # A deep link to Upload is not the Upload page for a viewer.
+            viewer.goto(f"{team.url}/upload")
+            wait_idle(viewer)
+            assert viewer.get_by_test_id("stFileUploader").count() == 0
+            # Who uploaded is in the audit log, on the shared database.
+            audit = people.audit()
+            assert (OWNER, "upload", "referrals") in set(
+                zip(audit["Who"], audit["Action"], audit["Practice"], strict=True)
+            )
+            browser.close()
