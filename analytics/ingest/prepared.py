@@ -82,7 +82,12 @@ class Prepared:
         return tuple(sorted(self.frame["clinic"].dropna().unique()))
 
     def batch(self) -> UploadBatch:
-        """What the store writes of this file: plain data, no ingest code."""
+        """What the store writes of this file: plain data, no ingest code. Built once for a
+        file in memory (the Upload page checks the overlap on every rerun, then saves); a
+        spilled file's chunks are read anew each time."""
+        kept = self.__dict__.get("_batch")
+        if kept is not None:
+            return kept
         frame = self.frame
         summary = self.kind == "referrals" and "count" in self.mapping
         if self.spilled is not None:
@@ -92,7 +97,7 @@ class Prepared:
                 summary and not frame.empty and (frame["referral_date"].dt.day == 1).all()
             )
             rows = pa.Table.from_pandas(frame, preserve_index=False)
-        return UploadBatch(
+        batch = UploadBatch(
             kind=self.kind,
             file_name=self.file_name,
             file_hash=self.file_hash,
@@ -109,6 +114,9 @@ class Prepared:
             warnings=tuple(self.warnings),
             monthly_totals=monthly,
         )
+        if self.spilled is None:
+            self.__dict__["_batch"] = batch
+        return batch
 
 
 def file_hash(data: bytes) -> str:
