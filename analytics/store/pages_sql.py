@@ -9,6 +9,10 @@ identity columns exactly as it cleans rows (analytics.views.page_history).
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+_EPOCH = date(1970, 1, 1)
+
 _DAY = "CAST(referral_date - DATE '1970-01-01' AS BIGINT)"
 _MONTH = f"{_DAY} - CAST(EXTRACT(DAY FROM referral_date) AS BIGINT) + 1"
 
@@ -26,6 +30,10 @@ BUCKET_COLUMNS: tuple[str, ...] = (
     "arrived",
     "known",
 )
+
+
+def _date(day: int) -> date:
+    return _EPOCH + timedelta(days=int(day))
 
 
 def _ranges_clause(ranges: list[tuple[int, int]]) -> tuple[str, list]:
@@ -47,11 +55,17 @@ def bucket_groups_sql(
     visits are either all recorded or all missing)."""
     inside, params = _ranges_clause(ranges)
     keep = f"WHERE {inside}" if only_ranges else ""
+    dates, bounds = "", []
+    if only_ranges and ranges:
+        # The same rows, named by date so the scan skips the row groups outside the ranges.
+        clause = " OR ".join("(referral_date >= ? AND referral_date < ?)" for _ in ranges)
+        dates = f"{'AND' if where else 'WHERE'} ({clause})"
+        bounds = [_date(day) for pair in ranges for day in pair]
     sql = f"""
         WITH r AS (
             SELECT source, source_type, organization, count, payments, charges, visits,
                 {_DAY} AS d, {_MONTH} AS m, (eval_date IS NOT NULL OR arrived) AS came
-            FROM {relation} AS referrals {where}
+            FROM {relation} AS referrals {where} {dates}
         )
         SELECT
             source, source_type, organization,
@@ -69,7 +83,36 @@ def bucket_groups_sql(
         FROM r {keep}
         GROUP BY 1, 2, 3, 4, 5
     """
-    return sql, params + (params if only_ranges else [])
+    return sql, bounds + params + (params if only_ranges else [])
+
+
+# The month sums table (analytics.store.month_sums) as reads see it: the spelling, source
+# and type resolved as the rows are (sql.resolved_referrals), the month a bucket.
+MONTH_SUMS_ROW = """{source} AS source, coalesce({decided_type}, x.source_type) AS source_type,
+        CASE WHEN {decided_organization} = '' THEN NULL
+             ELSE coalesce({decided_organization}, u.usual) END AS organization,
+        x.month, x.no_visits, x.first_day, x.last_day, x.referrals, x.payments, x.charges,
+        x.visits, x.arrived, x.known"""
+
+
+def month_sums_sql(where: str, relation: str) -> str:
+    """The month buckets of `bucket_groups_sql` (no ranges) from the month sums table:
+    `relation` is it resolved (sql.resolved_referrals with MONTH_SUMS_ROW), `where` a
+    clause on its resolved source_type (clinics are not in the table)."""
+    return f"""
+        SELECT
+            source, source_type, organization, month AS bucket, no_visits,
+            min(first_day) AS day,
+            max(last_day) AS last,
+            CAST(sum(referrals) AS BIGINT) AS count,
+            sum(payments) AS payments,
+            sum(charges) AS charges,
+            sum(visits) AS visits,
+            CAST(sum(arrived) AS BIGINT) AS arrived,
+            CAST(sum(known) AS BIGINT) AS known
+        FROM {relation} AS sums {where}
+        GROUP BY 1, 2, 3, 4, 5
+    """
 
 
 def partner_rows_where(where: str) -> str:

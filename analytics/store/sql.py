@@ -100,6 +100,16 @@ CREATE TABLE IF NOT EXISTS partner_targets (
     set_at TIMESTAMP NOT NULL
 );
 CREATE TABLE IF NOT EXISTS settings (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+-- The referrals summed per stored spelling, source, type, calendar month (its first day, in
+-- days since 1970-01-01) and whether visits were recorded: kept up to date by every write
+-- (analytics.store.month_sums), read by the app's pages instead of every row.
+CREATE TABLE IF NOT EXISTS month_sums (
+    source_name VARCHAR, source VARCHAR NOT NULL, source_type VARCHAR NOT NULL,
+    month BIGINT NOT NULL, no_visits BOOLEAN NOT NULL, first_day BIGINT NOT NULL,
+    last_day BIGINT NOT NULL, row_count BIGINT NOT NULL, referrals BIGINT NOT NULL,
+    payments DOUBLE, charges DOUBLE, visits DOUBLE, arrived BIGINT NOT NULL,
+    known BIGINT NOT NULL
+);
 """
 
 # Referrals as every read sees them: the owner's decisions applied (a spelling moved, a source
@@ -113,14 +123,31 @@ _RESOLVE_JOINS = """
 _RESOLVED_SOURCE = "coalesce(m.canonical, sp.source, x.source)"
 
 
-def resolved_referrals(decisions: bool = True) -> str:
+_REFERRAL_ROW = """x.referral_date, x.source_name, {source} AS source,
+        coalesce({decided_type}, x.source_type) AS source_type,
+        CASE WHEN {decided_organization} = '' THEN NULL
+             ELSE coalesce({decided_organization}, u.usual) END AS organization,
+        x.npi, x.npi_valid, x.clinic, x.payer, x.patient_key, x.case_id, x.eval_date,
+        x.arrived, x.visits, x.charges, x.payments, x.discharge_date, x.count, x.upload_id,
+        x.source AS ingest_source"""
+
+
+def resolved_referrals(
+    decisions: bool = True, table: str = "main.referrals", columns: str = _REFERRAL_ROW
+) -> str:
     """The referrals relation every read selects from (a parenthesised subquery).
 
     Without decisions in the store the joins are left out: the same rows, read faster.
+    `table` and `columns` resolve another table keyed by the stored source_name, source and
+    source_type the same way (the month sums: analytics.store.month_sums); `columns` names
+    the resolved ones {source}, {decided_type} and {decided_organization}.
     """
     joins, source = (_RESOLVE_JOINS, _RESOLVED_SOURCE) if decisions else ("", "x.source")
     decided_type = "m.source_type" if decisions else "NULL"
     decided_organization = "m.organization" if decisions else "NULL"
+    row = columns.format(
+        source=source, decided_type=decided_type, decided_organization=decided_organization
+    )
     return f"""(
     WITH usual_organization AS (
         SELECT resolved_source, (array_agg(organization ORDER BY n DESC, organization))[1] AS usual
@@ -132,14 +159,8 @@ def resolved_referrals(decisions: bool = True) -> str:
         GROUP BY resolved_source
     )
     SELECT
-        x.referral_date, x.source_name, {source} AS source,
-        coalesce({decided_type}, x.source_type) AS source_type,
-        CASE WHEN {decided_organization} = '' THEN NULL
-             ELSE coalesce({decided_organization}, u.usual) END AS organization,
-        x.npi, x.npi_valid, x.clinic, x.payer, x.patient_key, x.case_id, x.eval_date,
-        x.arrived, x.visits, x.charges, x.payments, x.discharge_date, x.count, x.upload_id,
-        x.source AS ingest_source
-    FROM main.referrals x {joins}
+        {row}
+    FROM {table} x {joins}
     LEFT JOIN usual_organization u ON u.resolved_source = {source}
 )"""
 

@@ -152,36 +152,43 @@ def with_days(
 def encode_buckets(groups: pd.DataFrame, level: str) -> Encoded:
     """Encode bucket sums as rows: one per bucket on its first day, and an empty one on its
     last day where that differs (so maxima of days stay exact)."""
-    spans = groups["last"].to_numpy() != groups["day"].to_numpy()
-    ends = groups[spans]
-    n, m = len(groups), len(ends)
-    nan = np.full(m, np.nan)
+    n = len(groups)
+    day = groups["day"].to_numpy(dtype="int64")
+    last = groups["last"].to_numpy(dtype="int64")
     frame = pd.DataFrame(
         {
-            "source": pd.concat([groups["source"], ends["source"]], ignore_index=True),
-            "source_type": pd.concat(
-                [groups["source_type"], ends["source_type"]], ignore_index=True
-            ),
-            "organization": pd.concat(
-                [groups["organization"], ends["organization"]], ignore_index=True
-            ),
-            "referral_date": np.concatenate([groups["day"], ends["last"]])
-            .astype("datetime64[D]")
-            .astype("datetime64[ns]"),
-            "count": np.concatenate([groups["count"].to_numpy(), np.zeros(m, "int64")]),
-            "payments": np.concatenate([groups["payments"].to_numpy(), nan]),
-            "charges": np.concatenate([groups["charges"].to_numpy(), nan]),
-            "visits": np.concatenate([groups["visits"].to_numpy(), nan]),
-            "eval_date": pd.Series(np.full(n + m, np.datetime64("NaT"), "datetime64[ns]")),
-            "arrived": pd.Series(pd.array([pd.NA] * (n + m), dtype="boolean")),
-        }
+            "source": groups["source"],
+            "source_type": groups["source_type"],
+            "organization": groups["organization"],
+            "referral_date": day.astype("datetime64[D]").astype("datetime64[ns]"),
+            "count": groups["count"].to_numpy(dtype="int64"),
+            "payments": groups["payments"].to_numpy(dtype="float64"),
+            "charges": groups["charges"].to_numpy(dtype="float64"),
+            "visits": groups["visits"].to_numpy(dtype="float64"),
+            "eval_date": np.full(n, np.datetime64("NaT"), "datetime64[ns]"),
+            # Outcomes are the sums below: every flag unknown here.
+            "arrived": pd.arrays.BooleanArray(np.zeros(n, bool), np.ones(n, bool)),
+        },
+        index=pd.RangeIndex(n),
     )
     encoded = encode(frame, level)
-    zeros = np.zeros(m, "int64")
+    # The empty rows on the buckets' last days: the same partner key and type, no sums.
+    ends = np.flatnonzero(last != day)
+    m = len(ends)
+    zeros, nan = np.zeros(m, "int64"), np.full(m, np.nan)
     return replace(
         encoded,
+        key=np.concatenate([encoded.key, encoded.key[ends]]),
+        type=np.concatenate([encoded.type, encoded.type[ends]]),
+        partner=np.concatenate([encoded.partner, encoded.partner[ends]]),
+        day=np.concatenate([encoded.day, last[ends]]),
+        count=np.concatenate([encoded.count, zeros]),
+        payments=np.concatenate([encoded.payments, nan]),
+        charges=np.concatenate([encoded.charges, nan]),
+        visits=np.concatenate([encoded.visits, nan]),
         arrived=np.concatenate([groups["arrived"].to_numpy(dtype="int64"), zeros]),
         known=np.concatenate([groups["known"].to_numpy(dtype="int64"), zeros]),
+        eval_days=np.full(n + m, np.nan),
     )
 
 
