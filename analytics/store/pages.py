@@ -30,24 +30,22 @@ class PagesMixin(StoreBase):
 
         The scope's clinics and source types apply, every date; with `only_ranges` only the
         rows inside the ranges are read."""
+        if not ranges and not scope.clinics and self.month_sums_ok():
+            # The months every page starts from: summed by each write, not here.
+            where, params = referral_where(Filters(source_types=scope.source_types))
+            return _typed(self._frame(month_sums_sql(where, self._month_sums()), params))
+        return self.summed_groups(scope, ranges, only_ranges=only_ranges)
+
+    def summed_groups(
+        self, scope: Filters, ranges: list[tuple[int, int]], *, only_ranges: bool = False
+    ) -> pd.DataFrame:
+        """`bucket_groups` summed from the referral rows (what the month sums table must
+        equal; and any scope with clinics, or days)."""
         where, params = referral_where(
             Filters(clinics=scope.clinics, source_types=scope.source_types)
         )
-        if not ranges and not scope.clinics and self.month_sums_ok():
-            # The months every page starts from: summed by each write, not here.
-            frame = self._frame(month_sums_sql(where, self._month_sums()), params)
-        else:
-            sql, after = bucket_groups_sql(
-                where, self._referrals(), ranges, only_ranges=only_ranges
-            )
-            frame = self._frame(sql, params + after)
-        for col in ("source", "source_type", "organization"):
-            frame[col] = frame[col].astype("str")
-        for col in ("bucket", "day", "last", "count", "arrived", "known"):
-            frame[col] = frame[col].astype("int64")
-        for col in ("payments", "charges", "visits"):
-            frame[col] = frame[col].astype("float64")
-        return frame[list(BUCKET_COLUMNS)]
+        sql, after = bucket_groups_sql(where, self._referrals(), ranges, only_ranges=only_ranges)
+        return _typed(self._frame(sql, params + after))
 
     def month_sums_ok(self) -> bool:
         """True when the month sums table holds every referral row (a write that went
@@ -75,3 +73,14 @@ class PagesMixin(StoreBase):
         cols = ", ".join(columns)
         sql = f"SELECT {cols} FROM {self._referrals()} AS referrals {partner_rows_where(where)}"
         return _canonical(self._frame(sql, [*params, name, name]), columns)
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """BUCKET_COLUMNS with the dtypes analytics.views.page_history reads."""
+    for col in ("source", "source_type", "organization"):
+        frame[col] = frame[col].astype("str")
+    for col in ("bucket", "day", "last", "count", "arrived", "known"):
+        frame[col] = frame[col].astype("int64")
+    for col in ("payments", "charges", "visits"):
+        frame[col] = frame[col].astype("float64")
+    return frame[list(BUCKET_COLUMNS)]
