@@ -199,6 +199,19 @@ class Segments:
             raise ValueError(f"Day {day} is not a cut of these segments.")
         return i
 
+    def has_cuts(self, days: Sequence[int]) -> bool:
+        """Whether every one of `days` is a cut (a window between them is a sum of segments)."""
+        return bool(np.isin(np.asarray(days, dtype="int64"), self.cuts).all())
+
+    def group_sums(self, hi: int | None) -> pd.DataFrame:
+        """The identity columns and referrals of every group holding a row before day `hi`
+        (a cut, or None for all): what Store.history_groups counts as `referrals`."""
+        rows = self.rows_between(None, hi)
+        referrals = _sum_by(self.group[rows], self.referrals[rows], len(self.groups))
+        seen = np.bincount(self.group[rows], minlength=len(self.groups)) > 0
+        frame = self.groups.loc[seen].reset_index(drop=True)
+        return frame.assign(referrals=referrals[seen].astype("int64"))
+
     def rows_between(self, lo: int | None, hi: int | None, drop=None) -> np.ndarray:
         """The rows of the days from `lo` (inclusive) to `hi` (exclusive), both cuts or None
         (unbounded); without the groups of the boolean mask `drop`."""
