@@ -20,13 +20,13 @@ import pyarrow as pa
 
 from analytics.filters import Filters
 from analytics.metrics.encoded import IS_PARTNER_TYPE
+from analytics.metrics.group_identity import IDENTITY, encoded_groups, identity_of
 from analytics.metrics.periods import (
     SOURCE_TABLE_COLUMNS,
     TYPE_NAMES,
     Encoded,
     PeriodTables,
     cents,
-    encode,
     revenue_basis,
     revenue_of,
     tables_from_sources,
@@ -44,7 +44,6 @@ __all__ = [
     "window_cuts",
 ]
 
-IDENTITY = ("source", "source_type", "organization")
 _NUMBERS = (
     "segment",
     "rows",
@@ -85,45 +84,6 @@ def month_starts(start: int, end: int) -> list[int]:
         return []
     months = pd.period_range(first, last, freq="M").to_timestamp()
     return [to_day(m) for m in months]
-
-
-def identity_of(table: pa.Table) -> tuple[pd.DataFrame, np.ndarray]:
-    """The distinct (source, source_type, organization) and each row's index among them."""
-    codes, uniques = [], []
-    for name in IDENTITY:
-        encoded = table.column(name).combine_chunks().dictionary_encode()
-        index = encoded.indices.to_numpy(zero_copy_only=False)
-        index = np.where(encoded.indices.is_null().to_numpy(zero_copy_only=False), -1, index)
-        codes.append(index.astype("int64") + 1)
-        uniques.append(np.asarray([*encoded.dictionary.to_pylist(), None], dtype=object))
-    sizes = [len(u) for u in uniques]
-    combined = (codes[0] * sizes[1] + codes[1]) * sizes[2] + codes[2]
-    distinct, group = np.unique(combined, return_inverse=True)
-    parts = (distinct // (sizes[1] * sizes[2]), (distinct // sizes[2]) % sizes[1])
-    parts = (*parts, distinct % sizes[2])
-    # Index 0 is a missing value: the appended None at position -1.
-    frame = pd.DataFrame(
-        {name: uniques[i][parts[i] - 1] for i, name in enumerate(IDENTITY)}, dtype=object
-    )
-    return frame, group.astype("int64")
-
-
-def encoded_groups(groups: pd.DataFrame, level: str) -> Encoded:
-    """The groups encoded as rows are (types cleaned, nameless partners, organization roll-up)."""
-    n = len(groups)
-    frame = pd.DataFrame(
-        {
-            "source": pd.Series(groups["source"], dtype="str"),
-            "source_type": pd.Series(groups["source_type"], dtype="str"),
-            "organization": pd.Series(groups["organization"], dtype="str"),
-            "referral_date": pd.Series(np.zeros(n, dtype="datetime64[ns]")),
-            "count": np.ones(n, dtype="int64"),
-            "eval_date": pd.Series(np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")),
-            "arrived": pd.Series([pd.NA] * n, dtype="boolean"),
-            **{c: np.full(n, np.nan) for c in ("payments", "charges", "visits")},
-        }
-    )
-    return encode(frame, level)
 
 
 def _sum_by(groups: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
