@@ -10,6 +10,7 @@ import pytest
 from analytics.filters import Filters
 from analytics.identity import activities_of
 from analytics.metrics.cli import store_metrics
+from analytics.metrics.planning import planning_parts
 from analytics.metrics.summary import metrics_summary
 from analytics.store import Store
 
@@ -35,5 +36,9 @@ def paths_agree(store: Store, filters: Filters) -> dict:
     in_pandas = metrics_summary(frame, filters, history=history, activities=activities)
     in_sql = store_metrics(store, filters)
     assert in_sql == in_pandas
+    # What `metrics --json` runs: the history windows as sums of the planning segments.
+    with store.session():
+        segments = planning_parts(store, filters).segments
+        assert store_metrics(store, filters, segments) == in_pandas
     assert in_sql["referrals"] == int(frame["count"].sum())
     return in_sql

@@ -241,13 +241,16 @@ def fiscal_start_of(store) -> int:
     return int(saved) if saved and saved.isdigit() and 1 <= int(saved) <= 12 else 1
 
 
-def store_extended_metrics(store, filters: Filters, fiscal_start: int | None = None) -> dict:
+def store_extended_metrics(
+    store, filters: Filters, fiscal_start: int | None = None, *, parts: PlanningParts | None = None
+) -> dict:
     """extended_metrics of a store, with its owner-managed flags, targets and fiscal year,
-    from aggregates computed in DuckDB (no referral rows read)."""
+    from aggregates computed in DuckDB (no referral rows read); `parts`, when given, are
+    planning_parts of the same store, filters and fiscal year."""
     fiscal_start = fiscal_start or fiscal_start_of(store)
     targets = store.targets()
     with store.session():
-        parts = planning_parts(store, filters, fiscal_start)
+        parts = parts or planning_parts(store, filters, fiscal_start)
         return extended_metrics_from(
             parts,
             owner_managed=store.owner_managed(),

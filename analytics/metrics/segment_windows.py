@@ -20,12 +20,16 @@ class SegmentWindows(HistoryWindows):
         self.days = window_days(end)
         encoded = segments.at(level)
         self.names = encoded.names
-        self._key = encoded.key[segments.group]
-        self._partner = encoded.partner[segments.group]
+        self._key, self._partner = segments.row_keys(level)
         self._size = encoded.partners
 
     def _rows(self, lo: int | None, hi: int | None, partner: bool = True) -> np.ndarray:
-        rows = self._s.rows_between(lo, hi, self._drop)
+        """The row indices (partner rows only with `partner`) of the days from lo to hi."""
+        rows = self._s.window(lo, hi, self._drop)
+        if isinstance(rows, slice):
+            if not partner:
+                return rows
+            return np.flatnonzero(self._partner[rows]) + rows.start
         return rows & self._partner if partner else rows
 
     def _sums(self, rows: np.ndarray) -> np.ndarray:
@@ -43,20 +47,25 @@ class SegmentWindows(HistoryWindows):
         return self._rows(None, self.days.end + 1, partner=False)
 
     @cached_property
+    def _partner_upto(self) -> np.ndarray:
+        return self._rows(None, self.days.end + 1)
+
+    @cached_property
     def _base_rows(self) -> np.ndarray:
         return self._rows(self.days.base_start, self.days.quiet_start)
 
     @cached_property
     def data_first(self) -> int | None:
-        return int(self._s.firsts[self._every].min()) if self._every.any() else None
+        firsts = self._s.firsts[self._every]
+        return int(firsts.min()) if firsts.size else None
 
     @cached_property
     def any_rows(self) -> bool:
-        return bool(self._every.any())
+        return bool(self._s.firsts[self._every].size)
 
     @cached_property
     def any_partner(self) -> bool:
-        return bool((self._every & self._partner).any())
+        return bool(self._partner[self._every].any())
 
     @cached_property
     def earlier(self) -> np.ndarray:
@@ -68,14 +77,14 @@ class SegmentWindows(HistoryWindows):
 
     @cached_property
     def first(self) -> np.ndarray:
-        rows = self._upto & self._partner
+        rows = self._partner_upto
         first = np.full(self._size, _MAX)
         np.minimum.at(first, self._key[rows], self._s.firsts[rows])
         return first
 
     @cached_property
     def declining_types(self) -> np.ndarray:
-        return self._s.dominant_types(self._level, self._upto & self._partner)
+        return self._s.dominant_types(self._level, self._partner_upto)
 
     @cached_property
     def base(self) -> np.ndarray:

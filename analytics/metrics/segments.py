@@ -12,7 +12,6 @@ A boolean mask over the groups (`drop`) leaves some out: a stress scenario's par
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from functools import cached_property
 
 import numpy as np
@@ -21,14 +20,13 @@ import pyarrow as pa
 
 from analytics.filters import Filters
 from analytics.metrics.encoded import IS_PARTNER_TYPE
+from analytics.metrics.group_identity import IDENTITY, encoded_groups, identity_of
 from analytics.metrics.periods import (
     SOURCE_TABLE_COLUMNS,
     TYPE_NAMES,
     Encoded,
     PeriodTables,
     cents,
-    dominant_type_codes,
-    encode,
     revenue_basis,
     revenue_of,
     tables_from_sources,
@@ -46,7 +44,6 @@ __all__ = [
     "window_cuts",
 ]
 
-IDENTITY = ("source", "source_type", "organization")
 _NUMBERS = (
     "segment",
     "rows",
@@ -89,45 +86,6 @@ def month_starts(start: int, end: int) -> list[int]:
     return [to_day(m) for m in months]
 
 
-def identity_of(table: pa.Table) -> tuple[pd.DataFrame, np.ndarray]:
-    """The distinct (source, source_type, organization) and each row's index among them."""
-    codes, uniques = [], []
-    for name in IDENTITY:
-        encoded = table.column(name).combine_chunks().dictionary_encode()
-        index = encoded.indices.to_numpy(zero_copy_only=False)
-        index = np.where(encoded.indices.is_null().to_numpy(zero_copy_only=False), -1, index)
-        codes.append(index.astype("int64") + 1)
-        uniques.append(np.asarray([*encoded.dictionary.to_pylist(), None], dtype=object))
-    sizes = [len(u) for u in uniques]
-    combined = (codes[0] * sizes[1] + codes[1]) * sizes[2] + codes[2]
-    distinct, group = np.unique(combined, return_inverse=True)
-    parts = (distinct // (sizes[1] * sizes[2]), (distinct // sizes[2]) % sizes[1])
-    parts = (*parts, distinct % sizes[2])
-    # Index 0 is a missing value: the appended None at position -1.
-    frame = pd.DataFrame(
-        {name: uniques[i][parts[i] - 1] for i, name in enumerate(IDENTITY)}, dtype=object
-    )
-    return frame, group.astype("int64")
-
-
-def encoded_groups(groups: pd.DataFrame, level: str) -> Encoded:
-    """The groups encoded as rows are (types cleaned, nameless partners, organization roll-up)."""
-    n = len(groups)
-    frame = pd.DataFrame(
-        {
-            "source": pd.Series(groups["source"], dtype="str"),
-            "source_type": pd.Series(groups["source_type"], dtype="str"),
-            "organization": pd.Series(groups["organization"], dtype="str"),
-            "referral_date": pd.Series(np.zeros(n, dtype="datetime64[ns]")),
-            "count": np.ones(n, dtype="int64"),
-            "eval_date": pd.Series(np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")),
-            "arrived": pd.Series([pd.NA] * n, dtype="boolean"),
-            **{c: np.full(n, np.nan) for c in ("payments", "charges", "visits")},
-        }
-    )
-    return encode(frame, level)
-
-
 def _sum_by(groups: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
     return np.bincount(groups, weights=values, minlength=size)
 
@@ -146,14 +104,21 @@ class Segments:
 
     def __init__(self, table: pa.Table, cuts: Sequence[int]) -> None:
         self.cuts = np.asarray(sorted(set(int(c) for c in cuts)), dtype="int64")
-        self.groups, self.group = identity_of(table)
+        self.groups, group = identity_of(table)
         columns = {}
         for name in _NUMBERS:
             column = table.column(name).to_numpy(zero_copy_only=False)
             money = name in ("payments", "charges", "visits")
             # NULL (no amount recorded) reads as NaN.
             columns[name] = np.asarray(column, dtype="float64" if money else "int64")
+        # Rows in segment order: a window's rows are then one slice (a view, no mask over
+        # every row), which is what the trend's 24 window passes read.
+        order = np.argsort(columns["segment"], kind="stable")
+        self.group = group[order]
+        columns = {name: values[order] for name, values in columns.items()}
         self.segment = columns["segment"]
+        # Where each segment's rows start (segment k: _starts[k] to _starts[k + 1]).
+        self._starts = np.searchsorted(self.segment, np.arange(len(self.cuts) + 2))
         self.rows = columns["rows"]
         self.referrals = columns["referrals"]
         self.payments = columns["payments"]
@@ -199,15 +164,39 @@ class Segments:
             raise ValueError(f"Day {day} is not a cut of these segments.")
         return i
 
-    def rows_between(self, lo: int | None, hi: int | None, drop=None) -> np.ndarray:
+    def has_cuts(self, days: Sequence[int]) -> bool:
+        """Whether every one of `days` is a cut (a window between them is a sum of segments)."""
+        return bool(np.isin(np.asarray(days, dtype="int64"), self.cuts).all())
+
+    def group_sums(self, hi: int | None) -> pd.DataFrame:
+        """The identity columns and referrals of every group holding a row before day `hi`
+        (a cut, or None for all): what Store.history_groups counts as `referrals`."""
+        rows = self.rows_between(None, hi)
+        referrals = _sum_by(self.group[rows], self.referrals[rows], len(self.groups))
+        seen = np.bincount(self.group[rows], minlength=len(self.groups)) > 0
+        frame = self.groups.loc[seen].reset_index(drop=True)
+        return frame.assign(referrals=referrals[seen].astype("int64"))
+
+    def span(self, lo: int | None, hi: int | None) -> slice:
         """The rows of the days from `lo` (inclusive) to `hi` (exclusive), both cuts or None
-        (unbounded); without the groups of the boolean mask `drop`."""
+        (unbounded), as a slice (the rows are in segment order)."""
         first = self._cut(lo, -1) + 1
         last = self._cut(hi, len(self.cuts))
-        rows = (self.segment >= first) & (self.segment <= last)
+        return slice(int(self._starts[first]), int(self._starts[last + 1]))
+
+    def rows_between(self, lo: int | None, hi: int | None, drop=None) -> np.ndarray:
+        """The rows of the days from `lo` (inclusive) to `hi` (exclusive), both cuts or None
+        (unbounded), as a boolean mask; without the groups of the boolean mask `drop`."""
+        rows = np.zeros(len(self.segment), dtype=bool)
+        rows[self.span(lo, hi)] = True
         if drop is not None:
             rows &= ~drop[self.group]
         return rows
+
+    def window(self, lo: int | None, hi: int | None, drop=None) -> slice | np.ndarray:
+        """What indexes the rows from `lo` to `hi` (see rows_between): a slice without
+        `drop` (a view of each column), else a boolean mask."""
+        return self.span(lo, hi) if drop is None else self.rows_between(lo, hi, drop)
 
     def first_day(self, drop=None) -> int | None:
         """The first day of the rows (None without any)."""
@@ -223,7 +212,7 @@ class Segments:
 
     def source_table(self, level: str, lo: int | None, hi: int | None, drop=None) -> pd.DataFrame:
         """periods.source_table_of of the rows from day `lo` to `hi` (exclusive; cuts)."""
-        rows = self.rows_between(lo, hi, drop)
+        rows = self.window(lo, hi, drop)
         encoded = self.at(level)
         group = self.group[rows]
         size = encoded.partners * _WIDTH
@@ -285,7 +274,7 @@ class Segments:
         level = level or filters.level
         encoded = self.at(level)
         stop = None if end is None else end + 1
-        rows = self.rows_between(start, stop, drop)
+        rows = self.window(start, stop, drop)
         size = encoded.partners * _WIDTH
         cell = self._cells(level)[rows]
         present = np.flatnonzero(np.bincount(cell, minlength=size))
@@ -350,6 +339,14 @@ class Segments:
             ranks[level] = rank
         return ranks[level]
 
+    def row_keys(self, level: str) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's key at `level` and whether it is a partner's, computed once per level."""
+        memo = self.__dict__.setdefault("_key_memo", {})
+        if level not in memo:
+            encoded = self.at(level)
+            memo[level] = (encoded.key[self.group], encoded.partner[self.group])
+        return memo[level]
+
     def _cells(self, level: str) -> np.ndarray:
         """Each row's (key, type) cell at `level`, computed once per level."""
         cells = self.__dict__.setdefault("_cell_memo", {})
@@ -360,21 +357,19 @@ class Segments:
 
     def key_sums(self, level: str, lo: int | None, hi: int | None, drop=None) -> np.ndarray:
         """Referrals per key (at `level`) of the partner rows from day `lo` to `hi`."""
-        encoded = self.at(level)
-        rows = self.rows_between(lo, hi, drop) & encoded.partner[self.group]
-        key = encoded.key[self.group[rows]]
-        return _sum_by(key, self.referrals[rows], encoded.partners)
+        keys, partner = self.row_keys(level)
+        rows = self.window(lo, hi, drop)
+        kept = partner[rows]
+        return _sum_by(keys[rows][kept], self.referrals[rows][kept], self.at(level).partners)
 
-    def dominant_types(self, level: str, rows: np.ndarray) -> np.ndarray:
-        """Per key: the type of most of the referrals of the rows (a boolean mask)."""
-        encoded = self.at(level)
-        counted = replace(
-            encoded,
-            key=encoded.key[self.group],
-            type=encoded.type[self.group],
-            count=self.referrals,
+    def dominant_types(self, level: str, rows: np.ndarray | slice) -> np.ndarray:
+        """Per key: the type of most of the referrals of the rows (a boolean mask or a
+        slice): periods.dominant_type_codes of the groups' (key, type) cells."""
+        size = self.at(level).partners
+        counts = np.bincount(
+            self._cells(level)[rows], weights=self.referrals[rows], minlength=size * _WIDTH
         )
-        return dominant_type_codes(counted, rows)
+        return counts.reshape(size, _WIDTH).argmax(axis=1)
 
     def months_present(self, start: int, end: int, drop=None) -> int:
         """How many calendar months from day `start` to `end` hold a row (the month starts

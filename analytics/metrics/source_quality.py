@@ -210,7 +210,7 @@ def _quality_table(
 def _kept_sums(table, by: str, level: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The store's sums (Store.quality_sums, per resolved group and payer or days) as the
     rows _rows would give, grouped: (per payer, per days), with `group` and `type`."""
-    from analytics.metrics.segments import encoded_groups, identity_of
+    from analytics.metrics.group_identity import encoded_groups, identity_of
 
     groups, index = identity_of(table)
     encoded = encoded_groups(groups, level)

@@ -284,3 +284,23 @@ def test_type_treemap_folds_small_partners_into_one_box_per_type():
     assert values["rest/Physician"] == sum(20 - i for i in range(4, 10))
     assert values["rest/Chiropractor"] == 3
     assert values["all"] == sum(20 - i for i in range(10)) + 3
+
+
+def test_scorecard_trend_chart_draws_each_panels_watch_and_risk_lines():
+    months = pd.date_range("2026-01-01", periods=3, freq="MS")
+    trend = pd.DataFrame(
+        {
+            "Month": list(months) * 2,
+            "name": ["top3_share"] * 3 + ["dormant_key_referrers"] * 3,
+            "Check": ["Top 3"] * 3 + ["Dormant"] * 3,
+            "Value": [0.3, 0.4, 0.6, 0.0, 1.0, 2.0],
+            "Status": ["ok", "watch", "risk", "ok", "watch", "risk"],
+        }
+    )
+    fig = charts.scorecard_trend_chart(trend)
+    lines = [(s.xref, s.yref, s.y0, s.line.color) for s in fig.layout.shapes]
+    # Top 3 is the first panel (watch 35 %, risk 50 %); the dormant panel has no lines.
+    assert lines == [
+        ("x domain", "y", 0.35, "#E69F00"),
+        ("x domain", "y", 0.5, "#D55E00"),
+    ]

@@ -80,6 +80,12 @@ def test_segment_sums_by_hand(hand_store):
     assert np.isnan(later.loc["Mom", "payments"])
     with pytest.raises(ValueError, match="not a cut"):
         segments.rows_between(_day("2026-02-01"), None)
+    # Referrals per group before a cut (the organisations' votes of metrics --json).
+    before = segments.group_sums(cuts[1])
+    assert before[["source", "referrals"]].values.tolist() == [["A", 5]]
+    every = segments.group_sums(None).set_index("source")["referrals"].to_dict()
+    assert every == {"A": 14, "B": 2, "Mom": 1}
+    assert segments.has_cuts(cuts[::-1]) and not segments.has_cuts([cuts[0] + 1])
 
 
 def test_source_quality_and_targets_by_hand(hand_store):
