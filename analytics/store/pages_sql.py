@@ -92,7 +92,7 @@ MONTH_SUMS_ROW = """{source} AS source, coalesce({decided_type}, x.source_type) 
         CASE WHEN {decided_organization} = '' THEN NULL
              ELSE coalesce({decided_organization}, u.usual) END AS organization,
         x.month, x.no_visits, x.first_day, x.last_day, x.referrals, x.payments, x.charges,
-        x.visits, x.arrived, x.known"""
+        x.visits, x.arrived, x.known, x.row_count"""
 
 
 def month_sums_sql(where: str, relation: str) -> str:
