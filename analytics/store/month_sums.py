@@ -34,7 +34,6 @@ _EPOCH = date(1970, 1, 1)
 _DAY = "CAST(referral_date - DATE '1970-01-01' AS BIGINT)"
 _MONTH = f"{_DAY} - CAST(EXTRACT(DAY FROM referral_date) AS BIGINT) + 1"
 COLUMNS: tuple[str, ...] = (
-    "source_name",
     "source",
     "source_type",
     "month",
@@ -56,16 +55,16 @@ def sums_sql(where: str = "") -> str:
     clause, or '' for every row)."""
     return f"""
         SELECT
-            source_name, source, source_type, m, visits IS NULL,
+            source, source_type, m, visits IS NULL,
             min(d), max(d), count(*), sum(count), sum(payments), sum(charges), sum(visits),
             coalesce(sum(count) FILTER (WHERE came), 0),
             coalesce(sum(count) FILTER (WHERE came IS NOT NULL), 0)
         FROM (
-            SELECT source_name, source, source_type, count, payments, charges, visits,
+            SELECT source, source_type, count, payments, charges, visits,
                 {_DAY} AS d, {_MONTH} AS m, (eval_date IS NOT NULL OR arrived) AS came
             FROM main.referrals {where}
         ) AS r
-        GROUP BY 1, 2, 3, 4, 5
+        GROUP BY 1, 2, 3, 4
     """
 
 

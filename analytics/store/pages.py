@@ -13,6 +13,7 @@ from analytics.store.pages_sql import (
     bucket_groups_sql,
     month_sums_sql,
     partner_rows_where,
+    touched_sources,
 )
 from analytics.store.reads import METRIC_COLUMNS, _canonical
 from analytics.store.sql import RESOLVED_REFERRALS, referral_where, resolved_referrals
@@ -32,8 +33,7 @@ class PagesMixin(StoreBase):
         rows inside the ranges are read."""
         if not ranges and not scope.clinics and self.month_sums_ok():
             # The months every page starts from: summed by each write, not here.
-            where, params = referral_where(Filters(source_types=scope.source_types))
-            return _typed(self._frame(month_sums_sql(where, self._month_sums()), params))
+            return _typed(self._month_sums(scope))
         return self.summed_groups(scope, ranges, only_ranges=only_ranges)
 
     def summed_groups(
@@ -57,10 +57,20 @@ class PagesMixin(StoreBase):
             )[0][0]
         )
 
-    def _month_sums(self) -> str:
-        """The month sums relation reads select from: decisions applied (as _referrals)."""
+    def _month_sums(self, scope: Filters) -> pd.DataFrame:
+        """The month buckets from the month sums table, decisions applied (pages_sql)."""
+        where, params = referral_where(Filters(source_types=scope.source_types))
         decided = self._referrals() == RESOLVED_REFERRALS
-        return resolved_referrals(decided, table="month_sums", columns=MONTH_SUMS_ROW)
+        kept = resolved_referrals(decided, "month_sums", MONTH_SUMS_ROW, resolve_rows=False)
+        if not decided:
+            sql, _ = month_sums_sql(where, kept, None, "")
+            return self._frame(sql, params)
+        spelled = bool(self._query("SELECT 1 FROM spelling_map LIMIT 1"))
+        touched = touched_sources(spelled)
+        kept_where = f"{where or 'WHERE TRUE'} AND source NOT IN ({touched})"
+        rows_where = f"{where or 'WHERE TRUE'} AND ingest_source IN ({touched})"
+        sql, twice = month_sums_sql(kept_where, kept, RESOLVED_REFERRALS, rows_where)
+        return self._frame(sql, params + params if twice else params)
 
     def partner_rows(
         self, scope: Filters, name: str, columns: tuple[str, ...] = METRIC_COLUMNS

@@ -86,8 +86,7 @@ def bucket_groups_sql(
     return sql, bounds + params + (params if only_ranges else [])
 
 
-# The month sums table (analytics.store.month_sums) as reads see it: the spelling, source
-# and type resolved as the rows are (sql.resolved_referrals), the month a bucket.
+# The month sums table (analytics.store.month_sums) as sql.resolved_referrals reads it.
 MONTH_SUMS_ROW = """{source} AS source, coalesce({decided_type}, x.source_type) AS source_type,
         CASE WHEN {decided_organization} = '' THEN NULL
              ELSE coalesce({decided_organization}, u.usual) END AS organization,
@@ -95,24 +94,47 @@ MONTH_SUMS_ROW = """{source} AS source, coalesce({decided_type}, x.source_type) 
         x.visits, x.arrived, x.known, x.row_count"""
 
 
-def month_sums_sql(where: str, relation: str) -> str:
-    """The month buckets of `bucket_groups_sql` (no ranges) from the month sums table:
-    `relation` is it resolved (sql.resolved_referrals with MONTH_SUMS_ROW), `where` a
-    clause on its resolved source_type (clinics are not in the table)."""
-    return f"""
+def touched_sources(spelled: bool) -> str:
+    """The stored sources a decision may read as another, or another as: the sources and
+    names of source_map, the sources spellings are split into, and (`spelled`: when
+    spelling_map has rows) the sources of the rows a split spelling is in. A row of any
+    other source is read as itself, so its month sums need no decision applied."""
+    parts = [
+        "SELECT source FROM source_map",
+        "SELECT canonical FROM source_map",
+        "SELECT source FROM spelling_map",
+    ]
+    if spelled:
+        parts.append(
+            "SELECT source FROM main.referrals "
+            "WHERE source_name IN (SELECT spelling FROM spelling_map)"
+        )
+    return " UNION ".join(parts)
+
+
+def month_sums_sql(
+    where: str, kept: str, decided: str | None, decided_where: str
+) -> tuple[str, bool]:
+    """The month buckets of `bucket_groups_sql` (no ranges) from the month sums table.
+
+    `kept` is the table as sql.resolved_referrals reads it without resolving its rows, and
+    `where` a clause on its source_type (clinics are not in the table). With decisions in
+    the store, `decided` is the resolved referrals and `decided_where` its WHERE clause:
+    the sources a decision touches (`touched_sources`, a parameterless subquery) are left
+    out of the table's part and summed from their rows, resolved, instead; the two parts
+    share no name (every name a touched row is read as is itself touched).
+    Returns the SQL, and whether the WHERE parameters are needed twice (once per part)."""
+    sums = f"""
         SELECT
             source, source_type, organization, month AS bucket, no_visits,
-            min(first_day) AS day,
-            max(last_day) AS last,
-            CAST(sum(referrals) AS BIGINT) AS count,
-            sum(payments) AS payments,
-            sum(charges) AS charges,
-            sum(visits) AS visits,
-            CAST(sum(arrived) AS BIGINT) AS arrived,
-            CAST(sum(known) AS BIGINT) AS known
-        FROM {relation} AS sums {where}
-        GROUP BY 1, 2, 3, 4, 5
+            first_day AS day, last_day AS last, referrals AS count, payments, charges,
+            visits, arrived, known
+        FROM {kept} AS sums {where}
     """
+    if decided is None:
+        return sums, False
+    rows, _ = bucket_groups_sql(decided_where, decided, [])
+    return f"{sums} UNION ALL SELECT * FROM ({rows}) AS summed", True
 
 
 def partner_rows_where(where: str) -> str:

@@ -100,11 +100,11 @@ CREATE TABLE IF NOT EXISTS partner_targets (
     set_at TIMESTAMP NOT NULL
 );
 CREATE TABLE IF NOT EXISTS settings (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
--- The referrals summed per stored spelling, source, type, calendar month (its first day, in
--- days since 1970-01-01) and whether visits were recorded: kept up to date by every write
+-- The referrals summed per stored source, type, calendar month (its first day, in days since
+-- 1970-01-01) and whether visits were recorded: kept up to date by every write
 -- (analytics.store.month_sums), read by the app's pages instead of every row.
 CREATE TABLE IF NOT EXISTS month_sums (
-    source_name VARCHAR, source VARCHAR NOT NULL, source_type VARCHAR NOT NULL,
+    source VARCHAR NOT NULL, source_type VARCHAR NOT NULL,
     month BIGINT NOT NULL, no_visits BOOLEAN NOT NULL, first_day BIGINT NOT NULL,
     last_day BIGINT NOT NULL, row_count BIGINT NOT NULL, referrals BIGINT NOT NULL,
     payments DOUBLE, charges DOUBLE, visits DOUBLE, arrived BIGINT NOT NULL,
@@ -133,18 +133,28 @@ _REFERRAL_ROW = """x.referral_date, x.source_name, {source} AS source,
 
 
 def resolved_referrals(
-    decisions: bool = True, table: str = "main.referrals", columns: str = _REFERRAL_ROW
+    decisions: bool = True,
+    table: str = "main.referrals",
+    columns: str = _REFERRAL_ROW,
+    *,
+    resolve_rows: bool = True,
 ) -> str:
     """The referrals relation every read selects from (a parenthesised subquery).
 
     Without decisions in the store the joins are left out: the same rows, read faster.
-    `table` and `columns` resolve another table keyed by the stored source_name, source and
-    source_type the same way (the month sums: analytics.store.month_sums); `columns` names
-    the resolved ones {source}, {decided_type} and {decided_organization}.
+    `table` and `columns` resolve another table of stored sources (`columns` names the
+    resolved {source}, {decided_type} and {decided_organization}); with `resolve_rows`
+    False its rows are taken as no decision names them (their organisation is still the one
+    most referrals of the resolved source name): the month sums' untouched sources
+    (analytics.store.pages_sql.month_sums_sql).
     """
-    joins, source = (_RESOLVE_JOINS, _RESOLVED_SOURCE) if decisions else ("", "x.source")
-    decided_type = "m.source_type" if decisions else "NULL"
-    decided_organization = "m.organization" if decisions else "NULL"
+    votes_joins, votes_source = (
+        (_RESOLVE_JOINS, _RESOLVED_SOURCE) if decisions else ("", "x.source")
+    )
+    resolve = decisions and resolve_rows
+    joins, source = (_RESOLVE_JOINS, _RESOLVED_SOURCE) if resolve else ("", "x.source")
+    decided_type = "m.source_type" if resolve else "NULL"
+    decided_organization = "m.organization" if resolve else "NULL"
     row = columns.format(
         source=source, decided_type=decided_type, decided_organization=decided_organization
     )
@@ -152,8 +162,8 @@ def resolved_referrals(
     WITH usual_organization AS (
         SELECT resolved_source, (array_agg(organization ORDER BY n DESC, organization))[1] AS usual
         FROM (
-            SELECT {source} AS resolved_source, x.organization, sum(x.referrals) AS n
-            FROM organization_votes x {joins}
+            SELECT {votes_source} AS resolved_source, x.organization, sum(x.referrals) AS n
+            FROM organization_votes x {votes_joins}
             GROUP BY 1, 2
         ) AS votes
         GROUP BY resolved_source

@@ -24,7 +24,7 @@ import pandas as pd
 
 from analytics.filters import Filters
 from analytics.metrics.comparison import last_year_of, previous_of
-from analytics.metrics.encoded import _ROW_FIELDS, Encoded, encode, to_day
+from analytics.metrics.encoded import _ROW_FIELDS, Encoded, encode, encode_identity, to_day
 from analytics.metrics.windows import window_days
 from analytics.outreach.actions import THANK_DAYS
 from analytics.outreach.touch_response import WINDOWS
@@ -152,43 +152,33 @@ def with_days(
 def encode_buckets(groups: pd.DataFrame, level: str) -> Encoded:
     """Encode bucket sums as rows: one per bucket on its first day, and an empty one on its
     last day where that differs (so maxima of days stay exact)."""
-    n = len(groups)
+    names, key, types, partner = encode_identity(
+        groups["source"], groups["source_type"], groups["organization"], level
+    )
     day = groups["day"].to_numpy(dtype="int64")
     last = groups["last"].to_numpy(dtype="int64")
-    frame = pd.DataFrame(
-        {
-            "source": groups["source"],
-            "source_type": groups["source_type"],
-            "organization": groups["organization"],
-            "referral_date": day.astype("datetime64[D]").astype("datetime64[ns]"),
-            "count": groups["count"].to_numpy(dtype="int64"),
-            "payments": groups["payments"].to_numpy(dtype="float64"),
-            "charges": groups["charges"].to_numpy(dtype="float64"),
-            "visits": groups["visits"].to_numpy(dtype="float64"),
-            "eval_date": np.full(n, np.datetime64("NaT"), "datetime64[ns]"),
-            # Outcomes are the sums below: every flag unknown here.
-            "arrived": pd.arrays.BooleanArray(np.zeros(n, bool), np.ones(n, bool)),
-        },
-        index=pd.RangeIndex(n),
-    )
-    encoded = encode(frame, level)
     # The empty rows on the buckets' last days: the same partner key and type, no sums.
     ends = np.flatnonzero(last != day)
     m = len(ends)
     zeros, nan = np.zeros(m, "int64"), np.full(m, np.nan)
-    return replace(
-        encoded,
-        key=np.concatenate([encoded.key, encoded.key[ends]]),
-        type=np.concatenate([encoded.type, encoded.type[ends]]),
-        partner=np.concatenate([encoded.partner, encoded.partner[ends]]),
-        day=np.concatenate([encoded.day, last[ends]]),
-        count=np.concatenate([encoded.count, zeros]),
-        payments=np.concatenate([encoded.payments, nan]),
-        charges=np.concatenate([encoded.charges, nan]),
-        visits=np.concatenate([encoded.visits, nan]),
-        arrived=np.concatenate([groups["arrived"].to_numpy(dtype="int64"), zeros]),
-        known=np.concatenate([groups["known"].to_numpy(dtype="int64"), zeros]),
-        eval_days=np.full(n + m, np.nan),
+
+    def sums(column: str, dtype: str, empty: np.ndarray) -> np.ndarray:
+        return np.concatenate([groups[column].to_numpy(dtype=dtype), empty])
+
+    return Encoded(
+        names=names,
+        key=np.concatenate([key, key[ends]]),
+        type=np.concatenate([types, types[ends]]),
+        partner=np.concatenate([partner, partner[ends]]),
+        day=np.concatenate([day, last[ends]]),
+        count=sums("count", "int64", zeros),
+        payments=sums("payments", "float64", nan),
+        charges=sums("charges", "float64", nan),
+        arrived=sums("arrived", "int64", zeros),
+        known=sums("known", "int64", zeros),
+        visits=sums("visits", "float64", nan),
+        # Days to evaluation are not summed: unknown for every bucket.
+        eval_days=np.full(len(day) + m, np.nan),
     )
 
 

@@ -19,7 +19,7 @@ from tests.conftest import HAND_LOG_CSV, xlsx_bytes
 
 TODAY = date(2026, 11, 27)
 HEADER = ["Referral Date", "Referring Provider", "Location", "Visits", "Total Payments"]
-KEY = ["source_name", "source", "source_type", "month", "no_visits"]
+KEY = ["source", "source_type", "month", "no_visits"]
 
 
 def _day(text: str) -> int:
@@ -45,10 +45,10 @@ def fresh(store: Store) -> pd.DataFrame:
 
 
 def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.astype({c: "int64" for c in month_sums.COLUMNS[5:9]}).astype(
+    frame = frame.astype({c: "int64" for c in month_sums.COLUMNS[4:8]}).astype(
         {"arrived": "int64", "known": "int64", "month": "int64", "no_visits": "bool"}
     )
-    for col in ("source_name", "source", "source_type"):
+    for col in ("source", "source_type"):
         frame[col] = frame[col].astype("str")
     return frame.sort_values(KEY, na_position="first").reset_index(drop=True)
 
@@ -154,6 +154,18 @@ def test_identity_decisions_leave_the_table_and_reads_apply_them(store, webpt_xl
     spelling = store.source_profiles().set_index("source").loc["Renamed Partner", "spellings"][0]
     identity.split_spelling(store, spelling, "Split Off")
     assert_kept(store)
+    # A spelling moved into a source no decision named before: that source's rows and the
+    # moved ones are summed together.
+    profiles = store.source_profiles().set_index("source")
+    others = [s for s in profiles.index if s not in ("Renamed Partner", "Split Off", "Unknown")]
+    moved = profiles.loc["Split Off", "spellings"][0]
+    identity.split_spelling(store, moved, others[0])
+    assert_kept(store)
+    groups = store.bucket_groups(Filters(), [])
+    assert "Split Off" not in set(groups["source"])
+    assert groups.loc[groups["source"] == others[0], "count"].sum() == (
+        store.summed_groups(Filters(), []).query("source == @others[0]")["count"].sum()
+    )
     identity.undo(store, ids)
     assert_kept(store)
     # Decisions are applied when the table is read; the stored sums never change.
@@ -234,3 +246,26 @@ def test_span_of_ranges():
     assert month_sums.span(a, b) == (date(2025, 1, 2), date(2025, 3, 9))
     assert month_sums.span((None, None), a) == a
     assert month_sums.span((None, None)) == (None, None)
+
+
+@pytest.mark.parametrize("how", ["merge", "split"])
+def test_a_source_read_as_an_undecided_one_is_summed_with_it(store, webpt_xlsx, how):
+    load(store, webpt_xlsx, "webpt.xlsx")
+    load(store, HAND_LOG_CSV.encode("cp1252"), "log.csv")
+    profiles = store.source_profiles().set_index("source")
+    lee = next(s for s in profiles.index if "Lee" in s)
+    nunez = next(s for s in profiles.index if "Núñez" in s)
+    # Both chiropractors with visits in March 2025: Lee on the 20th (6 visits, $612.50),
+    # Núñez on the 14th (4 visits, -$120.00). Read Núñez (or its spelling) as Lee.
+    if how == "merge":
+        identity.merge(store, [nunez], lee)
+    else:
+        identity.split_spelling(store, profiles.loc[nunez, "spellings"][0], lee)
+    assert_kept(store)
+    groups = store.bucket_groups(Filters(), [])
+    assert nunez not in set(groups["source"])
+    lee_rows = groups[groups["source"] == lee]
+    assert len(lee_rows) == 1
+    row = lee_rows.iloc[0]
+    assert (row["count"], row["visits"], row["payments"]) == (2, 10.0, 492.5)
+    assert (row["day"], row["last"]) == (_day("2025-03-14"), _day("2025-03-20"))
