@@ -11,6 +11,7 @@ import pyarrow as pa
 
 from analytics.filters import Filters
 from analytics.store.connection import StoreBase
+from analytics.store.pages_sql import MONTH_SUMS_ROW, touched_sources
 from analytics.store.planning_sql import (
     NO_PAYER,
     cohort_sql,
@@ -21,7 +22,7 @@ from analytics.store.planning_sql import (
     segment_sums_sql,
     split_months,
 )
-from analytics.store.sql import referral_where
+from analytics.store.sql import RESOLVED_REFERRALS, referral_where, resolved_referrals
 
 
 class PlanningMixin(StoreBase):
@@ -38,8 +39,15 @@ class PlanningMixin(StoreBase):
             hi = None if filters.end is None else _day(filters.end) + 1
             split = split_months([*cuts, *(d for d in (lo, hi) if d is not None)])
             month_where, month_params = referral_where(Filters(source_types=filters.source_types))
+            decided = self._referrals() == RESOLVED_REFERRALS
+            touched = None
+            if decided:
+                # Sources a decision touches are summed from their rows, resolved (as the
+                # pages' month buckets are: pages_sql.month_sums_sql).
+                touched = touched_sources(bool(self._query("SELECT 1 FROM spelling_map LIMIT 1")))
+            kept = resolved_referrals(decided, "month_sums", MONTH_SUMS_ROW, resolve_rows=False)
             sql, keep, after = month_segment_sums_sql(
-                month_where, self._month_sums(), where, self._referrals(), cuts, split, (lo, hi)
+                month_where, kept, where, self._referrals(), cuts, split, (lo, hi), touched
             )
             return (
                 self._cursor()

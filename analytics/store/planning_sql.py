@@ -113,17 +113,24 @@ def month_segment_sums_sql(
     cuts: Sequence[int],
     split: list[tuple[int, int]],
     bounds: tuple[int | None, int | None],
+    touched: str | None = None,
 ) -> tuple[str, list, list]:
     """segment_sums_sql's table from the month sums (analytics.store.month_sums) for every
     whole month no cut splits, and from the rows for the months in `split` ([first, stop)
     day ranges, split_months). `months` is the month sums resolved, `month_where` a clause
     on its source_type; `row_where` the rows' full WHERE clause; `bounds` the first day and
     the day after the last the filters keep (None: unbounded), month starts or in `split`.
+    `touched` (a parameterless subquery of stored sources, pages_sql.touched_sources): the
+    sources a decision touches, read from their rows in every month instead.
     Returns the SQL and the parameters after month_where's and after row_where's."""
     segment, seg_params = _segment_expression(list(cuts))
     ranges = [day for pair in split for day in pair]
     lo, hi = bounds
     keep = [f"NOT ({_in_ranges('month', len(split))})"]
+    read = f"({_in_ranges('referral_date', len(split))})"
+    if touched is not None:
+        keep.append(f"source NOT IN ({touched})")
+        read = f"({read} OR ingest_source IN ({touched}))"
     keep_params: list = list(ranges)
     if lo is not None:
         keep.append("month >= ?")
@@ -150,8 +157,7 @@ def month_segment_sums_sql(
                 visits,
                 CASE WHEN visits IS NOT NULL THEN count ELSE 0 END AS visit_referrals,
                 {_DAY} AS first_day, {_DAY} AS last_day
-            FROM {relation} AS referrals {row_where}
-                {row_joiner} ({_in_ranges("referral_date", len(split))})
+            FROM {relation} AS referrals {row_where} {row_joiner} {read}
         ), parts AS (
             SELECT * FROM m UNION ALL SELECT * FROM r
         )
