@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 from analytics.filters import Filters
@@ -28,9 +29,10 @@ def run_metrics(args: argparse.Namespace) -> int:
         basis=args.basis,
         level=args.level,
     )
-    with store.session():
+    with store.session(), ThreadPoolExecutor(1) as pool:
         # One segment table serves both: the history windows and the planning metrics.
         parts = planning_parts(store, filters, args.fiscal_start or fiscal_start_of(store))
+        parts.prefetch(pool)
         out = store_metrics(store, filters, parts.segments)
         # Issue 17's keys (diligence, targets, source quality, cohorts) after the original ones.
         out |= store_extended_metrics(store, filters, parts.fiscal_start, parts=parts)

@@ -119,25 +119,9 @@ def _days(dates: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def encode(frame: pd.DataFrame, level: str = "partner") -> Encoded:
     """Encode a referral frame once; every metric then works on integer and float arrays."""
-    source_codes, source_names = _codes(frame["source"])
-    type_codes, type_values = _codes(frame["source_type"])
-    # Position -1 (a missing value) reads the appended last entry of each lookup.
-    type_lookup = np.array(
-        [_TYPE_INDEX.get(t, UNKNOWN_TYPE) for t in type_values] + [UNKNOWN_TYPE], dtype="int8"
+    names, key, types, partner = encode_identity(
+        frame["source"], frame["source_type"], frame["organization"], level
     )
-    types = type_lookup[type_codes]
-    nameless = np.append(source_names == UNKNOWN_SOURCE, True)[source_codes]
-    types = np.where(IS_PARTNER_TYPE[types] & nameless, UNKNOWN_TYPE, types).astype("int8")
-    partner = IS_PARTNER_TYPE[types]
-    names = np.append(source_names, UNKNOWN_SOURCE)
-    key = np.where(source_codes < 0, len(source_names), source_codes)
-    if level == "organization":
-        org_codes, org_names = _codes(frame["organization"])
-        rolls_up = partner & (org_codes >= 0)
-        key = np.where(rolls_up, len(names) + org_codes, key)
-        names = np.concatenate([names, org_names])
-    # One code per distinct name ("Unknown" typed out, an organization named like a source).
-    merged, distinct = pd.factorize(names)
     day, _ = _days(frame["referral_date"])
     count = frame["count"].to_numpy(dtype="int64")
     arrived = arrived_flags(frame)
@@ -145,8 +129,8 @@ def encode(frame: pd.DataFrame, level: str = "partner") -> Encoded:
     eval_days = (eval_day - day).astype("float64")
     eval_days[no_eval | (eval_days < 0)] = np.nan
     return Encoded(
-        names=np.asarray(distinct, dtype=object),
-        key=merged.astype("int64")[key],
+        names=names,
+        key=key,
         type=types,
         partner=partner,
         day=day,
@@ -158,6 +142,32 @@ def encode(frame: pd.DataFrame, level: str = "partner") -> Encoded:
         visits=frame["visits"].to_numpy(dtype="float64"),
         eval_days=eval_days,
     )
+
+
+def encode_identity(
+    source: pd.Series, source_type: pd.Series, organization: pd.Series, level: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The `names`, `key`, `type` and `partner` arrays of Encoded for these columns."""
+    source_codes, source_names = _codes(source)
+    type_codes, type_values = _codes(source_type)
+    # Position -1 (a missing value) reads the appended last entry of each lookup.
+    type_lookup = np.array(
+        [_TYPE_INDEX.get(t, UNKNOWN_TYPE) for t in type_values] + [UNKNOWN_TYPE], dtype="int8"
+    )
+    types = type_lookup[type_codes]
+    nameless = np.append(source_names == UNKNOWN_SOURCE, True)[source_codes]
+    types = np.where(IS_PARTNER_TYPE[types] & nameless, UNKNOWN_TYPE, types).astype("int8")
+    partner = IS_PARTNER_TYPE[types]
+    names = np.append(source_names, UNKNOWN_SOURCE)
+    key = np.where(source_codes < 0, len(source_names), source_codes)
+    if level == "organization":
+        org_codes, org_names = _codes(organization)
+        rolls_up = partner & (org_codes >= 0)
+        key = np.where(rolls_up, len(names) + org_codes, key)
+        names = np.concatenate([names, org_names])
+    # One code per distinct name ("Unknown" typed out, an organization named like a source).
+    merged, distinct = pd.factorize(names)
+    return np.asarray(distinct, dtype=object), merged.astype("int64")[key], types, partner
 
 
 def source_types(frame: pd.DataFrame) -> pd.Series:

@@ -9,6 +9,7 @@ cohorts' sums; each metric is then the same function the row path uses, fed smal
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -128,9 +129,22 @@ class PlanningParts:
     def _period(self) -> Filters:
         return replace(self.filters, start=_date(self.start), end=_date(self.stop))
 
+    def prefetch(self, pool: Executor) -> None:
+        """Start the period's source-quality and cohort queries on `pool`: the database
+        sums them on the other core while this thread computes the segment metrics."""
+        period = self._period()
+        self.__dict__["_pending"] = {
+            "quality": pool.submit(self.store.quality_sums, period),
+            "cohort": pool.submit(self.store.cohort_sums, period),
+        }
+
+    def _fetched(self, name: str, read):
+        pending = self.__dict__.get("_pending", {})
+        return pending.pop(name).result() if name in pending else read(self._period())
+
     @cached_property
     def _quality_sums(self):
-        return self.store.quality_sums(self._period())
+        return self._fetched("quality", self.store.quality_sums)
 
     def source_quality(self, by: str = "source") -> pd.DataFrame:
         """source_quality_of the period, per partner ("source") or type ("source_type")."""
@@ -142,7 +156,7 @@ class PlanningParts:
 
     def cohort_table(self) -> pd.DataFrame:
         """cohort_table_of the period."""
-        return cohort_table_from(self.store.cohort_sums(self._period()))
+        return cohort_table_from(self._fetched("cohort", self.store.cohort_sums))
 
 
 def planning_cuts(

@@ -26,11 +26,11 @@ class SegmentWindows(HistoryWindows):
     def _rows(self, lo: int | None, hi: int | None, partner: bool = True) -> np.ndarray:
         """The row indices (partner rows only with `partner`) of the days from lo to hi."""
         rows = self._s.window(lo, hi, self._drop)
+        if not partner:
+            return rows
         if isinstance(rows, slice):
-            if not partner:
-                return rows
             return np.flatnonzero(self._partner[rows]) + rows.start
-        return rows & self._partner if partner else rows
+        return rows[self._partner[rows]]
 
     def _sums(self, rows: np.ndarray) -> np.ndarray:
         return _sum_by(self._key[rows], self._s.referrals[rows], self._size)

@@ -195,18 +195,21 @@ class Segments:
 
     def window(self, lo: int | None, hi: int | None, drop=None) -> slice | np.ndarray:
         """What indexes the rows from `lo` to `hi` (see rows_between): a slice without
-        `drop` (a view of each column), else a boolean mask."""
-        return self.span(lo, hi) if drop is None else self.rows_between(lo, hi, drop)
+        `drop` (a view of each column), else the kept rows' positions."""
+        rows = self.span(lo, hi)
+        if drop is None:
+            return rows
+        return np.flatnonzero(~drop[self.group[rows]]) + rows.start
 
     def first_day(self, drop=None) -> int | None:
         """The first day of the rows (None without any)."""
-        rows = self.rows_between(None, None, drop)
-        return int(self.firsts[rows].min()) if rows.any() else None
+        firsts = self.firsts[self.window(None, None, drop)]
+        return int(firsts.min()) if firsts.size else None
 
     def last_day(self, drop=None) -> int | None:
         """The last day of the rows (None without any)."""
-        rows = self.rows_between(None, None, drop)
-        return int(self.lasts[rows].max()) if rows.any() else None
+        lasts = self.lasts[self.window(None, None, drop)]
+        return int(lasts.max()) if lasts.size else None
 
     # What the metrics read --------------------------------------------------------------
 
@@ -376,10 +379,9 @@ class Segments:
         between them must be cuts)."""
         for day in [start, end + 1, *month_starts(start, end)]:
             self._cut(day, 0)
-        rows = self.rows_between(start, end + 1, drop)
+        rows = self.window(start, end + 1, drop)
         lower = self.cuts[self.segment[rows] - 1]
-        months = pd.DatetimeIndex(lower.astype("datetime64[D]")).to_period("M")
-        return len(np.unique(months.asi8))
+        return len(np.unique(lower.astype("datetime64[D]").astype("datetime64[M]")))
 
     def windows(self, level: str, end: int, drop=None) -> HistoryWindows:
         """history_windows.windows_of(rows, end) from the segments (window_cuts(end) cuts);

@@ -16,7 +16,10 @@ import pandas as pd
 import pyarrow as pa
 
 from analytics.errors import IngestError
-from analytics.store import arrow_pool  # noqa: F401  (chooses the Arrow memory pool)
+from analytics.store import (
+    arrow_pool,  # noqa: F401  (chooses the Arrow memory pool)
+    month_sums,
+)
 from analytics.store import keys as store_keys
 from analytics.store.secret import KEY_ENV
 from analytics.store.sql import RESOLVED_REFERRALS, SCHEMA, UNDECIDED_REFERRALS
@@ -72,6 +75,18 @@ class StoreBase:
                 # A store written before organisations were counted per partner.
                 count_organizations(cur)
                 cur.execute("INSERT INTO meta VALUES ('organization_votes', '1')")
+            if not cur.execute(
+                "SELECT 1 FROM meta WHERE key = ?", [month_sums.MONTH_SUMS_META]
+            ).fetchall():
+                # A store written before the month sums were kept: built once, here.
+                cur.execute("BEGIN TRANSACTION")
+                try:
+                    month_sums.rebuild(cur)
+                    cur.execute("INSERT INTO meta VALUES (?, '1')", [month_sums.MONTH_SUMS_META])
+                    cur.execute("COMMIT")
+                except BaseException:
+                    cur.execute("ROLLBACK")
+                    raise
 
     def _setup(self, path: str | os.PathLike | None, create: bool) -> None:
         """The engine's part of opening a store: where it is, its locks (DuckDB: a file)."""

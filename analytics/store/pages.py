@@ -7,9 +7,16 @@ import pandas as pd
 
 from analytics.filters import Filters
 from analytics.store.connection import StoreBase
-from analytics.store.pages_sql import BUCKET_COLUMNS, bucket_groups_sql, partner_rows_where
+from analytics.store.pages_sql import (
+    BUCKET_COLUMNS,
+    MONTH_SUMS_ROW,
+    bucket_groups_sql,
+    month_sums_sql,
+    partner_rows_where,
+    touched_sources,
+)
 from analytics.store.reads import METRIC_COLUMNS, _canonical
-from analytics.store.sql import referral_where
+from analytics.store.sql import RESOLVED_REFERRALS, referral_where, resolved_referrals
 
 
 class PagesMixin(StoreBase):
@@ -24,18 +31,46 @@ class PagesMixin(StoreBase):
 
         The scope's clinics and source types apply, every date; with `only_ranges` only the
         rows inside the ranges are read."""
+        if not ranges and not scope.clinics and self.month_sums_ok():
+            # The months every page starts from: summed by each write, not here.
+            return _typed(self._month_sums(scope))
+        return self.summed_groups(scope, ranges, only_ranges=only_ranges)
+
+    def summed_groups(
+        self, scope: Filters, ranges: list[tuple[int, int]], *, only_ranges: bool = False
+    ) -> pd.DataFrame:
+        """`bucket_groups` summed from the referral rows (what the month sums table must
+        equal; and any scope with clinics, or days)."""
         where, params = referral_where(
             Filters(clinics=scope.clinics, source_types=scope.source_types)
         )
         sql, after = bucket_groups_sql(where, self._referrals(), ranges, only_ranges=only_ranges)
-        frame = self._frame(sql, params + after)
-        for col in ("source", "source_type", "organization"):
-            frame[col] = frame[col].astype("str")
-        for col in ("bucket", "day", "last", "count", "arrived", "known"):
-            frame[col] = frame[col].astype("int64")
-        for col in ("payments", "charges", "visits"):
-            frame[col] = frame[col].astype("float64")
-        return frame[list(BUCKET_COLUMNS)]
+        return _typed(self._frame(sql, params + after))
+
+    def month_sums_ok(self) -> bool:
+        """True when the month sums table holds every referral row (a write that went
+        around the store's methods would leave it behind: then the rows are summed)."""
+        return bool(
+            self._query(
+                "SELECT (SELECT count(*) FROM main.referrals) = "
+                "(SELECT coalesce(sum(row_count), 0) FROM month_sums)"
+            )[0][0]
+        )
+
+    def _month_sums(self, scope: Filters) -> pd.DataFrame:
+        """The month buckets from the month sums table, decisions applied (pages_sql)."""
+        where, params = referral_where(Filters(source_types=scope.source_types))
+        decided = self._referrals() == RESOLVED_REFERRALS
+        kept = resolved_referrals(decided, "month_sums", MONTH_SUMS_ROW, resolve_rows=False)
+        if not decided:
+            sql, _ = month_sums_sql(where, kept, None, "")
+            return self._frame(sql, params)
+        spelled = bool(self._query("SELECT 1 FROM spelling_map LIMIT 1"))
+        touched = touched_sources(spelled)
+        kept_where = f"{where or 'WHERE TRUE'} AND source NOT IN ({touched})"
+        rows_where = f"{where or 'WHERE TRUE'} AND ingest_source IN ({touched})"
+        sql, twice = month_sums_sql(kept_where, kept, RESOLVED_REFERRALS, rows_where)
+        return self._frame(sql, params + params if twice else params)
 
     def partner_rows(
         self, scope: Filters, name: str, columns: tuple[str, ...] = METRIC_COLUMNS
@@ -48,3 +83,14 @@ class PagesMixin(StoreBase):
         cols = ", ".join(columns)
         sql = f"SELECT {cols} FROM {self._referrals()} AS referrals {partner_rows_where(where)}"
         return _canonical(self._frame(sql, [*params, name, name]), columns)
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """BUCKET_COLUMNS with the dtypes analytics.views.page_history reads."""
+    for col in ("source", "source_type", "organization"):
+        frame[col] = frame[col].astype("str")
+    for col in ("bucket", "day", "last", "count", "arrived", "known"):
+        frame[col] = frame[col].astype("int64")
+    for col in ("payments", "charges", "visits"):
+        frame[col] = frame[col].astype("float64")
+    return frame[list(BUCKET_COLUMNS)]

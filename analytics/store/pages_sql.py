@@ -9,6 +9,10 @@ identity columns exactly as it cleans rows (analytics.views.page_history).
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+_EPOCH = date(1970, 1, 1)
+
 _DAY = "CAST(referral_date - DATE '1970-01-01' AS BIGINT)"
 _MONTH = f"{_DAY} - CAST(EXTRACT(DAY FROM referral_date) AS BIGINT) + 1"
 
@@ -26,6 +30,10 @@ BUCKET_COLUMNS: tuple[str, ...] = (
     "arrived",
     "known",
 )
+
+
+def _date(day: int) -> date:
+    return _EPOCH + timedelta(days=int(day))
 
 
 def _ranges_clause(ranges: list[tuple[int, int]]) -> tuple[str, list]:
@@ -47,11 +55,17 @@ def bucket_groups_sql(
     visits are either all recorded or all missing)."""
     inside, params = _ranges_clause(ranges)
     keep = f"WHERE {inside}" if only_ranges else ""
+    dates, bounds = "", []
+    if only_ranges and ranges:
+        # The same rows, named by date so the scan skips the row groups outside the ranges.
+        clause = " OR ".join("(referral_date >= ? AND referral_date < ?)" for _ in ranges)
+        dates = f"{'AND' if where else 'WHERE'} ({clause})"
+        bounds = [_date(day) for pair in ranges for day in pair]
     sql = f"""
         WITH r AS (
             SELECT source, source_type, organization, count, payments, charges, visits,
                 {_DAY} AS d, {_MONTH} AS m, (eval_date IS NOT NULL OR arrived) AS came
-            FROM {relation} AS referrals {where}
+            FROM {relation} AS referrals {where} {dates}
         )
         SELECT
             source, source_type, organization,
@@ -69,7 +83,58 @@ def bucket_groups_sql(
         FROM r {keep}
         GROUP BY 1, 2, 3, 4, 5
     """
-    return sql, params + (params if only_ranges else [])
+    return sql, bounds + params + (params if only_ranges else [])
+
+
+# The month sums table (analytics.store.month_sums) as sql.resolved_referrals reads it.
+MONTH_SUMS_ROW = """{source} AS source, coalesce({decided_type}, x.source_type) AS source_type,
+        CASE WHEN {decided_organization} = '' THEN NULL
+             ELSE coalesce({decided_organization}, u.usual) END AS organization,
+        x.month, x.no_visits, x.first_day, x.last_day, x.referrals, x.payments, x.charges,
+        x.visits, x.arrived, x.known, x.row_count"""
+
+
+def touched_sources(spelled: bool) -> str:
+    """The stored sources a decision may read as another, or another as: the sources and
+    names of source_map, the sources spellings are split into, and (`spelled`: when
+    spelling_map has rows) the sources of the rows a split spelling is in. A row of any
+    other source is read as itself, so its month sums need no decision applied."""
+    parts = [
+        "SELECT source FROM source_map",
+        "SELECT canonical FROM source_map",
+        "SELECT source FROM spelling_map",
+    ]
+    if spelled:
+        parts.append(
+            "SELECT source FROM main.referrals "
+            "WHERE source_name IN (SELECT spelling FROM spelling_map)"
+        )
+    return " UNION ".join(parts)
+
+
+def month_sums_sql(
+    where: str, kept: str, decided: str | None, decided_where: str
+) -> tuple[str, bool]:
+    """The month buckets of `bucket_groups_sql` (no ranges) from the month sums table.
+
+    `kept` is the table as sql.resolved_referrals reads it without resolving its rows, and
+    `where` a clause on its source_type (clinics are not in the table). With decisions in
+    the store, `decided` is the resolved referrals and `decided_where` its WHERE clause:
+    the sources a decision touches (`touched_sources`, a parameterless subquery) are left
+    out of the table's part and summed from their rows, resolved, instead; the two parts
+    share no name (every name a touched row is read as is itself touched).
+    Returns the SQL, and whether the WHERE parameters are needed twice (once per part)."""
+    sums = f"""
+        SELECT
+            source, source_type, organization, month AS bucket, no_visits,
+            first_day AS day, last_day AS last, referrals AS count, payments, charges,
+            visits, arrived, known
+        FROM {kept} AS sums {where}
+    """
+    if decided is None:
+        return sums, False
+    rows, _ = bucket_groups_sql(decided_where, decided, [])
+    return f"{sums} UNION ALL SELECT * FROM ({rows}) AS summed", True
 
 
 def partner_rows_where(where: str) -> str:

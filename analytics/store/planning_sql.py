@@ -13,8 +13,11 @@ few groups are then encoded in Python exactly as rows are (periods.encode).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, timedelta
 
 from analytics.schema import UNKNOWN_SOURCE
+
+_EPOCH = date(1970, 1, 1)
 
 # What a blank payer is called in the payer mix (source quality).
 NO_PAYER = "(no payer)"
@@ -72,6 +75,109 @@ def segment_sums_sql(where: str, relation: str, cuts: Sequence[int]) -> tuple[st
         GROUP BY 1, 2, 3, 4
     """
     return sql, params
+
+
+def split_months(days: Sequence[int]) -> list[tuple[int, int]]:
+    """The months a day of `days` falls inside (not on their first day), as merged
+    [first, stop) day ranges: the months whose rows a segment table must read one by one."""
+    starts = sorted({_month_start(d) for d in days if d != _month_start(d)})
+    ranges: list[tuple[int, int]] = []
+    for start in starts:
+        stop = _next_month(start)
+        if ranges and ranges[-1][1] == start:
+            ranges[-1] = (ranges[-1][0], stop)
+        else:
+            ranges.append((start, stop))
+    return ranges
+
+
+def _month_start(day: int) -> int:
+    moment = _EPOCH + timedelta(days=int(day))
+    return (moment.replace(day=1) - _EPOCH).days
+
+
+def _next_month(start: int) -> int:
+    moment = _EPOCH + timedelta(days=int(start))
+    return ((moment.replace(day=28) + timedelta(days=4)).replace(day=1) - _EPOCH).days
+
+
+def _in_ranges(column: str, count: int) -> str:
+    return " OR ".join(f"({column} >= ? AND {column} < ?)" for _ in range(count)) or "FALSE"
+
+
+def month_segment_sums_sql(
+    month_where: str,
+    months: str,
+    row_where: str,
+    relation: str,
+    cuts: Sequence[int],
+    split: list[tuple[int, int]],
+    bounds: tuple[int | None, int | None],
+    touched: str | None = None,
+) -> tuple[str, list, list]:
+    """segment_sums_sql's table from the month sums (analytics.store.month_sums) for every
+    whole month no cut splits, and from the rows for the months in `split` ([first, stop)
+    day ranges, split_months). `months` is the month sums resolved, `month_where` a clause
+    on its source_type; `row_where` the rows' full WHERE clause; `bounds` the first day and
+    the day after the last the filters keep (None: unbounded), month starts or in `split`.
+    `touched` (a parameterless subquery of stored sources, pages_sql.touched_sources): the
+    sources a decision touches, read from their rows in every month instead.
+    Returns the SQL and the parameters after month_where's and after row_where's."""
+    segment, seg_params = _segment_expression(list(cuts))
+    ranges = [day for pair in split for day in pair]
+    lo, hi = bounds
+    keep = [f"NOT ({_in_ranges('month', len(split))})"]
+    read = f"({_in_ranges('referral_date', len(split))})"
+    if touched is not None:
+        keep.append(f"source NOT IN ({touched})")
+        read = f"({read} OR ingest_source IN ({touched}))"
+    keep_params: list = list(ranges)
+    if lo is not None:
+        keep.append("month >= ?")
+        keep_params.append(lo)
+    if hi is not None:
+        keep.append("month < ?")
+        keep_params.append(hi)
+    joiner = "AND" if month_where else "WHERE"
+    dates = [(_EPOCH + timedelta(days=d)) for d in ranges]
+    row_joiner = "AND" if row_where else "WHERE"
+    sql = f"""
+        WITH m AS (
+            SELECT source, source_type, organization, month AS d, row_count AS rows,
+                referrals, payments, charges, arrived, known, visits,
+                CASE WHEN no_visits THEN 0 ELSE referrals END AS visit_referrals,
+                first_day, last_day
+            FROM {months} AS sums {month_where} {joiner} {" AND ".join(keep)}
+        ), r AS (
+            SELECT source, source_type, organization, {_DAY} AS d, 1 AS rows,
+                count AS referrals, payments, charges,
+                CASE WHEN eval_date IS NOT NULL OR arrived THEN count ELSE 0 END AS arrived,
+                CASE WHEN (eval_date IS NOT NULL OR arrived) IS NOT NULL THEN count ELSE 0 END
+                    AS known,
+                visits,
+                CASE WHEN visits IS NOT NULL THEN count ELSE 0 END AS visit_referrals,
+                {_DAY} AS first_day, {_DAY} AS last_day
+            FROM {relation} AS referrals {row_where} {row_joiner} {read}
+        ), parts AS (
+            SELECT * FROM m UNION ALL SELECT * FROM r
+        )
+        SELECT
+            source, source_type, organization,
+            {segment} AS segment,
+            CAST(sum(rows) AS BIGINT) AS rows,
+            CAST(sum(referrals) AS BIGINT) AS referrals,
+            sum(payments) AS payments,
+            sum(charges) AS charges,
+            CAST(sum(arrived) AS BIGINT) AS arrived,
+            CAST(sum(known) AS BIGINT) AS known,
+            sum(visits) AS visits,
+            CAST(sum(visit_referrals) AS BIGINT) AS visit_referrals,
+            min(first_day) AS first_day,
+            max(last_day) AS last_day
+        FROM parts
+        GROUP BY 1, 2, 3, 4
+    """
+    return sql, keep_params, dates + seg_params
 
 
 def quality_sql(where: str, relation: str) -> str:

@@ -100,6 +100,16 @@ CREATE TABLE IF NOT EXISTS partner_targets (
     set_at TIMESTAMP NOT NULL
 );
 CREATE TABLE IF NOT EXISTS settings (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+-- The referrals summed per stored source, type, calendar month (its first day, in days since
+-- 1970-01-01) and whether visits were recorded: kept up to date by every write
+-- (analytics.store.month_sums), read by the app's pages instead of every row.
+CREATE TABLE IF NOT EXISTS month_sums (
+    source VARCHAR NOT NULL, source_type VARCHAR NOT NULL,
+    month BIGINT NOT NULL, no_visits BOOLEAN NOT NULL, first_day BIGINT NOT NULL,
+    last_day BIGINT NOT NULL, row_count BIGINT NOT NULL, referrals BIGINT NOT NULL,
+    payments DOUBLE, charges DOUBLE, visits DOUBLE, arrived BIGINT NOT NULL,
+    known BIGINT NOT NULL
+);
 """
 
 # Referrals as every read sees them: the owner's decisions applied (a spelling moved, a source
@@ -113,33 +123,54 @@ _RESOLVE_JOINS = """
 _RESOLVED_SOURCE = "coalesce(m.canonical, sp.source, x.source)"
 
 
-def resolved_referrals(decisions: bool = True) -> str:
-    """The referrals relation every read selects from (a parenthesised subquery).
-
-    Without decisions in the store the joins are left out: the same rows, read faster.
-    """
-    joins, source = (_RESOLVE_JOINS, _RESOLVED_SOURCE) if decisions else ("", "x.source")
-    decided_type = "m.source_type" if decisions else "NULL"
-    decided_organization = "m.organization" if decisions else "NULL"
-    return f"""(
-    WITH usual_organization AS (
-        SELECT resolved_source, (array_agg(organization ORDER BY n DESC, organization))[1] AS usual
-        FROM (
-            SELECT {source} AS resolved_source, x.organization, sum(x.referrals) AS n
-            FROM organization_votes x {joins}
-            GROUP BY 1, 2
-        ) AS votes
-        GROUP BY resolved_source
-    )
-    SELECT
-        x.referral_date, x.source_name, {source} AS source,
+_REFERRAL_ROW = """x.referral_date, x.source_name, {source} AS source,
         coalesce({decided_type}, x.source_type) AS source_type,
         CASE WHEN {decided_organization} = '' THEN NULL
              ELSE coalesce({decided_organization}, u.usual) END AS organization,
         x.npi, x.npi_valid, x.clinic, x.payer, x.patient_key, x.case_id, x.eval_date,
         x.arrived, x.visits, x.charges, x.payments, x.discharge_date, x.count, x.upload_id,
-        x.source AS ingest_source
-    FROM main.referrals x {joins}
+        x.source AS ingest_source"""
+
+
+def resolved_referrals(
+    decisions: bool = True,
+    table: str = "main.referrals",
+    columns: str = _REFERRAL_ROW,
+    *,
+    resolve_rows: bool = True,
+) -> str:
+    """The referrals relation every read selects from (a parenthesised subquery).
+
+    Without decisions in the store the joins are left out: the same rows, read faster.
+    `table` and `columns` resolve another table of stored sources (`columns` names the
+    resolved {source}, {decided_type} and {decided_organization}); with `resolve_rows`
+    False its rows are taken as no decision names them (their organisation is still the one
+    most referrals of the resolved source name): the month sums' untouched sources
+    (analytics.store.pages_sql.month_sums_sql).
+    """
+    votes_joins, votes_source = (
+        (_RESOLVE_JOINS, _RESOLVED_SOURCE) if decisions else ("", "x.source")
+    )
+    resolve = decisions and resolve_rows
+    joins, source = (_RESOLVE_JOINS, _RESOLVED_SOURCE) if resolve else ("", "x.source")
+    decided_type = "m.source_type" if resolve else "NULL"
+    decided_organization = "m.organization" if resolve else "NULL"
+    row = columns.format(
+        source=source, decided_type=decided_type, decided_organization=decided_organization
+    )
+    return f"""(
+    WITH usual_organization AS (
+        SELECT resolved_source, (array_agg(organization ORDER BY n DESC, organization))[1] AS usual
+        FROM (
+            SELECT {votes_source} AS resolved_source, x.organization, sum(x.referrals) AS n
+            FROM organization_votes x {votes_joins}
+            GROUP BY 1, 2
+        ) AS votes
+        GROUP BY resolved_source
+    )
+    SELECT
+        {row}
+    FROM {table} x {joins}
     LEFT JOIN usual_organization u ON u.resolved_source = {source}
 )"""
 

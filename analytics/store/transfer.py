@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analytics.errors import IngestError
+from analytics.store import month_sums
 from analytics.store.base import Store
 from analytics.store.connection import bump_version
 
@@ -127,6 +128,10 @@ def restore(taken: Snapshot, store: Store) -> None:
                 table = taken.tables[name]
                 if table.num_rows:
                     store._insert_arrow(cur, name, table)
+            # Derived, never in a backup: made from the restored referrals.
+            month_sums.rebuild(cur)
+            cur.execute("DELETE FROM meta WHERE key = ?", [month_sums.MONTH_SUMS_META])
+            cur.execute("INSERT INTO meta VALUES (?, '1')", [month_sums.MONTH_SUMS_META])
             # Caches keyed by the version must not take the restored store for the old one.
             cur.execute(
                 "UPDATE meta SET value = CAST(? AS VARCHAR) WHERE key = 'version'",

@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from analytics.schema import ACTIVITY_COLUMNS, REFERRAL_COLUMNS, UNASSIGNED_CLINIC
 from analytics.store import keys as store_keys
+from analytics.store import month_sums
 from analytics.store.batch import IngestContext, UploadBatch
 from analytics.store.connection import StoreBase, bump_version, count_organizations
 from analytics.store.dialect import upsert
@@ -146,10 +147,12 @@ class UploadsMixin(StoreBase):
             cur = self._cursor()
             cur.execute("BEGIN TRANSACTION")
             try:
-                replaced = self._replace_period(cur, batch) if replace else 0
+                replaced, gone = self._replace_period(cur, batch) if replace else (0, (None, None))
                 upload_id = self._insert(cur, batch)
                 if batch.kind == "referrals":
                     count_organizations(cur)
+                    added = month_sums.upload_days(cur, "upload_id = ?", [upload_id])
+                    month_sums.refresh_months(cur, *month_sums.span(gone, added))
                 if remember_mapping:
                     cur.execute(
                         _SAVE_MAPPING,
@@ -220,14 +223,17 @@ class UploadsMixin(StoreBase):
                 cur.unregister("new_aliases")
         return upload_id
 
-    def _replace_period(self, cur: duckdb.DuckDBPyConnection, batch: UploadBatch) -> int:
+    def _replace_period(self, cur: duckdb.DuckDBPyConnection, batch: UploadBatch) -> tuple:
         """Remove what a corrected export supersedes: what `overlap` finds for referrals, the
-        period for an outreach log."""
+        period for an outreach log. Returns the rows removed and the first and last dates of
+        the referrals removed (their month sums are recomputed)."""
+        gone = (None, None)
         if batch.kind == "referrals":
             found = self._overlap_filter(batch)
             if found is None:
-                return 0
+                return 0, gone
             table, (where, params) = "referrals", found
+            gone = month_sums.upload_days(cur, where, params)
         else:
             start, end = batch.period
             table, where, params = "activities", "activity_date BETWEEN ? AND ?", [start, end]
@@ -241,7 +247,7 @@ class UploadsMixin(StoreBase):
                 (SELECT DISTINCT upload_id FROM {table})""",
             [batch.kind],
         )
-        return int(removed)
+        return int(removed), gone
 
     def delete_upload(self, upload_id: int) -> int:
         """Remove one upload and every row it brought; returns the rows removed."""
@@ -250,6 +256,7 @@ class UploadsMixin(StoreBase):
             cur.execute("BEGIN TRANSACTION")
             try:
                 removed = 0
+                gone = month_sums.upload_days(cur, "upload_id = ?", [upload_id])
                 for table in ("referrals", "activities"):
                     removed += cur.execute(
                         f"SELECT count(*) FROM {table} WHERE upload_id = ?", [upload_id]
@@ -257,6 +264,7 @@ class UploadsMixin(StoreBase):
                     cur.execute(f"DELETE FROM {table} WHERE upload_id = ?", [upload_id])
                 cur.execute("DELETE FROM uploads WHERE upload_id = ?", [upload_id])
                 count_organizations(cur)
+                month_sums.refresh_months(cur, *gone)
                 bump_version(cur)
                 cur.execute("COMMIT")
             except BaseException:

@@ -24,7 +24,7 @@ import pandas as pd
 
 from analytics.filters import Filters
 from analytics.metrics.comparison import last_year_of, previous_of
-from analytics.metrics.encoded import _ROW_FIELDS, Encoded, encode, to_day
+from analytics.metrics.encoded import _ROW_FIELDS, Encoded, encode, encode_identity, to_day
 from analytics.metrics.windows import window_days
 from analytics.outreach.actions import THANK_DAYS
 from analytics.outreach.touch_response import WINDOWS
@@ -152,36 +152,33 @@ def with_days(
 def encode_buckets(groups: pd.DataFrame, level: str) -> Encoded:
     """Encode bucket sums as rows: one per bucket on its first day, and an empty one on its
     last day where that differs (so maxima of days stay exact)."""
-    spans = groups["last"].to_numpy() != groups["day"].to_numpy()
-    ends = groups[spans]
-    n, m = len(groups), len(ends)
-    nan = np.full(m, np.nan)
-    frame = pd.DataFrame(
-        {
-            "source": pd.concat([groups["source"], ends["source"]], ignore_index=True),
-            "source_type": pd.concat(
-                [groups["source_type"], ends["source_type"]], ignore_index=True
-            ),
-            "organization": pd.concat(
-                [groups["organization"], ends["organization"]], ignore_index=True
-            ),
-            "referral_date": np.concatenate([groups["day"], ends["last"]])
-            .astype("datetime64[D]")
-            .astype("datetime64[ns]"),
-            "count": np.concatenate([groups["count"].to_numpy(), np.zeros(m, "int64")]),
-            "payments": np.concatenate([groups["payments"].to_numpy(), nan]),
-            "charges": np.concatenate([groups["charges"].to_numpy(), nan]),
-            "visits": np.concatenate([groups["visits"].to_numpy(), nan]),
-            "eval_date": pd.Series(np.full(n + m, np.datetime64("NaT"), "datetime64[ns]")),
-            "arrived": pd.Series(pd.array([pd.NA] * (n + m), dtype="boolean")),
-        }
+    names, key, types, partner = encode_identity(
+        groups["source"], groups["source_type"], groups["organization"], level
     )
-    encoded = encode(frame, level)
-    zeros = np.zeros(m, "int64")
-    return replace(
-        encoded,
-        arrived=np.concatenate([groups["arrived"].to_numpy(dtype="int64"), zeros]),
-        known=np.concatenate([groups["known"].to_numpy(dtype="int64"), zeros]),
+    day = groups["day"].to_numpy(dtype="int64")
+    last = groups["last"].to_numpy(dtype="int64")
+    # The empty rows on the buckets' last days: the same partner key and type, no sums.
+    ends = np.flatnonzero(last != day)
+    m = len(ends)
+    zeros, nan = np.zeros(m, "int64"), np.full(m, np.nan)
+
+    def sums(column: str, dtype: str, empty: np.ndarray) -> np.ndarray:
+        return np.concatenate([groups[column].to_numpy(dtype=dtype), empty])
+
+    return Encoded(
+        names=names,
+        key=np.concatenate([key, key[ends]]),
+        type=np.concatenate([types, types[ends]]),
+        partner=np.concatenate([partner, partner[ends]]),
+        day=np.concatenate([day, last[ends]]),
+        count=sums("count", "int64", zeros),
+        payments=sums("payments", "float64", nan),
+        charges=sums("charges", "float64", nan),
+        arrived=sums("arrived", "int64", zeros),
+        known=sums("known", "int64", zeros),
+        visits=sums("visits", "float64", nan),
+        # Days to evaluation are not summed: unknown for every bucket.
+        eval_days=np.full(len(day) + m, np.nan),
     )
 
 

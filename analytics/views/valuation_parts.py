@@ -112,7 +112,7 @@ class ValuationParts:
         organizations = None
         if self.groups:
             organizations = (self.tables(window, drop, "organization", light=True), self.groups)
-        any_rows = s.rows_between(None, None, drop).any()
+        any_rows = s.firsts[s.window(None, None, drop)].size > 0
         windows = None
         if tables.end is not None and any_rows:
             windows = s.windows(window.level, to_day(tables.end), drop)

@@ -8,6 +8,7 @@ import json
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from unittest.mock import patch
 
 import numpy as np
 import pandas as pd
@@ -25,9 +26,15 @@ from analytics.metrics.planning import planning_parts
 from analytics.metrics.scenarios import Scenario
 from analytics.metrics.scorecard import Encodings
 from analytics.metrics.segments import Segments
-from analytics.store import METRIC_COLUMNS, Store
+from analytics.store import METRIC_COLUMNS, Store, month_sums
+from analytics.store.planning_sql import split_months
 from analytics.views.valuation import stress_page, valuation_page
-from analytics.views.valuation_parts import stress_page_from, valuation_page_from, valuation_parts
+from analytics.views.valuation_parts import (
+    stress_page_from,
+    valuation_cuts,
+    valuation_page_from,
+    valuation_parts,
+)
 from tests.metric_paths import FILTER_CASES
 
 # (day, source, type, organization, count, evaluated, payments)
@@ -216,3 +223,97 @@ def test_a_scenario_that_moves_the_period_by_hand(hand_store):
     coverage = next(c for c in result["scorecard_after"] if c["name"] == "data_coverage")
     assert coverage["value"]["months_in_period"] == 1  # June only
     assert coverage["value"]["months_present"] == 1
+
+
+# Segments from the month sums ---------------------------------------------------------------
+
+
+def _segment_table(store: Store, filters: Filters, cuts: list[int], *, months: bool):
+    """Store.segment_sums as a sorted frame, read from the month sums or from the rows."""
+    kept = type(store).month_sums_ok
+    with patch.object(type(store), "month_sums_ok", lambda self: months and kept(self)):
+        table = store.segment_sums(filters, cuts).to_pandas()
+    keys = ["source", "source_type", "organization", "segment"]
+    return table.sort_values(keys, na_position="first").reset_index(drop=True)
+
+
+def test_segments_from_month_sums_read_split_months_by_day(hand_store):
+    with hand_store.session():
+        month_sums.rebuild(hand_store._cursor())
+        assert hand_store.month_sums_ok()
+        # Jun 21 splits June: its rows (A on the 20th, B on the 25th) are read one by one.
+        cuts = [_day("2026-03-01"), _day("2026-06-21")]
+        table = _segment_table(hand_store, Filters(), cuts, months=True)
+    rows = {
+        (s, int(k)): int(n)
+        for s, k, n in zip(table["source"], table["segment"], table["referrals"], strict=True)
+    }
+    assert rows == {("A", 0): 1, ("A", 1): 4, ("A", 2): 9, ("B", 2): 2, ("Mom", 2): 1}
+    a_june = table[(table["source"] == "A") & (table["segment"] == 1)].iloc[0]
+    assert (a_june["first_day"], a_june["last_day"]) == (_day("2026-03-01"), _day("2026-06-20"))
+    assert a_june["rows"] == 2 and a_june["payments"] == 90.0
+
+
+def test_split_months_merge_into_ranges():
+    assert split_months([_day("2026-03-01")]) == []
+    assert split_months([_day("2026-06-21"), _day("2026-07-02"), _day("2026-09-30")]) == [
+        (_day("2026-06-01"), _day("2026-08-01")),
+        (_day("2026-09-01"), _day("2026-10-01")),
+    ]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(),
+        Filters(end=date(2026, 6, 15)),
+        Filters(start=date(2025, 3, 10), end=date(2026, 2, 27)),
+        Filters(source_types=("physician", "self")),
+    ],
+    ids=["all", "mid-month-end", "mid-month-period", "types"],
+)
+def test_segments_from_month_sums_equal_the_rows(generated_store, filters):
+    store = generated_store
+    with store.session():
+        assert store.month_sums_ok()
+        first, last = store.day_bounds(Filters())
+        start = to_day(pd.Timestamp(filters.start)) if filters.start else first
+        end = to_day(pd.Timestamp(filters.end)) if filters.end else last
+        cuts = valuation_cuts(start, end, first)
+        fast = _segment_table(store, filters, cuts, months=True)
+        slow = _segment_table(store, filters, cuts, months=False)
+    assert len(fast) == len(slow) > 1000
+    money = ["payments", "charges", "visits"]
+    pd.testing.assert_frame_equal(fast.drop(columns=money), slow.drop(columns=money))
+    # Sums of the same cents in another order: equal to the last bits.
+    pd.testing.assert_frame_equal(fast[money], slow[money], rtol=1e-12)
+
+
+def test_segments_from_month_sums_apply_identity_decisions(tmp_path):
+    """Merged, renamed, retyped, regrouped and split sources: read from their rows, resolved;
+    every other source from the month sums; equal to the rows throughout."""
+    from analytics import identity
+    from sample_data.generate import write_large
+
+    csv_path = write_large(8_000, tmp_path, xlsx_max=0)["csv"][0]
+    store = Store(tmp_path / "decided.duckdb")
+    ingest_file(store, csv_path, kind="referrals")
+    profiles = store.source_profiles()
+    top = list(profiles.sort_values("referrals", ascending=False)["source"][:4])
+    identity.merge(store, [top[1]], top[0])
+    identity.set_type(store, top[2], "chiropractor")
+    identity.set_organization(store, top[3], "Big Group")
+    spelling = store.source_profiles().set_index("source").loc[top[0], "spellings"][0]
+    identity.split_spelling(store, spelling, "Split Off")
+    with store.session():
+        assert store.month_sums_ok()
+        first, last = store.day_bounds(Filters())
+        filters = Filters(end=pd.Timestamp(np.datetime64(last - 40, "D")).date())
+        cuts = valuation_cuts(first + 200, last - 40, first)
+        fast = _segment_table(store, filters, cuts, months=True)
+        slow = _segment_table(store, filters, cuts, months=False)
+    store.close()
+    assert "Split Off" in set(fast["source"]) and top[1] not in set(fast["source"])
+    money = ["payments", "charges", "visits"]
+    pd.testing.assert_frame_equal(fast.drop(columns=money), slow.drop(columns=money))
+    pd.testing.assert_frame_equal(fast[money], slow[money], rtol=1e-12)
