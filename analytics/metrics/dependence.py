@@ -13,6 +13,7 @@ __all__ = [
     "key_referrers_of",
     "physician_dependence",
     "physician_dependence_of",
+    "physician_share_of",
     "revenue_at_risk",
     "revenue_at_risk_of",
     "top_physician_of",
@@ -61,6 +62,15 @@ def key_referrers_of(tables: PeriodTables) -> list[dict]:
     ]
 
 
+def physician_share_of(tables: PeriodTables) -> float | None:
+    """Physicians' share of the period's referrals (None without referrals): read from the
+    types table alone, so the light tables of Segments.check_tables answer it too."""
+    if not tables.referrals:
+        return None
+    physician_referrals = int(tables.types.loc[sorted(PHYSICIAN_TYPES), "referrals"].sum())
+    return physician_referrals / tables.referrals
+
+
 def physician_dependence_of(tables: PeriodTables) -> dict:
     """physician_share, top_physician, top5_physician_share, key_referrers of a period."""
     total = tables.referrals
@@ -71,10 +81,9 @@ def physician_dependence_of(tables: PeriodTables) -> dict:
             "top5_physician_share": None,
             "key_referrers": [],
         }
-    physician_referrals = int(tables.types.loc[sorted(PHYSICIAN_TYPES), "referrals"].sum())
     largest = tables.partners["physician_referrals"].nlargest(5)
     return {
-        "physician_share": physician_referrals / total,
+        "physician_share": physician_share_of(tables),
         "top_physician": top_physician_of(tables),
         "top5_physician_share": int(largest.sum()) / total,
         "key_referrers": key_referrers_of(tables),

@@ -12,7 +12,7 @@ import pandas as pd
 
 from analytics.filters import Filters
 from analytics.metrics.concentration import concentration_of
-from analytics.metrics.dependence import physician_dependence_of
+from analytics.metrics.dependence import physician_share_of
 from analytics.metrics.periods import PeriodTables, tables_of, to_day
 from analytics.metrics.scorecard import Encodings
 
@@ -113,7 +113,6 @@ def _year_row(
     owner_managed: Collection[str],
 ) -> dict:
     c = concentration_of(tables)
-    d = physician_dependence_of(tables)
     referrals = tables.referrals
     owned = tables.partners[tables.partners["partner"].isin(list(owner_managed))]
     won = lost = None
@@ -132,7 +131,7 @@ def _year_row(
         "CR3 share": c["cr3"] if c["cr3"] is not None else np.nan,
         "CR5 share": c["cr5"] if c["cr5"] is not None else np.nan,
         "Largest organisation share": concentration_of(org)["cr1"] if referrals else np.nan,
-        "Physician share": d["physician_share"] if referrals else np.nan,
+        "Physician share": physician_share_of(tables) if referrals else np.nan,
         "Partners": c["partners"],
         "Partners won": won,
         "Partners lost": lost,

@@ -77,7 +77,9 @@ class PlanningParts:
         segments = self.segments
 
         def tables_for(window: Filters, level: str) -> PeriodTables:
-            return segments.tables(window, to_day(window.start), to_day(window.end), level=level)
+            # What the schedules read (ranked partners, types, totals), built in numpy.
+            start, end = to_day(window.start), to_day(window.end)
+            return segments.check_tables(window, start, end, level=level)
 
         return diligence_from(
             self.first,
