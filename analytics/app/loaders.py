@@ -5,6 +5,7 @@ engagement, partners, valuation)."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -234,11 +235,20 @@ def valuation_parts_of(path: str, filters: Filters, version: int):
     return _valuation_parts(path, filters, version)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _trend(path: str, scope: Filters, version: int, end: int | None, _parts):
+    # The scorecard trend reads the clinics, types, level and basis and the period's last
+    # day, not its start: every preset ending on the last day with data shares it.
+    return _parts.trend()
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def _valuation(path: str, filters: Filters, version: int):
     from analytics.views.valuation_parts import valuation_page_from
 
-    return valuation_page_from(_valuation_parts(path, filters, version))
+    parts = _valuation_parts(path, filters, version)
+    scope = replace(filters, start=None, end=None)
+    return valuation_page_from(parts, _trend(path, scope, version, parts.end, parts))
 
 
 def valuation(filters: Filters):

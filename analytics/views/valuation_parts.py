@@ -257,12 +257,13 @@ def valuation_parts(store, filters: Filters) -> ValuationParts:
     return ValuationParts(store, filters, segments, start, end, months)
 
 
-def valuation_page_from(parts: ValuationParts) -> ValuationPage:
-    """valuation_page.valuation_page from the aggregates."""
+def valuation_page_from(parts: ValuationParts, trend: pd.DataFrame | None = None) -> ValuationPage:
+    """valuation_page.valuation_page from the aggregates (`trend`: parts.trend(), when the
+    caller remembers it from another period with the same last day)."""
     filters = parts.filters
     tables = parts.period_tables()
     checks = parts.scorecard()
-    trend = parts.trend()
+    trend = parts.trend() if trend is None else trend
     groups = parts.practice_groups_in_period() if filters.level == "partner" else []
     return ValuationPage(
         period=fmt.period(tables.start, tables.end),

@@ -131,3 +131,30 @@ def test_report_settings_hide_in_presentation_mode(app, db):
     app.run()
     assert not [t for t in app.text_input if t.key == "report_practice_name"]
     assert {"PDF report", "Workbook"} <= {b.proto.label for b in app.get("download_button")}
+
+
+def _trend_lines(app) -> list:
+    """The y values of the trend chart's panel lines (one per check)."""
+    import json
+
+    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    return [t["y"] for t in spec["data"] if t.get("mode") == "lines"]
+
+
+def _fresh(app) -> list:
+    import streamlit as st
+
+    st.cache_data.clear()
+    app.run()
+    return _trend_lines(app)
+
+
+def test_trend_is_shared_by_periods_ending_the_same_day_and_follows_the_basis(app):
+    before = _trend_lines(app)
+    app.selectbox(key="period_preset").set_value("Year to date").run()
+    # Trailing 12 months and year to date end on the same day: the same 12 trend windows.
+    assert _trend_lines(app) == before == _fresh(app)
+    app.radio(key="basis").set_value("revenue").run()
+    by_revenue = _trend_lines(app)
+    assert by_revenue != before  # the shares are of revenue now, not remembered
+    assert by_revenue == _fresh(app)
