@@ -9,6 +9,9 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+# Reading uploads runs on the Arrow pool that keeps freed pages (chosen when imported).
+from analytics.store import arrow_pool  # noqa: F401
+
 if TYPE_CHECKING:
     from analytics.ingest.mapping import MissingColumn
     from analytics.ingest.prepared import (
