@@ -156,6 +156,37 @@ def test_sparse_column_sampled_past_the_first_rows(monkeypatch, tmp_path):
     assert_same(whole, parts)
 
 
+def _long_csv(path: Path, rows: int) -> Path:
+    """Chunks long enough for the Arrow paths (10,000 cells): ISO referral dates, plain and
+    decimal-comma amounts, slash eval dates read day first (only late rows say so), discharge
+    times, an MRN on every row (no blank: the text Arrow reads without nulls)."""
+    lines = [
+        "Referral Date,Referring Provider,MRN,Location,Eval Date,Visits,Charges,Payments,"
+        "Discharge Date"
+    ]
+    for i in range(rows):
+        day, month = 1 + i % 28, 1 + (i // 28) % 12
+        eval_date = f"{1 + i % 12:02d}/{month:02d}/2024" if i < rows - 3 else "25/12/2024"
+        payments = f'"{i % 4000},{i % 100:02d}"' if i % 5 else ""
+        discharge = f"2024-{month:02d}-{day:02d}" + (" 09:30" if i % 7 == 0 else "")
+        lines.append(
+            f"2024-{month:02d}-{day:02d},Source {i % 300},{20_000_000 + i * 7},Main,"
+            f"{eval_date},{i % 9},{i % 5000}.{i % 100:02d},{payments},{discharge}"
+        )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_long_chunks_that_start_inside_an_arrow_batch_equal_whole(monkeypatch, tmp_path):
+    """Chunks of 12,000 rows take the long-column paths, and the second starts inside one of
+    Arrow's CSV batches (a slice: its text offsets start past 0)."""
+    whole, parts = both(_long_csv(tmp_path / "long.csv", 30_000), monkeypatch, 12_000)
+    assert whole.rows_loaded == 30_000
+    assert whole.quality["date_convention"] == "none"
+    assert whole.quality["number_conventions"]["payments"] == "decimal comma"
+    assert_same(whole, parts)
+
+
 def _snapshot(store: Store) -> dict:
     """Everything an upload writes, as counts and sums a partial write would change."""
     return {
