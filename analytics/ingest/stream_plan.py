@@ -2,9 +2,9 @@
 before any chunk is normalised, so every chunk is read as the whole file would be.
 
 - Date order and decimal separators are decided per column on its distinct values (and, for
-  plain columns, on whether every cell casts): each chunk is read together with the file's
-  distinct values it lacks, so it takes the same decision, and null padding keeps the fast
-  path exactly when the whole column would take it (`values` switches at 10,000 cells).
+  plain columns, on whether every cell casts): the file's distinct cells, padded with missing
+  ones so the fast path is taken exactly when the whole column takes it (`values` switches at
+  10,000 cells), are read once (`decided.Reading`) and each chunk's cells get their results.
 - Who referred is resolved once, on the distinct (spelling, NPI, label) of the rows kept,
   in order of first appearance, each weighted by its rows: what resolve_sources sees of a
   whole file. Which rows are kept (a date, not in the future, not a subtotal, a count) is
@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 from analytics.ingest import referral_rows as rr
 from analytics.ingest import sources, values
 from analytics.ingest.column_reads import WholeFile
+from analytics.ingest.decided import DATES, NUMBERS, Reading
 from analytics.ingest.layout import FOOTER
 from analytics.ingest.parse_ahead import ParseAhead
 from analytics.store.batch import IngestContext
@@ -166,45 +167,24 @@ class StreamPlan(WholeFile):
         self.evidence = evidence
         self.resolved = resolved
         self.aliases = aliases
+        self.readings: dict[tuple[str, str], Reading] = {}
 
-    def _with_evidence(self, raw: pd.Series, per: pd.Series | None = None) -> tuple[pd.Series, Any]:
-        """The chunk's cells, then the file's distinct cells it lacks, padded as the file."""
-        known = self.evidence.get(raw.name)
-        cells = raw.reset_index(drop=True)
-        if known is None or not len(known):
-            lacking = pa.array([], pa.large_string())
-        else:
-            seen = pc.unique(values.arrow_text(raw)).drop_null()
-            lacking = known.filter(pc.invert(pc.is_in(known, value_set=seen)))
-        extra = len(lacking)
-        parts = [cells]
-        if extra:
-            parts.append(pd.Series(raw.dtype.__from_arrow__(lacking.cast(pa.large_string()))))
-        short = min(self.total, FAST_PATH_CELLS) - len(cells) - extra
-        if short > 0:
-            parts.append(pd.Series([None] * short, dtype=raw.dtype))
-        column = pd.concat(parts, ignore_index=True) if len(parts) > 1 else cells
-        column.name = raw.name
-        if per is not None and len(column) > len(cells):
-            pad = pd.Series(np.nan, index=range(len(column) - len(cells)))
-            per = pd.concat([per.reset_index(drop=True).astype("float64"), pad], ignore_index=True)
-        return column, per
+    def _reading(self, raw: pd.Series, kind: str) -> Reading:
+        """The whole file's reading of a column, made on first use from its distinct cells."""
+        key = (raw.name, kind)
+        if key not in self.readings:
+            known = self.evidence.get(raw.name)
+            if known is None:
+                known = pa.array([], pa.large_string())
+            column = padded(known, self.total, raw.dtype)
+            self.readings[key] = Reading(kind, known, column)
+        return self.readings[key]
 
     def dates(self, raw: pd.Series) -> values.DateColumn:
-        column, _ = self._with_evidence(raw)
-        read = values.read_dates(column)
-        n = len(raw)
-        problems = read.problems[:n] if read.problems is not None else None
-        return values.DateColumn(read.dates.iloc[:n].set_axis(raw.index), read.convention, problems)
+        return self._reading(raw, DATES).dates(raw)
 
     def numbers(self, raw, read, per=None) -> values.NumberColumn:
-        column, per_cells = self._with_evidence(raw, per)
-        out = read(column) if per is None else read(column, per=per_cells)
-        n = len(raw)
-        problems = out.problems[:n] if out.problems is not None else None
-        return values.NumberColumn(
-            out.numbers.iloc[:n].set_axis(raw.index), out.convention, problems
-        )
+        return self._reading(raw, NUMBERS).numbers(raw, read, per)
 
     def ahead(self, spellings: list[str]) -> None:
         return None  # resolved already, on the whole file

@@ -89,23 +89,26 @@ class TextSource:
         if held:
             yield self._frame(pa.Table.from_batches(waiting), wanted)
 
-    def _blocks(self) -> Iterator[bytes]:
+    def _blocks(self) -> Iterator[pa.Buffer]:
         """The body's bytes in blocks of whole lines (Arrow's streaming reader would read
         the whole file ahead). Rows end at line ends as Arrow ends them, newlines in quotes
-        being refused either way."""
+        being refused either way. Each block is read into place after the last one's
+        unfinished line, and handed out without a copy."""
         with self.path.open("rb") as handle:
             handle.seek(self.offset)
             carry = b""
-            while block := handle.read(READ_BYTES):
-                block = carry + block
-                end = block.rfind(b"\n") + 1
-                if not end:
-                    carry = block
-                    continue
-                carry = block[end:]
-                yield block[:end]
+            while True:
+                block = bytearray(len(carry) + READ_BYTES)
+                block[: len(carry)] = carry
+                size = len(carry) + handle.readinto(memoryview(block)[len(carry) :])
+                if size == len(carry):
+                    break
+                end = block.rfind(b"\n", 0, size) + 1
+                carry = bytes(block[end:size])
+                if end:
+                    yield pa.py_buffer(block)[:end]
             if carry:
-                yield carry
+                yield pa.py_buffer(carry)
 
     def _frame(self, table: pa.Table, wanted: list[str]) -> pd.DataFrame:
         """A chunk as sheets.table_of shapes a body: a column per header, missing ones None."""

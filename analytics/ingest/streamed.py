@@ -28,6 +28,7 @@ from analytics.ingest.prepared import (
     assemble,
     prepare,
 )
+from analytics.ingest.read_ahead import read_ahead
 from analytics.ingest.row_numbers import Rejection, RowNumbers
 from analytics.ingest.sheets import SheetTable
 from analytics.ingest.spill import SpillWriter
@@ -158,7 +159,7 @@ def _survey(source: TextSource, found: dict[str, str], sparse: list[str]):
     more: dict[str, list] = {h: [] for h in sparse}
     wanted = list(dict.fromkeys([*found.values(), *sparse]))
     wanted = [h for h in source.headers if h in wanted]
-    for body in source.chunks(CHUNK_ROWS, wanted):
+    for body in read_ahead(source.chunks(CHUNK_ROWS, wanted)):
         start = survey.total
         survey.add(body)
         for h, values in more.items():
@@ -230,7 +231,7 @@ def _normalise(source, primary, plan, context, clinic, today, name_header):
     first = last = None
     first_days = True
     try:
-        for body in source.chunks(CHUNK_ROWS):
+        for body in read_ahead(source.chunks(CHUNK_ROWS)):
             rows = RowNumbers(source.first_row + plan.offset)
             frame, rejections, part, _, seen = rr.referrals(
                 body, found, context, clinic, rows, today, name_header, plan

@@ -169,9 +169,12 @@ def _long_csv(path: Path, rows: int) -> Path:
         eval_date = f"{1 + i % 12:02d}/{month:02d}/2024" if i < rows - 3 else "25/12/2024"
         payments = f'"{i % 4000},{i % 100:02d}"' if i % 5 else ""
         discharge = f"2024-{month:02d}-{day:02d}" + (" 09:30" if i % 7 == 0 else "")
+        charges = "inf" if i == 100 else f"{i % 5000}.{i % 100:02d}"
+        if i == 200:
+            discharge = "1985-03-01"  # refused in the first chunk only, on the fast path
         lines.append(
             f"2024-{month:02d}-{day:02d},Source {i % 300},{20_000_000 + i * 7},Main,"
-            f"{eval_date},{i % 9},{i % 5000}.{i % 100:02d},{payments},{discharge}"
+            f"{eval_date},{i % 9},{charges},{payments},{discharge}"
         )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -184,6 +187,9 @@ def test_long_chunks_that_start_inside_an_arrow_batch_equal_whole(monkeypatch, t
     assert whole.rows_loaded == 30_000
     assert whole.quality["date_convention"] == "none"
     assert whole.quality["number_conventions"]["payments"] == "decimal comma"
+    problems = whole.quality["value_problems"]
+    assert (problems["charges"]["count"], problems["charges"]["rows"]) == (1, [102])
+    assert (problems["discharge_date"]["count"], problems["discharge_date"]["rows"]) == (1, [202])
     assert_same(whole, parts)
 
 
