@@ -159,13 +159,20 @@ class StreamPlan(WholeFile):
         self,
         total: int,
         evidence: dict[str, pa.Array],
-        resolved: dict[Identity, tuple[str, str, bool]],
+        identities: np.ndarray,
+        resolved: pd.DataFrame,
+        at: np.ndarray,
         aliases: pd.DataFrame,
     ):
+        """`identities`: each file row's identity code (first pass); `resolved`: source,
+        source_type and patient_named of the identities resolved, `at` each identity's row
+        there (-1: not resolved, its rows were not kept)."""
         super().__init__()
         self.total = total
         self.evidence = evidence
+        self.identities = identities
         self.resolved = resolved
+        self.at = at
         self.aliases = aliases
         self.readings: dict[tuple[str, str], Reading] = {}
 
@@ -192,10 +199,12 @@ class StreamPlan(WholeFile):
     def resolve(
         self, names, npi, npi_valid, labels, *args: Any, **kwargs: Any
     ) -> sources.Resolution:
-        keys, codes = identity_codes(names, npi, npi_valid, labels)
-        found = [self.resolved[k] for k in keys]
-        table = pd.DataFrame(found, columns=["source", "source_type", "patient_named"])
-        frame = table.iloc[codes].set_axis(names.index)
+        """The kept rows' referrers: each row's identity as the first pass coded it, as
+        resolved on the whole file (the index of `names` is the rows' place in the chunk)."""
+        found = self.at[self.identities[self.offset + names.index.to_numpy()]]
+        if (found < 0).any():  # the first pass kept the rows this one keeps: never expected
+            raise RuntimeError("a kept row whose referrer the first pass did not resolve")
+        frame = self.resolved.iloc[found].set_axis(names.index)
         frame = frame.astype({"source": "str", "source_type": "str", "patient_named": bool})
         return sources.Resolution(frame, self.aliases.iloc[0:0])
 
@@ -231,14 +240,10 @@ def decide(
         parsed=ahead.result if ahead is not None else None,
         weights=weights[order],
     )
-    frame = resolution.frame
-    resolved = {
-        key: (s, t, bool(p))
-        for key, s, t, p in zip(
-            chosen, frame["source"], frame["source_type"], frame["patient_named"], strict=True
-        )
-    }
-    return StreamPlan(total, survey.evidence(), resolved, resolution.aliases)
+    resolved = resolution.frame[["source", "source_type", "patient_named"]].reset_index(drop=True)
+    at = np.full(len(identities), -1, dtype=np.int64)
+    at[order] = np.arange(len(order))
+    return StreamPlan(total, survey.evidence(), ids, resolved, at, resolution.aliases)
 
 
 def _per_distinct(survey: Survey, field: str) -> tuple[list, pd.Series]:
