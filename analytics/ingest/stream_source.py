@@ -153,15 +153,10 @@ def open_text(path: Path, file_name: str, kind: str) -> TextSource | None:
     )
 
 
-def count_lines(path: Path, file_name: str) -> int:
-    """Newlines in the file, refused past the row limit as a file read at once is."""
-    lines = 0
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 24):
-            lines += block.count(b"\n")
+def refuse_long(lines: int, file_name: str) -> None:
+    """A file of more lines than a report is read up to is refused, as one read at once is."""
     if lines > limits.MAX_ROWS + readers.HEAD_LINES:
         raise IngestError(
             f"{file_name} has {lines:,} lines, more than the {limits.MAX_ROWS:,} rows a report "
             "is read up to; split the export by date range and upload the parts."
         )
-    return lines

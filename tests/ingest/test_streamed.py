@@ -266,3 +266,22 @@ def test_files_that_cannot_stream_are_read_at_once(tail, rows, monkeypatch, tmp_
     whole = prepare(path.read_bytes(), path.name, store.ingest_context(), today=TODAY)
     assert parts.spilled is None  # read at once, as before
     assert _view(parts) == _view(whole)
+
+
+@pytest.mark.parametrize("chunk", [100, 5000])  # refused on the survey's way / after it
+def test_a_streamed_file_past_the_row_limit_is_refused_as_one_read_at_once(
+    chunk, monkeypatch, tmp_path
+):
+    from analytics import limits
+    from analytics.errors import IngestError
+
+    path = _long_csv(tmp_path / "long.csv", 1_200)
+    monkeypatch.setattr(limits, "MAX_ROWS", 1_000)
+    store = Store(":memory:")
+    sentence = "long.csv has 1,201 lines, more than the 1,000 rows a report is read up to"
+    with pytest.raises(IngestError, match=sentence):
+        prepare(path.read_bytes(), path.name, store.ingest_context(), today=TODAY)
+    monkeypatch.setattr(streamed, "STREAM_BYTES", 0)
+    monkeypatch.setattr(streamed, "CHUNK_ROWS", chunk)
+    with pytest.raises(IngestError, match=sentence):
+        streamed.prepare_file(path, store.ingest_context(), today=TODAY)
