@@ -15,6 +15,7 @@ from datetime import date
 import pandas as pd
 import pyarrow as pa
 
+from analytics.ingest.read_ahead import read_ahead
 from analytics.store.batch import RowChunks
 
 ROW_GROUP = 122_880  # DuckDB's rows per row group
@@ -123,7 +124,11 @@ class SpilledRows:
         return RowChunks(self.num_rows, self.referrals, self.tables)
 
     def tables(self) -> Iterator[pa.Table]:
-        """The rows in order, write_rows at a time (the last table holds the rest)."""
+        """The rows in order, write_rows at a time (the last table holds the rest), the next
+        read on a thread while the store inserts this one."""
+        return read_ahead(self._tables())
+
+    def _tables(self) -> Iterator[pa.Table]:
         if not self.num_rows:
             return
         size = WRITE_ROWS or self.write_rows

@@ -41,6 +41,7 @@ DECIDED = (
     "discharge_date",
 )
 FAST_PATH_CELLS = 10_000  # values._cast_long_text: shorter columns take the full parser
+MERGE_CELLS = 2_000_000  # distinct cells held per column before they are merged into one set
 # The (spelling, NPI text, NPI valid, label) of a row: what resolve_sources tells apart.
 Identity = tuple[Any, Any, bool, Any]
 
@@ -124,7 +125,10 @@ class Survey:
             if self.dtype is None:
                 self.dtype = column.dtype
             parts.append(pc.unique(values.arrow_text(column)))
-            if len(parts) > 1:  # one running set: held memory is the file's distinct cells
+            # The chunks' distinct cells are merged into one set once they hold more than
+            # MERGE_CELLS: held memory stays about the file's distinct cells, and a column of
+            # many (amounts) is not re-hashed whole with every chunk.
+            if len(parts) > 1 and sum(len(p) for p in parts) > MERGE_CELLS:
                 parts[:] = [pc.unique(pa.chunked_array(parts, type=pa.large_string()))]
         for field, codes in self.keys.items():
             c, u = pd.factorize(body[self.found[field]], use_na_sentinel=True)
