@@ -65,7 +65,8 @@ class TextSource:
                 delimiter=self.delimiter, ignore_empty_lines=False, invalid_row_handler=refuse
             ),
             "convert_options": pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in columns},
+                # Large strings, as pandas holds text: no offsets widened per column later.
+                column_types={n: pa.large_string() for n in columns},
                 include_columns=columns,
                 null_values=readers.CSV_MISSING,
                 strings_can_be_null=True,
@@ -94,11 +95,16 @@ class TextSource:
         the whole file ahead). Rows end at line ends as Arrow ends them, newlines in quotes
         being refused either way. Each block is read into place after the last one's
         unfinished line, and handed out without a copy."""
+        # One buffer, refilled: Arrow's parser copies every cell out of the bytes it reads,
+        # and the next block is read only once the last one is parsed (no page faulted in
+        # afresh for every block).
+        block = bytearray(READ_BYTES + (1 << 16))
         with self.path.open("rb") as handle:
             handle.seek(self.offset)
             carry = b""
             while True:
-                block = bytearray(len(carry) + READ_BYTES)
+                if len(carry) + READ_BYTES > len(block):  # a line longer than a block
+                    block = bytearray(len(carry) + READ_BYTES)
                 block[: len(carry)] = carry
                 size = len(carry) + handle.readinto(memoryview(block)[len(carry) :])
                 if size == len(carry):
@@ -112,7 +118,7 @@ class TextSource:
 
     def _frame(self, table: pa.Table, wanted: list[str]) -> pd.DataFrame:
         """A chunk as sheets.table_of shapes a body: a column per header, missing ones None."""
-        frame = table.to_pandas(types_mapper=readers._as_str_dtype)
+        frame = table.to_pandas(types_mapper=_as_str_dtype)
         by_name = dict(zip(table.column_names, frame.columns, strict=True))
         out = {}
         for header in wanted:
@@ -120,6 +126,10 @@ class TextSource:
             out[header] = frame[by_name[at]] if at in by_name else None
         body = pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
         return body.reset_index(drop=True)
+
+
+def _as_str_dtype(arrow_type: pa.DataType) -> object:
+    return readers._as_str_dtype(pa.string() if arrow_type == pa.large_string() else arrow_type)
 
 
 def open_text(path: Path, file_name: str, kind: str) -> TextSource | None:

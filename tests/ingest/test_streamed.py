@@ -180,9 +180,18 @@ def _long_csv(path: Path, rows: int) -> Path:
     return path
 
 
-def test_long_chunks_that_start_inside_an_arrow_batch_equal_whole(monkeypatch, tmp_path):
+@pytest.mark.parametrize("read_bytes", [None, 1 << 16])
+def test_long_chunks_that_start_inside_an_arrow_batch_equal_whole(
+    read_bytes, monkeypatch, tmp_path
+):
     """Chunks of 12,000 rows take the long-column paths, and the second starts inside one of
-    Arrow's CSV batches (a slice: its text offsets start past 0)."""
+    Arrow's CSV batches (a slice: its text offsets start past 0). Read 64 KB at a time, each
+    chunk spans many blocks of the one buffer the file is read into, refilled while the
+    chunk before is normalised."""
+    if read_bytes:
+        from analytics.ingest import stream_source
+
+        monkeypatch.setattr(stream_source, "READ_BYTES", read_bytes)
     whole, parts = both(_long_csv(tmp_path / "long.csv", 30_000), monkeypatch, 12_000)
     assert whole.rows_loaded == 30_000
     assert whole.quality["date_convention"] == "none"
