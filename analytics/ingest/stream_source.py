@@ -49,8 +49,11 @@ class TextSource:
         """The line number of body row 0."""
         return self.header_index + 2
 
-    def chunks(self, rows: int, headers: list[str] | None = None) -> Iterator[pd.DataFrame]:
-        """The body, `rows` rows at a time (index from 0 in each), only `headers` if given."""
+    def chunks(
+        self, rows: int, headers: list[str] | None = None, read_bytes: int | None = None
+    ) -> Iterator[pd.DataFrame]:
+        """The body, `rows` rows at a time (index from 0 in each), only `headers` if given;
+        the file is read `read_bytes` at a time (READ_BYTES: a few rows need less)."""
         names = [str(i) for i in range(self.width)]
         position = {h: i for i, h in enumerate(self.headers)}
         wanted = self.headers if headers is None else headers
@@ -75,7 +78,7 @@ class TextSource:
         }
         waiting: list[pa.RecordBatch] = []
         held = 0
-        for block in self._blocks():
+        for block in self._blocks(read_bytes or READ_BYTES):
             try:
                 table = pacsv.read_csv(pa.BufferReader(block), **options)
             except pa.ArrowInvalid as exc:  # not UTF-8, a newline inside quotes
@@ -90,7 +93,7 @@ class TextSource:
         if held:
             yield self._frame(pa.Table.from_batches(waiting), wanted)
 
-    def _blocks(self) -> Iterator[pa.Buffer]:
+    def _blocks(self, size: int) -> Iterator[pa.Buffer]:
         """The body's bytes in blocks of whole lines (Arrow's streaming reader would read
         the whole file ahead). Rows end at line ends as Arrow ends them, newlines in quotes
         being refused either way. Each block is read into place after the last one's
@@ -98,19 +101,19 @@ class TextSource:
         # One buffer, refilled: Arrow's parser copies every cell out of the bytes it reads,
         # and the next block is read only once the last one is parsed (no page faulted in
         # afresh for every block).
-        block = bytearray(READ_BYTES + (1 << 16))
+        block = bytearray(size + (1 << 16))
         with self.path.open("rb") as handle:
             handle.seek(self.offset)
             carry = b""
             while True:
-                if len(carry) + READ_BYTES > len(block):  # a line longer than a block
-                    block = bytearray(len(carry) + READ_BYTES)
+                if len(carry) + size > len(block):  # a line longer than a block
+                    block = bytearray(len(carry) + size)
                 block[: len(carry)] = carry
-                size = len(carry) + handle.readinto(memoryview(block)[len(carry) :])
-                if size == len(carry):
+                filled = len(carry) + handle.readinto(memoryview(block)[len(carry) :])
+                if filled == len(carry):
                     break
-                end = block.rfind(b"\n", 0, size) + 1
-                carry = bytes(block[end:size])
+                end = block.rfind(b"\n", 0, filled) + 1
+                carry = bytes(block[end:filled])
                 if end:
                     yield pa.py_buffer(block)[:end]
             if carry:

@@ -44,6 +44,7 @@ STREAM_BYTES = limits._setting("REFERRALS_STREAM_BYTES", 256 << 20)
 CHUNK_ROWS = limits._setting("REFERRALS_CHUNK_ROWS", 500_000)
 SAMPLE_ROWS = 10_000  # mapping._sample looks at the first rows, then further for 500 values
 SAMPLE_VALUES = 500
+SAMPLE_BYTES = 1 << 22  # read for the sample's rows (more blocks follow if they hold fewer)
 SUMMED = (
     "blank_rows",
     "footer_rows",
@@ -130,7 +131,7 @@ class _FileScan:
 def _sample(source: TextSource) -> tuple[pd.DataFrame, list[str]]:
     """The body's first rows, as mapping detection reads them, and the columns with too few
     values there (mapping._sample then reads on through the whole column)."""
-    head = next(source.chunks(SAMPLE_ROWS), None)
+    head = next(source.chunks(SAMPLE_ROWS, read_bytes=SAMPLE_BYTES), None)
     if head is None:
         raise Unstreamable("no rows")
     sparse = [

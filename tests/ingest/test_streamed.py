@@ -192,6 +192,7 @@ def test_long_chunks_that_start_inside_an_arrow_batch_equal_whole(
         from analytics.ingest import stream_source
 
         monkeypatch.setattr(stream_source, "READ_BYTES", read_bytes)
+        monkeypatch.setattr(streamed, "SAMPLE_BYTES", read_bytes)  # the sample spans blocks
     whole, parts = both(_long_csv(tmp_path / "long.csv", 30_000), monkeypatch, 12_000)
     assert whole.rows_loaded == 30_000
     assert whole.quality["date_convention"] == "none"
