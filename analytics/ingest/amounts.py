@@ -180,6 +180,10 @@ def _plain_numbers(values: pd.Series) -> NumberColumn | None:
     convention = _plain_convention(arrow_text(values))
     if convention is None:
         return None  # thousands or decimals: the full parser decides
+    return _from_cast(values, cast, convention)
+
+
+def _from_cast(values: pd.Series, cast: pa.ChunkedArray, convention: str) -> NumberColumn:
     numbers = cast.to_numpy().copy()
     problems = None
     refused = ~np.isfinite(numbers)
@@ -189,6 +193,20 @@ def _plain_numbers(values: pd.Series) -> NumberColumn | None:
         problems = np.where(refused, CODE_INF, CODE_FINE).astype(np.int8) if refused.any() else None
     series = pd.Series(numbers, index=values.index, name=values.name, dtype=np.float64)
     return NumberColumn(series, convention, problems)
+
+
+def plain_reading(values: pd.Series) -> str | None:
+    """The decimal convention when read_numbers takes the fast path for this column (long,
+    plain numbers only), else None (the full parser reads it)."""
+    if cast_long_text(values, pa.float64()) is None:
+        return None
+    return _plain_convention(arrow_text(values))
+
+
+def read_plain(values: pd.Series, convention: str) -> NumberColumn:
+    """Cells read as the fast path reads them, with the convention of a column they are part
+    of (a streamed chunk of a file whose whole column takes the fast path): every cell casts."""
+    return _from_cast(values, pc.cast(arrow_text(values), pa.float64()), convention)
 
 
 def read_numbers(values: pd.Series) -> NumberColumn:
@@ -220,21 +238,25 @@ def _refuse(column: NumberColumn, refused: np.ndarray, code: int) -> NumberColum
     return NumberColumn(numbers, column.convention, problems)
 
 
-def read_money(values: pd.Series, per: pd.Series | None = None) -> NumberColumn:
+def read_money(
+    values: pd.Series, per: pd.Series | None = None, parsed: NumberColumn | None = None
+) -> NumberColumn:
     """Amounts in any locale, refusing the unreadable, non-finite and beyond MAX_AMOUNT.
 
     `per` is the number of referrals each row stands for (summary rows): the cap scales.
+    `parsed` is the column as read_numbers reads it, when the caller has it already.
     """
-    column = read_numbers(values)
+    column = parsed if parsed is not None else read_numbers(values)
     cap = MAX_AMOUNT * (1.0 if per is None else per.to_numpy(dtype=np.float64, na_value=1.0))
     amounts = column.numbers.to_numpy()
     column = _refuse(column, amounts > cap, CODE_OVER)
     return _refuse(column, amounts < -cap, CODE_UNDER)
 
 
-def read_counts(values: pd.Series) -> NumberColumn:
-    """Counts in any locale, refusing the unreadable, non-finite, negative and over MAX_COUNT."""
-    column = read_numbers(values)
+def read_counts(values: pd.Series, parsed: NumberColumn | None = None) -> NumberColumn:
+    """Counts in any locale, refusing the unreadable, non-finite, negative and over MAX_COUNT
+    (`parsed`: the column as read_numbers reads it, when the caller has it already)."""
+    column = parsed if parsed is not None else read_numbers(values)
     counts = column.numbers.to_numpy()
     column = _refuse(column, counts < 0, CODE_NEGATIVE)
     return _refuse(column, counts > MAX_COUNT, CODE_OVER_COUNT)

@@ -9,7 +9,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analytics.ingest.cells import cast_long_text, distinct_values, extract, ints, spread
+from analytics.ingest.cells import (
+    arrow_text,
+    cast_long_text,
+    distinct_values,
+    extract,
+    ints,
+    spread,
+)
 from analytics.ingest.cleaning import present_sample
 from analytics.ingest.refusals import CODE_EARLY, CODE_FINE, CODE_LATE, CODE_NOT_DATE
 
@@ -156,6 +163,10 @@ def _iso_dates(values: pd.Series) -> tuple[pd.Series, np.ndarray | None] | None:
         days = cast_long_text(values, pa.timestamp("us"))
     if days is None:
         return None
+    return _iso_rows(values, days)
+
+
+def _iso_rows(values: pd.Series, days: pa.ChunkedArray) -> tuple[pd.Series, np.ndarray | None]:
     rows = days.to_numpy().astype("datetime64[D]")
     outside = (rows < _MIN_DATE) | (rows > _MAX_DATE)
     problems = None
@@ -179,6 +190,22 @@ class DateColumn(NamedTuple):
     dates: pd.Series  # datetime64[ns] at midnight; NaT when blank or refused
     convention: str  # DAY_FIRST, MONTH_FIRST, ...
     problems: np.ndarray | None  # per row: index into PROBLEMS; None when no cell was refused
+
+
+def iso_reading(values: pd.Series) -> pa.DataType | None:
+    """The type read_dates casts this column to on its fast path (long, ISO dates or times
+    only), else None (the full parser reads it)."""
+    for to in (pa.date32(), pa.timestamp("us")):
+        if cast_long_text(values, to) is not None:
+            return to
+    return None
+
+
+def read_iso(values: pd.Series, to: pa.DataType) -> DateColumn:
+    """Cells read as the fast path reads them, cast to the type of a column they are part of
+    (a streamed chunk of a file whose whole column takes the fast path): every cell casts."""
+    dates, problems = _iso_rows(values, pc.cast(arrow_text(values), to))
+    return DateColumn(dates, NO_SLASH_DATES, problems)
 
 
 def read_dates(values: pd.Series) -> DateColumn:

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics.ingest.cells import arrow_text
-from analytics.ingest.cleaning import clean_text, text_bytes
+from analytics.ingest.cleaning import clean_text
 from analytics.siphash import siphash_hex
 
 __all__ = ["hash_identifiers"]
@@ -28,7 +28,9 @@ def hash_identifiers(raw: pd.Series, salt: bytes) -> pd.Series:
     # Trimmed, spaces folded and blanks missing, as every text column; from a CSV or a
     # workbook alike, so one patient gets one key whichever format the month came in.
     text = arrow_text(clean_text(raw))
-    folded = pc.ascii_lower(text) if text_bytes(text).ascii else pc.utf8_lower(text)
+    # utf8_lower, never ascii_lower: pyarrow 26's ascii_lower mis-reads text without nulls
+    # whose offsets start past 0 (a streamed chunk's slice), hashing bytes past the buffer.
+    folded = pc.utf8_lower(text)
     missing = folded.is_null()
     # Bytes, not str: SipHash reads them as they are (3x faster than encoding each str).
     objects = folded.fill_null("").cast(pa.large_binary()).to_numpy()

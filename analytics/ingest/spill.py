@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import tempfile
+import threading
 import weakref
 from collections.abc import Iterator
 from datetime import date
@@ -13,6 +15,7 @@ from datetime import date
 import pandas as pd
 import pyarrow as pa
 
+from analytics.ingest.read_ahead import read_ahead
 from analytics.store.batch import RowChunks
 
 ROW_GROUP = 122_880  # DuckDB's rows per row group
@@ -23,13 +26,18 @@ WRITE_ROWS: int | None = None
 
 
 class SpillWriter:
-    """Appends canonical row frames to a temporary Arrow file, one schema for all."""
+    """Appends canonical row frames to a temporary Arrow file, one schema for all. The file
+    is written on a thread (Arrow's writer lets go of the interpreter lock) while the next
+    chunk is normalised; at most one table waits for it."""
 
     def __init__(self) -> None:
         handle, self.path = tempfile.mkstemp(prefix="referrals-", suffix=".arrow")
         os.close(handle)
         self._writer: pa.ipc.RecordBatchFileWriter | None = None
         self._schema: pa.Schema | None = None
+        self._waiting: queue.Queue = queue.Queue(maxsize=1)
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
         self.num_rows = 0
         self.largest = 0  # rows of the largest chunk written
 
@@ -38,11 +46,37 @@ class SpillWriter:
         if self._writer is None:
             self._schema = table.schema
             self._writer = pa.ipc.new_file(self.path, self._schema)
+            self._thread = threading.Thread(target=self._drain, name="spill", daemon=True)
+            self._thread.start()
         else:
             table = table.cast(self._schema)  # an all-missing column may have come out null
-        self._writer.write_table(table)
+        self._raise()
+        self._waiting.put(table)
         self.num_rows += table.num_rows
         self.largest = max(self.largest, table.num_rows)
+
+    def _drain(self) -> None:
+        """The writing thread: tables in the order given, until None."""
+        while (table := self._waiting.get()) is not None:
+            if self._error is None:
+                try:
+                    self._writer.write_table(table)
+                except BaseException as exc:  # raised in the caller at its next step
+                    self._error = exc
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def _finish(self) -> None:
+        """Every table written and the file closed."""
+        if self._thread is not None:
+            self._waiting.put(None)
+            self._thread.join()
+            self._thread = None
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
 
     def close(
         self,
@@ -51,17 +85,18 @@ class SpillWriter:
         clinics: tuple[str, ...],
         first_days: bool,
     ) -> SpilledRows:
-        if self._writer is not None:
-            self._writer.close()
+        self._finish()
+        self._raise()
         groups = max(1, self.largest // ROW_GROUP)
         spilled = SpilledRows(self.path, self.num_rows, referrals, period, clinics, first_days)
         spilled.write_rows = groups * ROW_GROUP
         return spilled
 
     def discard(self) -> None:
-        if self._writer is not None:
-            self._writer.close()
-        _remove(self.path)
+        try:
+            self._finish()
+        finally:
+            _remove(self.path)
 
 
 class SpilledRows:
@@ -89,7 +124,11 @@ class SpilledRows:
         return RowChunks(self.num_rows, self.referrals, self.tables)
 
     def tables(self) -> Iterator[pa.Table]:
-        """The rows in order, write_rows at a time (the last table holds the rest)."""
+        """The rows in order, write_rows at a time (the last table holds the rest), the next
+        read on a thread while the store inserts this one."""
+        return read_ahead(self._tables())
+
+    def _tables(self) -> Iterator[pa.Table]:
         if not self.num_rows:
             return
         size = WRITE_ROWS or self.write_rows

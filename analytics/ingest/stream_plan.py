@@ -2,9 +2,9 @@
 before any chunk is normalised, so every chunk is read as the whole file would be.
 
 - Date order and decimal separators are decided per column on its distinct values (and, for
-  plain columns, on whether every cell casts): each chunk is read together with the file's
-  distinct values it lacks, so it takes the same decision, and null padding keeps the fast
-  path exactly when the whole column would take it (`values` switches at 10,000 cells).
+  plain columns, on whether every cell casts): the file's distinct cells, padded with missing
+  ones so the fast path is taken exactly when the whole column takes it (`values` switches at
+  10,000 cells), are read once (`decided.Reading`) and each chunk's cells get their results.
 - Who referred is resolved once, on the distinct (spelling, NPI, label) of the rows kept,
   in order of first appearance, each weighted by its rows: what resolve_sources sees of a
   whole file. Which rows are kept (a date, not in the future, not a subtotal, a count) is
@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 from analytics.ingest import referral_rows as rr
 from analytics.ingest import sources, values
 from analytics.ingest.column_reads import WholeFile
+from analytics.ingest.decided import DATES, NUMBERS, Reading
 from analytics.ingest.layout import FOOTER
 from analytics.ingest.parse_ahead import ParseAhead
 from analytics.store.batch import IngestContext
@@ -40,6 +41,7 @@ DECIDED = (
     "discharge_date",
 )
 FAST_PATH_CELLS = 10_000  # values._cast_long_text: shorter columns take the full parser
+MERGE_CELLS = 2_000_000  # distinct cells held per column before they are merged into one set
 # The (spelling, NPI text, NPI valid, label) of a row: what resolve_sources tells apart.
 Identity = tuple[Any, Any, bool, Any]
 
@@ -123,7 +125,10 @@ class Survey:
             if self.dtype is None:
                 self.dtype = column.dtype
             parts.append(pc.unique(values.arrow_text(column)))
-            if len(parts) > 1:  # one running set: held memory is the file's distinct cells
+            # The chunks' distinct cells are merged into one set once they hold more than
+            # MERGE_CELLS: held memory stays about the file's distinct cells, and a column of
+            # many (amounts) is not re-hashed whole with every chunk.
+            if len(parts) > 1 and sum(len(p) for p in parts) > MERGE_CELLS:
                 parts[:] = [pc.unique(pa.chunked_array(parts, type=pa.large_string()))]
         for field, codes in self.keys.items():
             c, u = pd.factorize(body[self.found[field]], use_na_sentinel=True)
@@ -158,53 +163,39 @@ class StreamPlan(WholeFile):
         self,
         total: int,
         evidence: dict[str, pa.Array],
-        resolved: dict[Identity, tuple[str, str, bool]],
+        identities: np.ndarray,
+        resolved: pd.DataFrame,
+        at: np.ndarray,
         aliases: pd.DataFrame,
     ):
+        """`identities`: each file row's identity code (first pass); `resolved`: source,
+        source_type and patient_named of the identities resolved, `at` each identity's row
+        there (-1: not resolved, its rows were not kept)."""
         super().__init__()
         self.total = total
         self.evidence = evidence
+        self.identities = identities
         self.resolved = resolved
+        self.at = at
         self.aliases = aliases
+        self.readings: dict[tuple[str, str], Reading] = {}
 
-    def _with_evidence(self, raw: pd.Series, per: pd.Series | None = None) -> tuple[pd.Series, Any]:
-        """The chunk's cells, then the file's distinct cells it lacks, padded as the file."""
-        known = self.evidence.get(raw.name)
-        cells = raw.reset_index(drop=True)
-        if known is None or not len(known):
-            lacking = pa.array([], pa.large_string())
-        else:
-            seen = pc.unique(values.arrow_text(raw)).drop_null()
-            lacking = known.filter(pc.invert(pc.is_in(known, value_set=seen)))
-        extra = len(lacking)
-        parts = [cells]
-        if extra:
-            parts.append(pd.Series(raw.dtype.__from_arrow__(lacking.cast(pa.large_string()))))
-        short = min(self.total, FAST_PATH_CELLS) - len(cells) - extra
-        if short > 0:
-            parts.append(pd.Series([None] * short, dtype=raw.dtype))
-        column = pd.concat(parts, ignore_index=True) if len(parts) > 1 else cells
-        column.name = raw.name
-        if per is not None and len(column) > len(cells):
-            pad = pd.Series(np.nan, index=range(len(column) - len(cells)))
-            per = pd.concat([per.reset_index(drop=True).astype("float64"), pad], ignore_index=True)
-        return column, per
+    def _reading(self, raw: pd.Series, kind: str) -> Reading:
+        """The whole file's reading of a column, made on first use from its distinct cells."""
+        key = (raw.name, kind)
+        if key not in self.readings:
+            known = self.evidence.get(raw.name)
+            if known is None:
+                known = pa.array([], pa.large_string())
+            column = padded(known, self.total, raw.dtype)
+            self.readings[key] = Reading(kind, known, column)
+        return self.readings[key]
 
     def dates(self, raw: pd.Series) -> values.DateColumn:
-        column, _ = self._with_evidence(raw)
-        read = values.read_dates(column)
-        n = len(raw)
-        problems = read.problems[:n] if read.problems is not None else None
-        return values.DateColumn(read.dates.iloc[:n].set_axis(raw.index), read.convention, problems)
+        return self._reading(raw, DATES).dates(raw)
 
     def numbers(self, raw, read, per=None) -> values.NumberColumn:
-        column, per_cells = self._with_evidence(raw, per)
-        out = read(column) if per is None else read(column, per=per_cells)
-        n = len(raw)
-        problems = out.problems[:n] if out.problems is not None else None
-        return values.NumberColumn(
-            out.numbers.iloc[:n].set_axis(raw.index), out.convention, problems
-        )
+        return self._reading(raw, NUMBERS).numbers(raw, read, per)
 
     def ahead(self, spellings: list[str]) -> None:
         return None  # resolved already, on the whole file
@@ -212,10 +203,12 @@ class StreamPlan(WholeFile):
     def resolve(
         self, names, npi, npi_valid, labels, *args: Any, **kwargs: Any
     ) -> sources.Resolution:
-        keys, codes = identity_codes(names, npi, npi_valid, labels)
-        found = [self.resolved[k] for k in keys]
-        table = pd.DataFrame(found, columns=["source", "source_type", "patient_named"])
-        frame = table.iloc[codes].set_axis(names.index)
+        """The kept rows' referrers: each row's identity as the first pass coded it, as
+        resolved on the whole file (the index of `names` is the rows' place in the chunk)."""
+        found = self.at[self.identities[self.offset + names.index.to_numpy()]]
+        if (found < 0).any():  # the first pass kept the rows this one keeps: never expected
+            raise RuntimeError("a kept row whose referrer the first pass did not resolve")
+        frame = self.resolved.iloc[found].set_axis(names.index)
         frame = frame.astype({"source": "str", "source_type": "str", "patient_named": bool})
         return sources.Resolution(frame, self.aliases.iloc[0:0])
 
@@ -251,14 +244,10 @@ def decide(
         parsed=ahead.result if ahead is not None else None,
         weights=weights[order],
     )
-    frame = resolution.frame
-    resolved = {
-        key: (s, t, bool(p))
-        for key, s, t, p in zip(
-            chosen, frame["source"], frame["source_type"], frame["patient_named"], strict=True
-        )
-    }
-    return StreamPlan(total, survey.evidence(), resolved, resolution.aliases)
+    resolved = resolution.frame[["source", "source_type", "patient_named"]].reset_index(drop=True)
+    at = np.full(len(identities), -1, dtype=np.int64)
+    at[order] = np.arange(len(order))
+    return StreamPlan(total, survey.evidence(), ids, resolved, at, resolution.aliases)
 
 
 def _per_distinct(survey: Survey, field: str) -> tuple[list, pd.Series]:

@@ -49,8 +49,11 @@ class TextSource:
         """The line number of body row 0."""
         return self.header_index + 2
 
-    def chunks(self, rows: int, headers: list[str] | None = None) -> Iterator[pd.DataFrame]:
-        """The body, `rows` rows at a time (index from 0 in each), only `headers` if given."""
+    def chunks(
+        self, rows: int, headers: list[str] | None = None, read_bytes: int | None = None
+    ) -> Iterator[pd.DataFrame]:
+        """The body, `rows` rows at a time (index from 0 in each), only `headers` if given;
+        the file is read `read_bytes` at a time (READ_BYTES: a few rows need less)."""
         names = [str(i) for i in range(self.width)]
         position = {h: i for i, h in enumerate(self.headers)}
         wanted = self.headers if headers is None else headers
@@ -65,7 +68,8 @@ class TextSource:
                 delimiter=self.delimiter, ignore_empty_lines=False, invalid_row_handler=refuse
             ),
             "convert_options": pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in columns},
+                # Large strings, as pandas holds text: no offsets widened per column later.
+                column_types={n: pa.large_string() for n in columns},
                 include_columns=columns,
                 null_values=readers.CSV_MISSING,
                 strings_can_be_null=True,
@@ -74,7 +78,7 @@ class TextSource:
         }
         waiting: list[pa.RecordBatch] = []
         held = 0
-        for block in self._blocks():
+        for block in self._blocks(read_bytes or READ_BYTES):
             try:
                 table = pacsv.read_csv(pa.BufferReader(block), **options)
             except pa.ArrowInvalid as exc:  # not UTF-8, a newline inside quotes
@@ -89,27 +93,35 @@ class TextSource:
         if held:
             yield self._frame(pa.Table.from_batches(waiting), wanted)
 
-    def _blocks(self) -> Iterator[bytes]:
+    def _blocks(self, size: int) -> Iterator[pa.Buffer]:
         """The body's bytes in blocks of whole lines (Arrow's streaming reader would read
         the whole file ahead). Rows end at line ends as Arrow ends them, newlines in quotes
-        being refused either way."""
+        being refused either way. Each block is read into place after the last one's
+        unfinished line, and handed out without a copy."""
+        # One buffer, refilled: Arrow's parser copies every cell out of the bytes it reads,
+        # and the next block is read only once the last one is parsed (no page faulted in
+        # afresh for every block).
+        block = bytearray(size + (1 << 16))
         with self.path.open("rb") as handle:
             handle.seek(self.offset)
             carry = b""
-            while block := handle.read(READ_BYTES):
-                block = carry + block
-                end = block.rfind(b"\n") + 1
-                if not end:
-                    carry = block
-                    continue
-                carry = block[end:]
-                yield block[:end]
+            while True:
+                if len(carry) + size > len(block):  # a line longer than a block
+                    block = bytearray(len(carry) + size)
+                block[: len(carry)] = carry
+                filled = len(carry) + handle.readinto(memoryview(block)[len(carry) :])
+                if filled == len(carry):
+                    break
+                end = block.rfind(b"\n", 0, filled) + 1
+                carry = bytes(block[end:filled])
+                if end:
+                    yield pa.py_buffer(block)[:end]
             if carry:
-                yield carry
+                yield pa.py_buffer(carry)
 
     def _frame(self, table: pa.Table, wanted: list[str]) -> pd.DataFrame:
         """A chunk as sheets.table_of shapes a body: a column per header, missing ones None."""
-        frame = table.to_pandas(types_mapper=readers._as_str_dtype)
+        frame = table.to_pandas(types_mapper=_as_str_dtype)
         by_name = dict(zip(table.column_names, frame.columns, strict=True))
         out = {}
         for header in wanted:
@@ -117,6 +129,10 @@ class TextSource:
             out[header] = frame[by_name[at]] if at in by_name else None
         body = pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
         return body.reset_index(drop=True)
+
+
+def _as_str_dtype(arrow_type: pa.DataType) -> object:
+    return readers._as_str_dtype(pa.string() if arrow_type == pa.large_string() else arrow_type)
 
 
 def open_text(path: Path, file_name: str, kind: str) -> TextSource | None:
@@ -150,15 +166,10 @@ def open_text(path: Path, file_name: str, kind: str) -> TextSource | None:
     )
 
 
-def count_lines(path: Path, file_name: str) -> int:
-    """Newlines in the file, refused past the row limit as a file read at once is."""
-    lines = 0
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 24):
-            lines += block.count(b"\n")
+def refuse_long(lines: int, file_name: str) -> None:
+    """A file of more lines than a report is read up to is refused, as one read at once is."""
     if lines > limits.MAX_ROWS + readers.HEAD_LINES:
         raise IngestError(
             f"{file_name} has {lines:,} lines, more than the {limits.MAX_ROWS:,} rows a report "
             "is read up to; split the export by date range and upload the parts."
         )
-    return lines

@@ -20,6 +20,7 @@ from analytics import limits
 from analytics.errors import IngestError
 from analytics.ingest import combine as combine_mod
 from analytics.ingest import mapping as mapping_mod
+from analytics.ingest import readers
 from analytics.ingest import referral_rows as rr
 from analytics.ingest.prepared import (
     MAX_LISTED_REJECTIONS,
@@ -28,11 +29,12 @@ from analytics.ingest.prepared import (
     assemble,
     prepare,
 )
+from analytics.ingest.read_ahead import read_ahead
 from analytics.ingest.row_numbers import Rejection, RowNumbers
 from analytics.ingest.sheets import SheetTable
 from analytics.ingest.spill import SpillWriter
 from analytics.ingest.stream_plan import Survey, decide
-from analytics.ingest.stream_source import TextSource, Unstreamable, count_lines, open_text
+from analytics.ingest.stream_source import TextSource, Unstreamable, open_text, refuse_long
 from analytics.schema import PARTNER_TYPES
 from analytics.store.batch import IngestContext
 
@@ -42,6 +44,7 @@ STREAM_BYTES = limits._setting("REFERRALS_STREAM_BYTES", 256 << 20)
 CHUNK_ROWS = limits._setting("REFERRALS_CHUNK_ROWS", 500_000)
 SAMPLE_ROWS = 10_000  # mapping._sample looks at the first rows, then further for 500 values
 SAMPLE_VALUES = 500
+SAMPLE_BYTES = 1 << 22  # read for the sample's rows (more blocks follow if they hold fewer)
 SUMMED = (
     "blank_rows",
     "footer_rows",
@@ -93,30 +96,42 @@ def prepare_file(
     )
 
 
-class _FileHash:
-    """The file's SHA-256, read on the other core while the first pass runs."""
+class _FileScan:
+    """The file's SHA-256 and its newlines, read once on the other core while the first pass
+    runs; `refuse_long` then says what reading the file at once says of too many lines."""
 
-    def __init__(self, path: Path):
-        self._digest: list[str] = []
+    def __init__(self, path: Path, file_name: str):
+        self.file_name = file_name
+        self._found: list[tuple[str, int]] = []
         self._thread = threading.Thread(target=self._run, args=(path,), daemon=True)
         self._thread.start()
 
     def _run(self, path: Path) -> None:
         digest = hashlib.sha256()
+        lines = 0
         with path.open("rb") as handle:
             while block := handle.read(1 << 24):
                 digest.update(block)
-        self._digest.append(digest.hexdigest())
+                lines += block.count(b"\n")
+        self._found.append((digest.hexdigest(), lines))
+
+    def _result(self) -> tuple[str, int]:
+        self._thread.join()
+        if not self._found:
+            raise IngestError(f"{self.file_name} cannot be read to its end; check the file.")
+        return self._found[0]
 
     def hexdigest(self) -> str:
-        self._thread.join()
-        return self._digest[0]
+        return self._result()[0]
+
+    def refuse_long(self) -> None:
+        refuse_long(self._result()[1], self.file_name)
 
 
 def _sample(source: TextSource) -> tuple[pd.DataFrame, list[str]]:
     """The body's first rows, as mapping detection reads them, and the columns with too few
     values there (mapping._sample then reads on through the whole column)."""
-    head = next(source.chunks(SAMPLE_ROWS), None)
+    head = next(source.chunks(SAMPLE_ROWS, read_bytes=SAMPLE_BYTES), None)
     if head is None:
         raise Unstreamable("no rows")
     sparse = [
@@ -151,16 +166,18 @@ def _map(source: TextSource, body: pd.DataFrame, context, overrides, file_name):
     return mapped, left_out
 
 
-def _survey(source: TextSource, found: dict[str, str], sparse: list[str]):
+def _survey(source: TextSource, found: dict[str, str], sparse: list[str], scan: _FileScan):
     """The first pass: the whole file's distinct values and row codes, and the sparse
-    columns' values past the sample."""
+    columns' values past the sample (a file past the row limit is refused on the way)."""
     survey = Survey(found)
     more: dict[str, list] = {h: [] for h in sparse}
     wanted = list(dict.fromkeys([*found.values(), *sparse]))
     wanted = [h for h in source.headers if h in wanted]
-    for body in source.chunks(CHUNK_ROWS, wanted):
+    for body in read_ahead(source.chunks(CHUNK_ROWS, wanted)):
         start = survey.total
         survey.add(body)
+        if survey.total > limits.MAX_ROWS + readers.HEAD_LINES:
+            scan.refuse_long()  # more rows than lines allowed: the count refuses the file
         for h, values in more.items():
             if len(values) >= SAMPLE_VALUES or start + len(body) <= SAMPLE_ROWS:
                 continue
@@ -180,18 +197,22 @@ def _prepare_streamed(
 ) -> Prepared:
     file_name = path.name
     today = today or date.today()
-    count_lines(path, file_name)
-    digest = _FileHash(path)
-    head, sparse = _sample(source)
-    body = head
-    mapped, left_out = _map(source, body, context, overrides, file_name)
-    for _ in range(2):
-        survey, more = _survey(source, mapped[0].found, sparse)
-        body = _with_more(head, more)
-        again, left_out = _map(source, body, context, overrides, file_name)
-        if again[0].found == mapped[0].found:
-            break
-        mapped = again  # the values past the sample changed the mapping: survey again
+    scan = _FileScan(path, file_name)
+    try:
+        head, sparse = _sample(source)
+        body = head
+        mapped, left_out = _map(source, body, context, overrides, file_name)
+        for _ in range(2):
+            survey, more = _survey(source, mapped[0].found, sparse, scan)
+            body = _with_more(head, more)
+            again, left_out = _map(source, body, context, overrides, file_name)
+            if again[0].found == mapped[0].found:
+                break
+            mapped = again  # the values past the sample changed the mapping: survey again
+    except (IngestError, Unstreamable):
+        scan.refuse_long()  # too many lines is said first, as when lines were counted first
+        raise
+    scan.refuse_long()
     mapped = again
     primary = mapped[0]
     found = primary.found
@@ -204,7 +225,7 @@ def _prepare_streamed(
     read_rows = {source.sheet: rows.spilled.num_rows}
     return assemble(
         file_name,
-        digest.hexdigest(),
+        scan.hexdigest(),
         "referrals",
         (source.sheet,),
         mapped,
@@ -230,7 +251,7 @@ def _normalise(source, primary, plan, context, clinic, today, name_header):
     first = last = None
     first_days = True
     try:
-        for body in source.chunks(CHUNK_ROWS):
+        for body in read_ahead(source.chunks(CHUNK_ROWS)):
             rows = RowNumbers(source.first_row + plan.offset)
             frame, rejections, part, _, seen = rr.referrals(
                 body, found, context, clinic, rows, today, name_header, plan

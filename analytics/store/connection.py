@@ -25,6 +25,7 @@ from analytics.store.secret import KEY_ENV
 from analytics.store.sql import RESOLVED_REFERRALS, SCHEMA, UNDECIDED_REFERRALS
 
 DEFAULT_DB = Path("data/referrals.duckdb")
+ROW_GROUP_ROWS = 122_880  # DuckDB's rows per row group
 
 
 def _seconds_setting(name: str, default: float) -> float:
@@ -177,7 +178,9 @@ class StoreBase:
         transaction): DuckDB reads the Arrow columns in place."""
         # As a reader, not the table: DuckDB keeps a registered table alive until the
         # transaction commits, so a file written in chunks would hold every chunk in memory.
-        reader = pa.RecordBatchReader.from_batches(rows.schema, rows.to_batches())
+        # Batches of one row group each: DuckDB's threads insert them side by side, in order.
+        batches = rows.to_batches(max_chunksize=ROW_GROUP_ROWS)
+        reader = pa.RecordBatchReader.from_batches(rows.schema, batches)
         cur.register("incoming", reader)
         try:
             cols = ", ".join(rows.column_names)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from analytics.ingest.patient_keys import hash_identifiers
@@ -49,3 +50,15 @@ def test_blank_identifiers_have_no_key_and_numbers_read_as_text():
     assert keys.isna().tolist() == [True, True, True, True, False, False]
     assert keys.iloc[4] == keys.iloc[5]  # an MRN Excel turned into a number
     assert keys.index.tolist() == list(range(6))
+
+
+def test_text_whose_offsets_do_not_start_at_zero_gets_the_keys_of_its_values():
+    # A streamed chunk that starts inside one of Arrow's CSV batches is a slice: cast to large
+    # strings, its offsets start past 0. pyarrow's ascii_lower mis-reads such text without
+    # nulls (keys hashed from the bytes past the buffer; at 10M rows a segfault).
+    cells = [f"{10_000_000 + i}" for i in range(30_000)]
+    sliced = pa.array(cells, pa.string()).slice(15_000).cast(pa.large_string())
+    assert sliced.buffers()[1].to_pybytes()[:8] != bytes(8)  # the first offset is not 0
+    keys = hash_identifiers(pd.Series(pd.arrays.ArrowStringArray(sliced)), SALT)
+    fresh = hash_identifiers(pd.Series(cells[15_000:], dtype="str"), SALT)
+    assert keys.tolist() == fresh.tolist()

@@ -156,6 +156,53 @@ def test_sparse_column_sampled_past_the_first_rows(monkeypatch, tmp_path):
     assert_same(whole, parts)
 
 
+def _long_csv(path: Path, rows: int) -> Path:
+    """Chunks long enough for the Arrow paths (10,000 cells): ISO referral dates, plain and
+    decimal-comma amounts, slash eval dates read day first (only late rows say so), discharge
+    times, an MRN on every row (no blank: the text Arrow reads without nulls)."""
+    lines = [
+        "Referral Date,Referring Provider,MRN,Location,Eval Date,Visits,Charges,Payments,"
+        "Discharge Date"
+    ]
+    for i in range(rows):
+        day, month = 1 + i % 28, 1 + (i // 28) % 12
+        eval_date = f"{1 + i % 12:02d}/{month:02d}/2024" if i < rows - 3 else "25/12/2024"
+        payments = f'"{i % 4000},{i % 100:02d}"' if i % 5 else ""
+        discharge = f"2024-{month:02d}-{day:02d}" + (" 09:30" if i % 7 == 0 else "")
+        charges = "inf" if i == 100 else f"{i % 5000}.{i % 100:02d}"
+        if i == 200:
+            discharge = "1985-03-01"  # refused in the first chunk only, on the fast path
+        lines.append(
+            f"2024-{month:02d}-{day:02d},Source {i % 300},{20_000_000 + i * 7},Main,"
+            f"{eval_date},{i % 9},{charges},{payments},{discharge}"
+        )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("read_bytes", [None, 1 << 16])
+def test_long_chunks_that_start_inside_an_arrow_batch_equal_whole(
+    read_bytes, monkeypatch, tmp_path
+):
+    """Chunks of 12,000 rows take the long-column paths, and the second starts inside one of
+    Arrow's CSV batches (a slice: its text offsets start past 0). Read 64 KB at a time, each
+    chunk spans many blocks of the one buffer the file is read into, refilled while the
+    chunk before is normalised."""
+    if read_bytes:
+        from analytics.ingest import stream_source
+
+        monkeypatch.setattr(stream_source, "READ_BYTES", read_bytes)
+        monkeypatch.setattr(streamed, "SAMPLE_BYTES", read_bytes)  # the sample spans blocks
+    whole, parts = both(_long_csv(tmp_path / "long.csv", 30_000), monkeypatch, 12_000)
+    assert whole.rows_loaded == 30_000
+    assert whole.quality["date_convention"] == "none"
+    assert whole.quality["number_conventions"]["payments"] == "decimal comma"
+    problems = whole.quality["value_problems"]
+    assert (problems["charges"]["count"], problems["charges"]["rows"]) == (1, [102])
+    assert (problems["discharge_date"]["count"], problems["discharge_date"]["rows"]) == (1, [202])
+    assert_same(whole, parts)
+
+
 def _snapshot(store: Store) -> dict:
     """Everything an upload writes, as counts and sums a partial write would change."""
     return {
@@ -229,3 +276,22 @@ def test_files_that_cannot_stream_are_read_at_once(tail, rows, monkeypatch, tmp_
     whole = prepare(path.read_bytes(), path.name, store.ingest_context(), today=TODAY)
     assert parts.spilled is None  # read at once, as before
     assert _view(parts) == _view(whole)
+
+
+@pytest.mark.parametrize("chunk", [100, 5000])  # refused on the survey's way / after it
+def test_a_streamed_file_past_the_row_limit_is_refused_as_one_read_at_once(
+    chunk, monkeypatch, tmp_path
+):
+    from analytics import limits
+    from analytics.errors import IngestError
+
+    path = _long_csv(tmp_path / "long.csv", 1_200)
+    monkeypatch.setattr(limits, "MAX_ROWS", 1_000)
+    store = Store(":memory:")
+    sentence = "long.csv has 1,201 lines, more than the 1,000 rows a report is read up to"
+    with pytest.raises(IngestError, match=sentence):
+        prepare(path.read_bytes(), path.name, store.ingest_context(), today=TODAY)
+    monkeypatch.setattr(streamed, "STREAM_BYTES", 0)
+    monkeypatch.setattr(streamed, "CHUNK_ROWS", chunk)
+    with pytest.raises(IngestError, match=sentence):
+        streamed.prepare_file(path, store.ingest_context(), today=TODAY)
