@@ -31,7 +31,7 @@ class PagesMixin(StoreBase):
 
         The scope's clinics and source types apply, every date; with `only_ranges` only the
         rows inside the ranges are read."""
-        if not ranges and not scope.clinics and self.month_sums_ok():
+        if not ranges and not only_ranges and not scope.clinics and self.month_sums_ok():
             # The months every page starts from: summed by each write, not here.
             return _typed(self._month_sums(scope))
         return self.summed_groups(scope, ranges, only_ranges=only_ranges)
