@@ -72,9 +72,7 @@ else:
         )
         st.download_button(
             "Download printable list (HTML)",
-            data=app_state.export_data(
-                "referral_partners_this_week.html", lambda html=data.actions_html: html
-            ),
+            data=app_state.export_data("referral_partners_this_week.html", data.actions_html),
             file_name="referral_partners_this_week.html",
             mime="text/html",
             icon=":material/print:",

@@ -61,11 +61,13 @@ def _months_encoded(path: str, scope: Filters, level: str, version: int) -> Enco
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _bucketed(path: str, scope: Filters, level: str, version: int, ranges: tuple) -> Encoded:
+def _bucketed(
+    path: str, scope: Filters, level: str, version: int, ranges: tuple, starts: tuple
+) -> Encoded:
     months = _months_encoded(path, scope, level, version)
     if not ranges:
         return months
-    detail = _open_store(path).bucket_groups(scope, list(ranges), only_ranges=True)
+    detail = _open_store(path).bucket_groups(scope, list(ranges), only_ranges=True, starts=starts)
     return page_history.with_days(months, page_history.encode_buckets(detail, level), ranges)
 
 
@@ -75,7 +77,8 @@ def _page_encoded(path: str, filters: Filters, version: int, touches: tuple = ()
     first, last = page_history.data_days(_month_groups(path, scope, version))
     cuts = page_history.cut_days(filters, first, last, touches)
     ranges = page_history.detail_ranges(cuts, first, last)
-    return _bucketed(path, scope, filters.level, version, ranges)
+    starts = page_history.detail_starts(cuts, ranges)
+    return _bucketed(path, scope, filters.level, version, ranges, starts)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -1,12 +1,12 @@
 """The month sums table, kept up to date by every write (issue 15).
 
-`month_sums` holds the referrals summed per stored (source_name, source, source_type),
-calendar month and whether visits were recorded: what `Store.bucket_groups` reads for the
-app's pages instead of aggregating every row (10M referrals: about 1M rows, read and
-resolved in 0.1-0.2 s against 0.5-1.9 s for the GROUP BY over the rows). It is keyed by the
-*stored* identity columns, so the owner's identity decisions (source_map, spelling_map,
-organization_votes), which every read applies, never change it: reads resolve it as they
-resolve the rows (sql.resolved_referrals).
+`month_sums` holds the referrals summed per stored (source, source_type), calendar month and
+whether visits were recorded: what `Store.bucket_groups` reads for the app's pages instead of
+summing every row (10M referrals: about 500,000 rows, read in 0.1 s of CPU against 1.4 s for
+the GROUP BY over the rows). It is keyed by the *stored* identity columns, so the owner's
+identity decisions (source_map, spelling_map, organization_votes), which every read
+applies, never change it: reads take the sources no decision touches from it and sum the
+touched ones from their rows (pages_sql.month_sums_sql).
 
 Every write to `referrals` recomputes the months it touched, in its own transaction
 (`refresh_months`: an upload's months and those of the rows it replaced; a deleted upload's

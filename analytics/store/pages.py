@@ -23,28 +23,41 @@ class PagesMixin(StoreBase):
     """Month sums for the pages, and one partner's rows."""
 
     def bucket_groups(
-        self, scope: Filters, ranges: list[tuple[int, int]], *, only_ranges: bool = False
+        self,
+        scope: Filters,
+        ranges: list[tuple[int, int]],
+        *,
+        only_ranges: bool = False,
+        starts: tuple[int, ...] = (),
     ) -> pd.DataFrame:
-        """Per stored (source, type, organization) and month, or day inside `ranges`
-        ([first, stop) day numbers): the sums analytics.views.page_history encodes
+        """Per resolved (source, type, organization) and month, or inside `ranges` ([first,
+        stop) day numbers) day, or with `starts` stretch between two of them
+        (pages_sql.bucket_groups_sql): the sums analytics.views.page_history encodes
         (BUCKET_COLUMNS).
 
         The scope's clinics and source types apply, every date; with `only_ranges` only the
         rows inside the ranges are read."""
-        if not ranges and not scope.clinics and self.month_sums_ok():
+        if not ranges and not only_ranges and not scope.clinics and self.month_sums_ok():
             # The months every page starts from: summed by each write, not here.
             return _typed(self._month_sums(scope))
-        return self.summed_groups(scope, ranges, only_ranges=only_ranges)
+        return self.summed_groups(scope, ranges, only_ranges=only_ranges, starts=starts)
 
     def summed_groups(
-        self, scope: Filters, ranges: list[tuple[int, int]], *, only_ranges: bool = False
+        self,
+        scope: Filters,
+        ranges: list[tuple[int, int]],
+        *,
+        only_ranges: bool = False,
+        starts: tuple[int, ...] = (),
     ) -> pd.DataFrame:
         """`bucket_groups` summed from the referral rows (what the month sums table must
         equal; and any scope with clinics, or days)."""
         where, params = referral_where(
             Filters(clinics=scope.clinics, source_types=scope.source_types)
         )
-        sql, after = bucket_groups_sql(where, self._referrals(), ranges, only_ranges=only_ranges)
+        sql, after = bucket_groups_sql(
+            where, self._referrals(), ranges, only_ranges=only_ranges, starts=starts
+        )
         return _typed(self._frame(sql, params + after))
 
     def month_sums_ok(self) -> bool:

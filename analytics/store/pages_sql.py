@@ -44,16 +44,34 @@ def _ranges_clause(ranges: list[tuple[int, int]]) -> tuple[str, list]:
     return f"({clause})", [day for pair in ranges for day in pair]
 
 
+def _segment_clause(starts: tuple[int, ...]) -> tuple[str, list]:
+    """The last of `starts` on or before day `d` (d itself before the first), and its
+    parameters."""
+    if not starts:
+        return "d", []
+    ordered = sorted(starts, reverse=True)
+    cases = " ".join("WHEN d >= ? THEN ?" for _ in ordered)
+    return f"CASE {cases} ELSE d END", [day for start in ordered for day in (start, start)]
+
+
 def bucket_groups_sql(
-    where: str, relation: str, ranges: list[tuple[int, int]], *, only_ranges: bool = False
+    where: str,
+    relation: str,
+    ranges: list[tuple[int, int]],
+    *,
+    only_ranges: bool = False,
+    starts: tuple[int, ...] = (),
 ) -> tuple[str, list]:
     """The GROUP BY, and the parameters that follow the WHERE clause's.
 
-    Days inside `ranges` ([first, stop) day numbers) are their own buckets, every other day
-    falls in its month's; with `only_ranges` the rows outside the ranges are left out.
-    Grouping by whether visits were recorded keeps `visit_referrals` exact (a bucket's
-    visits are either all recorded or all missing)."""
+    Days inside `ranges` ([first, stop) day numbers) are their own buckets, or with
+    `starts` (days inside the ranges, each range's first among them) the stretch from one
+    start to the day before the next is one; every other day falls in its month's; with
+    `only_ranges` the rows outside the ranges are left out. Grouping by whether visits were
+    recorded keeps `visit_referrals` exact (a bucket's visits are either all recorded or
+    all missing)."""
     inside, params = _ranges_clause(ranges)
+    segment, segment_params = _segment_clause(starts)
     keep = f"WHERE {inside}" if only_ranges else ""
     dates, bounds = "", []
     if only_ranges and ranges:
@@ -69,7 +87,7 @@ def bucket_groups_sql(
         )
         SELECT
             source, source_type, organization,
-            CASE WHEN {inside} THEN d ELSE m END AS bucket,
+            CASE WHEN {inside} THEN {segment} ELSE m END AS bucket,
             visits IS NULL AS no_visits,
             min(d) AS day,
             max(d) AS last,
@@ -83,7 +101,7 @@ def bucket_groups_sql(
         FROM r {keep}
         GROUP BY 1, 2, 3, 4, 5
     """
-    return sql, bounds + params + (params if only_ranges else [])
+    return sql, bounds + params + segment_params + (params if only_ranges else [])
 
 
 # The month sums table (analytics.store.month_sums) as sql.resolved_referrals reads it.

@@ -34,6 +34,7 @@ from analytics.views.freshness import data_through, stale_note
 from analytics.views.outreach_base import note_on_clinics, prepare_inputs, type_labels
 
 CADENCE_PARTNERS = 30
+ACTIONS_TITLE = "Referral partners: this week"
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,14 @@ class EngagementPage:
     growth: pd.DataFrame
     actions: pd.DataFrame
     action_counts: dict[str, int]
-    actions_html: str
+    actions_subtitle: str
     clinic_note: str | None
     stale_note: str | None = None
+
+    def actions_html(self) -> str:
+        """The printable action list: made when it is downloaded, not with the page (an
+        HTML row per partner listed: thousands in a large practice)."""
+        return action_list_html(self.actions, ACTIONS_TITLE, self.actions_subtitle)
 
 
 def _people(table: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
@@ -155,14 +161,12 @@ def engagement_page(
         growth=growth_of(encoded, filters),
         actions=actions,
         action_counts={a: int((actions["Action"] == a).sum()) for a in ACTIONS},
-        actions_html=action_list_html(
-            actions,
-            "Referral partners: this week",
+        actions_subtitle=(
             f"Week ending {end_text} ({data_through(tables.end).lower()}). "
             + (f"{stale} " if stale else "")
             + "Slipping and overdue partners to call, recent referrers to thank (referrals in "
             f"the last {THANK_DAYS} days, no contact logged in them). Overdue: no contact in "
-            f"{overdue_days} days. Referrals and revenue: {fmt.period(tables.start, tables.end)}.",
+            f"{overdue_days} days. Referrals and revenue: {fmt.period(tables.start, tables.end)}."
         ),
         stale_note=stale,
         clinic_note=note_on_clinics(filters),

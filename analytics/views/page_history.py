@@ -33,6 +33,7 @@ __all__ = [
     "cut_days",
     "data_days",
     "detail_ranges",
+    "detail_starts",
     "encode_buckets",
     "identity_frame",
     "page_encoding",
@@ -120,6 +121,20 @@ def detail_ranges(
         else:
             ranges.append([month, _next_month(month)])
     return tuple((a, b) for a, b in ranges)
+
+
+def detail_starts(cuts: set[int], ranges: tuple[tuple[int, int], ...]) -> tuple[int, ...]:
+    """The first days of the buckets inside `ranges`: every month's first day and every
+    cut in them. A stretch from one to the day before the next holds no cut, so every window
+    of the page holds all of it or none (as a month outside the ranges)."""
+    starts: set[int] = set()
+    for a, b in ranges:
+        month = a
+        while month < b:
+            starts.add(month)
+            month = _next_month(month)
+        starts |= {c for c in cuts if a < c < b}
+    return tuple(sorted(starts))
 
 
 def with_days(
@@ -229,10 +244,12 @@ def page_encoding(store, filters: Filters, touches: tuple[int, ...] = ()) -> Enc
     scope = Filters(clinics=filters.clinics, source_types=filters.source_types)
     months = store.bucket_groups(scope, [])
     first, last = data_days(months)
-    ranges = detail_ranges(cut_days(filters, first, last, touches), first, last)
+    cuts = cut_days(filters, first, last, touches)
+    ranges = detail_ranges(cuts, first, last)
     if not ranges:
         return encode_buckets(months, filters.level)
-    detail = store.bucket_groups(scope, list(ranges), only_ranges=True)
+    starts = detail_starts(cuts, ranges)
+    detail = store.bucket_groups(scope, list(ranges), only_ranges=True, starts=starts)
     return with_days(
         encode_buckets(months, filters.level), encode_buckets(detail, filters.level), ranges
     )

@@ -3,6 +3,7 @@ figures, and follows the sidebar filters, the overdue setting and the growth tar
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pandas as pd
@@ -93,3 +94,15 @@ def test_engagement_page_without_an_outreach_log_still_shows_growth(monkeypatch,
     at = open_page(db, monkeypatch, PAGE, tmp_path)
     assert any("No outreach log yet" in i.value for i in at.info)
     assert len(at.get("plotly_chart")) == 3  # the growth charts need no outreach log
+
+
+def test_the_printable_list_is_made_when_downloaded(sample_db):
+    want = engagement_expected(sample_db, trailing(sample_db))
+    page = want.actions_html()
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<h1>Referral partners: this week</h1>" in page
+    assert want.actions_subtitle.startswith("Week ending ")
+    assert f"<p class='sub'>{html.escape(want.actions_subtitle)}</p>" in page
+    assert len(want.actions) > 0
+    for name in want.actions["Partner"]:
+        assert f"<td>{html.escape(name)}</td>" in page

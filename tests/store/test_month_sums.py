@@ -269,3 +269,9 @@ def test_a_source_read_as_an_undecided_one_is_summed_with_it(store, webpt_xlsx, 
     row = lee_rows.iloc[0]
     assert (row["count"], row["visits"], row["payments"]) == (2, 10.0, 492.5)
     assert (row["day"], row["last"]) == (_day("2025-03-14"), _day("2025-03-20"))
+
+
+def test_only_ranges_without_ranges_reads_nothing(store, webpt_xlsx):
+    load(store, webpt_xlsx, "webpt.xlsx")
+    assert len(store.bucket_groups(Filters(), [])) > 0
+    assert store.bucket_groups(Filters(), [], only_ranges=True).empty

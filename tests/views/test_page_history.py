@@ -91,6 +91,25 @@ def test_cut_months_by_hand():
     assert all(b <= _day("2025-04-01") for _, b in ranges)
 
 
+def test_detail_buckets_run_from_cut_to_cut_by_hand(tiny_store):
+    # A range of two months (Jan and Feb 2025) with cuts on Jan 10 and Feb 20, and one
+    # outside it: the buckets start on Jan 1, Jan 10, Feb 1 and Feb 20.
+    ranges = ((_day("2025-01-01"), _day("2025-03-01")),)
+    cuts = {_day("2025-01-10"), _day("2025-02-20"), _day("2025-05-07"), _day("2025-01-01")}
+    starts = page_history.detail_starts(cuts, ranges)
+    assert starts == tuple(
+        _day(d) for d in ("2025-01-01", "2025-01-10", "2025-02-01", "2025-02-20")
+    )
+    detail = tiny_store.bucket_groups(Filters(), list(ranges), only_ranges=True, starts=starts)
+    a = detail[detail["source"] == "Dr A"].sort_values(["bucket", "count"])
+    # Jan 5 (before the Jan 10 cut), Jan 20 (no visits: its own group), Feb 10.
+    assert a["bucket"].tolist() == [_day("2025-01-01"), _day("2025-01-10"), _day("2025-02-01")]
+    assert a["day"].tolist() == [_day("2025-01-05"), _day("2025-01-20"), _day("2025-02-10")]
+    assert a["count"].tolist() == [1, 2, 1]
+    mom = detail[detail["source"] == "Mom"]
+    assert mom["bucket"].tolist() == [_day("2025-02-01")]  # Feb 11, before the Feb 20 cut
+
+
 def test_a_period_cut_mid_month_by_hand(tiny_store):
     filters = Filters(start=date(2025, 1, 10), end=date(2025, 2, 28))
     tables = tables_of(page_history.page_encoding(tiny_store, filters), filters)
