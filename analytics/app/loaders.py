@@ -14,7 +14,7 @@ from analytics import identity
 from analytics.app.state import _open_store, get_store, store_path
 from analytics.filters import Filters
 from analytics.identity import activities_of
-from analytics.metrics.periods import Encoded, encode, tables_of
+from analytics.metrics.periods import Encoded, tables_of
 from analytics.metrics.stress import stress_test_of
 from analytics.store import METRIC_COLUMNS
 from analytics.views import alerts as alerts_view
@@ -36,13 +36,9 @@ HISTORY_COLUMNS: tuple[str, ...] = (*METRIC_COLUMNS, "payer")
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _history(path: str, scope: Filters, version: int) -> pd.DataFrame:
-    # A resource, not data: shared read-only by every session instead of copied per rerun.
+    # The reports' rows (analytics.app.reports): a resource, not data, shared read-only by
+    # every session instead of copied per rerun.
     return _open_store(path).referrals(scope, columns=HISTORY_COLUMNS)
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _encoded(path: str, scope: Filters, level: str, version: int) -> Encoded:
-    return encode(_history(path, scope, version), level)
 
 
 # The pages read partners x months (analytics.views.page_history): month sums per store version,

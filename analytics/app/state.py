@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
@@ -16,7 +15,6 @@ from analytics import access
 from analytics.app import signin
 from analytics.filters import Filters
 from analytics.ingest import Prepared, prepare
-from analytics.metrics.summary import metrics_summary
 from analytics.store import DEFAULT_DB, Store, StoreUnavailable
 from analytics.store.catalog import practice_choices, practice_exists, practice_key
 from analytics.store.guarded import GuardedStore, guarded_export
@@ -191,17 +189,6 @@ def current_filters() -> Filters:
     return st.session_state.get("filters", Filters())
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _referrals(path: str, filters: Filters, version: int) -> pd.DataFrame:
-    return _open_store(path).referrals(filters)
-
-
-def referrals(filters: Filters) -> pd.DataFrame:
-    """Filtered referrals, cached until the store changes (its version is part of the key)."""
-    store = get_store()
-    return _referrals(store_path(), filters, store.version())
-
-
 def prepared_upload(
     data: bytes,
     file_hash: str,
@@ -236,19 +223,6 @@ def prepared_upload(
         while len(cache) > 8:
             cache.pop(next(iter(cache)))
     return cache[key]
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _summary(path: str, filters: Filters, version: int) -> dict:
-    store = _open_store(path)
-    history = store.referrals(Filters(end=filters.end, clinics=filters.clinics))
-    frame = store.referrals(filters)
-    return metrics_summary(frame, filters, history=history)
-
-
-def summary(filters: Filters) -> dict:
-    """Every headline metric for the filters (the same object `metrics --json` prints)."""
-    return _summary(store_path(), filters, get_store().version())
 
 
 def store_choices() -> list[str]:
