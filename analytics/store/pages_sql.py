@@ -72,8 +72,12 @@ def bucket_groups_sql(
     return sql, params + (params if only_ranges else [])
 
 
-def partner_rows_where(where: str) -> str:
+def partner_rows_where(where: str, *, among: bool = False) -> str:
     """`where` narrowed to the rows a partner key can be made of: its source's, or its
-    organization's (the key at the organization level)."""
+    organization's (the key at the organization level). With `among`, first to the rows
+    whose source is in a list (the parameter before the name's two): a superset the caller
+    knows, which DuckDB checks in the scan, before the organization is looked up."""
     narrow = "(source = ? OR organization = ?)"
+    if among:
+        narrow = f"source = ANY(?) AND {narrow}"
     return f"{where} AND {narrow}" if where else f"WHERE {narrow}"
