@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from analytics.filters import Filters
+from analytics.identity.decisions import record as record_decisions
 from analytics.metrics.planning import planning_parts
 from analytics.store import METRIC_COLUMNS, Store
 from analytics.views import page_history
@@ -146,3 +147,28 @@ def test_no_revenue_recorded_ranks_by_referrals(tmp_path):
     assert a["Rank by revenue"] == 2 and np.isnan(a["Revenue"])
     assert _quality(store, filters, "Dr B").iloc[0]["Rank by revenue"] == 1
     store.close()
+
+
+def test_with_the_owners_decisions(store):
+    # Dr C merged into Dr A, and Dr A put in "Group" by the owner: the resolved source and
+    # organization are not the stored ones, and the narrowing reads the resolved ones.
+    record_decisions(
+        store,
+        [
+            {"action": "merge", "source": "Dr C", "canonical": "Dr A"},
+            {"action": "organization", "source": "Dr A", "organization": "Group"},
+        ],
+    )
+    months = store.bucket_groups(Filters(), [])
+    assert page_history.partner_sources(months, "Group") == ["Dr A", "Dr B"]
+    assert page_history.partner_sources(months, "Dr C") == []
+    for level in ("partner", "organization"):
+        filters = Filters(start=date(2025, 1, 1), end=date(2025, 3, 31), level=level)
+        whole = planning_parts(store, filters).source_quality("source")
+        assert len(whole) == (1 if level == "organization" else 2)
+        for name in whole["Partner"]:
+            mine = whole[whole["Partner"] == name].reset_index(drop=True)
+            pd.testing.assert_frame_equal(mine, _quality(store, filters, name), obj=name)
+    group = _quality(store, Filters(level="organization"), "Group").iloc[0]
+    # 1 + 2 + 1 (Dr C's, now Dr A's) + 4 referrals; revenue on payments: 150 + 0 + 10.
+    assert (group["Referrals"], group["Revenue"], group["Rank by revenue"]) == (8, 160.0, 1)
