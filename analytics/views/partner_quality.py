@@ -63,6 +63,11 @@ def _rank(standings: pd.DataFrame, own: pd.Series) -> int:
     return int(np.flatnonzero(ranked["Partner"].to_numpy() == own["Partner"])[-1]) + 1
 
 
+def _nothing() -> pd.DataFrame:
+    """The row of a partner without referrals in the period: none, under the table's columns."""
+    return pd.DataFrame(columns=[RANK, "Partner", "Type", *QUALITY_COLUMNS])
+
+
 def partner_quality_of(
     history: pd.DataFrame | None, encoded: Encoded, filters: Filters, name: str
 ) -> pd.DataFrame:
@@ -72,11 +77,11 @@ def partner_quality_of(
     it has none); `encoded`: every partner's rows or month sums under the same clinics and
     types."""
     if history is None:
-        return pd.DataFrame(columns=[RANK, "Partner", "Type", *QUALITY_COLUMNS])
+        return _nothing()
     basis, standings = quality_standings(encoded, filters)
     table = source_quality_of(history, filters, "source", basis=basis)
     own = table[table["Partner"] == name].reset_index(drop=True)
     if own.empty:
-        return partner_quality_of(None, encoded, filters, name)
+        return _nothing()
     own[RANK] = np.array([_rank(standings, own.iloc[0])], dtype="int64")
     return own
