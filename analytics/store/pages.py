@@ -9,9 +9,15 @@ import pandas as pd
 
 from analytics.filters import Filters
 from analytics.store.connection import StoreBase
-from analytics.store.pages_sql import BUCKET_COLUMNS, bucket_groups_sql, partner_rows_where
+from analytics.store.pages_sql import (
+    BUCKET_COLUMNS,
+    MERGED_INTO_SQL,
+    SPELLED_INTO_SQL,
+    bucket_groups_sql,
+    partner_rows_where,
+)
 from analytics.store.reads import METRIC_COLUMNS, _canonical
-from analytics.store.sql import referral_where
+from analytics.store.sql import RESOLVED_REFERRALS, referral_where, resolved_referrals
 
 
 class PagesMixin(StoreBase):
@@ -49,18 +55,29 @@ class PagesMixin(StoreBase):
         """The referral rows (every date, the scope's clinics and source types) whose source
         or organization is `name`: every row one partner key can be made of.
 
-        `sources`, when given, must hold the source of every such row (the month sums know
-        them, analytics.views.page_history.partner_sources). DuckDB checks that list in the
-        scan, so other sources' rows are neither read out nor joined to their organization."""
+        `sources`, when given, must hold the (resolved) source of every such row (the month
+        sums know them, analytics.views.page_history.partner_sources). The scan then reads
+        only the rows stored under those sources or merged into them, before any join."""
         where, params = referral_where(
             Filters(clinics=scope.clinics, source_types=scope.source_types)
         )
-        among = sources is not None
-        cols = ", ".join(columns)
-        sql = (
-            f"SELECT {cols} FROM {self._referrals()} AS referrals "
-            f"{partner_rows_where(where, among=among)}"
-        )
+        relation = self._referrals()
+        decided = relation == RESOLVED_REFERRALS
         # An empty list would have no type: [name] reads no more rows than the WHERE keeps.
-        narrow = [list(sources) or [name]] if among else []
-        return _canonical(self._frame(sql, [*params, *narrow, name, name]), columns)
+        stored = None if sources is None else self._stored_sources(list(sources) or [name], decided)
+        before = []
+        if stored is not None:
+            relation, before = resolved_referrals(decided, stored_among=True), [stored]
+        cols = ", ".join(columns)
+        sql = f"SELECT {cols} FROM {relation} AS referrals {partner_rows_where(where)}"
+        return _canonical(self._frame(sql, [*before, *params, name, name]), columns)
+
+    def _stored_sources(self, sources: list[str], decided: bool) -> list[str] | None:
+        """The stored sources of every row whose resolved source is in `sources`, or None
+        when a spelling decision leads there (its rows are found by the resolved source)."""
+        if not decided:
+            return sources
+        if self._query(SPELLED_INTO_SQL, [sources])[0][0]:
+            return None
+        merged = [row[0] for row in self._query(MERGED_INTO_SQL, [sources])]
+        return sorted(set(sources) | set(merged))

@@ -72,12 +72,18 @@ def bucket_groups_sql(
     return sql, params + (params if only_ranges else [])
 
 
-def partner_rows_where(where: str, *, among: bool = False) -> str:
+def partner_rows_where(where: str) -> str:
     """`where` narrowed to the rows a partner key can be made of: its source's, or its
-    organization's (the key at the organization level). With `among`, first to the rows
-    whose source is in a list (the parameter before the name's two): a superset the caller
-    knows, which DuckDB checks in the scan, before the organization is looked up."""
+    organization's (the key at the organization level)."""
     narrow = "(source = ? OR organization = ?)"
-    if among:
-        narrow = f"source = ANY(?) AND {narrow}"
     return f"{where} AND {narrow}" if where else f"WHERE {narrow}"
+
+
+# Stored sources whose rows resolve to one of some sources (a parameter) by a merge or rename.
+MERGED_INTO_SQL = "SELECT source FROM source_map WHERE canonical = ANY(?)"
+# Spellings moved to a source that resolves to one of them: their rows' stored source can be
+# anything, so those rows cannot be found by their stored source.
+SPELLED_INTO_SQL = """
+    SELECT count(*) FROM spelling_map sp LEFT JOIN source_map m ON m.source = sp.source
+    WHERE coalesce(m.canonical, sp.source) = ANY(?)
+"""

@@ -113,11 +113,14 @@ _RESOLVE_JOINS = """
 _RESOLVED_SOURCE = "coalesce(m.canonical, sp.source, x.source)"
 
 
-def resolved_referrals(decisions: bool = True) -> str:
+def resolved_referrals(decisions: bool = True, *, stored_among: bool = False) -> str:
     """The referrals relation every read selects from (a parenthesised subquery).
 
     Without decisions in the store the joins are left out: the same rows, read faster.
+    With `stored_among`, only the rows whose *stored* source is in a list (its one
+    parameter): a filter the scan applies before any join.
     """
+    narrow = "WHERE x.source = ANY(?)" if stored_among else ""
     joins, source = (_RESOLVE_JOINS, _RESOLVED_SOURCE) if decisions else ("", "x.source")
     decided_type = "m.source_type" if decisions else "NULL"
     decided_organization = "m.organization" if decisions else "NULL"
@@ -141,6 +144,7 @@ def resolved_referrals(decisions: bool = True) -> str:
         x.source AS ingest_source
     FROM main.referrals x {joins}
     LEFT JOIN usual_organization u ON u.resolved_source = {source}
+    {narrow}
 )"""
 
 

@@ -162,6 +162,10 @@ def test_with_the_owners_decisions(store):
     months = store.bucket_groups(Filters(), [])
     assert page_history.partner_sources(months, "Group") == ["Dr A", "Dr B"]
     assert page_history.partner_sources(months, "Dr C") == []
+    # Dr A's rows are stored under Dr A and Dr C: the scan looks for both.
+    assert store._stored_sources(["Dr A"], decided=True) == ["Dr A", "Dr C"]
+    rows = store.partner_rows(Filters(), "Dr A", HISTORY_COLUMNS, ["Dr A"])
+    assert sorted(rows["count"]) == [1, 1, 2] and set(rows["source"]) == {"Dr A"}
     for level in ("partner", "organization"):
         filters = Filters(start=date(2025, 1, 1), end=date(2025, 3, 31), level=level)
         whole = planning_parts(store, filters).source_quality("source")
@@ -172,3 +176,20 @@ def test_with_the_owners_decisions(store):
     group = _quality(store, Filters(level="organization"), "Group").iloc[0]
     # 1 + 2 + 1 (Dr C's, now Dr A's) + 4 referrals; revenue on payments: 150 + 0 + 10.
     assert (group["Referrals"], group["Revenue"], group["Rank by revenue"]) == (8, 160.0, 1)
+
+
+def test_a_split_spelling_is_found_by_the_resolved_source(store):
+    # Rows spelled "Dr C" are read as Dr B's: stored under Dr C, nothing stored says Dr B.
+    record_decisions(store, [{"action": "split", "source": "Dr C", "canonical": "Dr B"}])
+    assert store._stored_sources(["Dr B"], decided=True) is None
+    assert store._stored_sources(["Dr A"], decided=True) == ["Dr A"]
+    months = store.bucket_groups(Filters(), [])
+    sources = page_history.partner_sources(months, "Dr B")
+    rows = store.partner_rows(Filters(), "Dr B", HISTORY_COLUMNS, sources)
+    assert sorted(rows["count"]) == [1, 4]
+    for level in ("partner", "organization"):
+        filters = Filters(level=level)
+        whole = planning_parts(store, filters).source_quality("source")
+        for name in whole["Partner"]:
+            mine = whole[whole["Partner"] == name].reset_index(drop=True)
+            pd.testing.assert_frame_equal(mine, _quality(store, filters, name), obj=name)
