@@ -4,7 +4,6 @@ import streamlit as st
 
 from analytics import charts
 from analytics.app import loaders as app_loaders
-from analytics.app import planning as app_planning
 from analytics.app import state as app_state
 from analytics.app import widgets as app_widgets
 from analytics.formatting import day
@@ -77,8 +76,7 @@ app_widgets.show_table(view.members, "partner_members")
 
 # Source quality of this partner (issue 17): what its referrals are worth, not how many.
 st.subheader("Source quality")
-quality, _ = app_planning.source_quality(filters, "source")
-own = quality[quality["Partner"] == name]
+own = app_loaders.partner_quality(filters, name)
 if own.empty:
     st.info("No referrals from this partner in the period.")
 else:

@@ -22,6 +22,7 @@ from analytics.views import dependence as dependence_view
 from analytics.views import overview as page_data
 from analytics.views import page_history
 from analytics.views.partner import PartnerView, partner_names_of, partner_view_of
+from analytics.views.partner_quality import partner_quality_of
 
 
 def _scope(filters: Filters) -> Filters:
@@ -115,12 +116,21 @@ def trends(filters: Filters) -> alerts_view.TrendsPage:
     return _page("trends", store_path(), filters, get_store().version())
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _partner_own(path: str, scope: Filters, level: str, version: int, name: str):
+    # One partner's rows at every date, and their encoding: read once per store version, not
+    # once per period. Only the sources the month sums put under that name are scanned for.
+    months = _month_groups(path, scope, version)
+    first, last = page_history.data_days(months)
+    sources = page_history.partner_sources(months, name)
+    rows = _open_store(path).partner_rows(scope, name, HISTORY_COLUMNS, sources)
+    return page_history.partner_encoding(rows, level, first, last)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _partner(path: str, filters: Filters, version: int, name: str) -> PartnerView | None:
     encoded = _page_encoded(path, filters, version)
-    first, last = page_history.data_days(_month_groups(path, _scope(filters), version))
-    rows = _open_store(path).partner_rows(_scope(filters), name, HISTORY_COLUMNS)
-    own = page_history.partner_encoding(rows, filters.level, first, last)
+    own = _partner_own(path, _scope(filters), filters.level, version, name)
     if own is None:
         return None
     return partner_view_of(*own, tables_of(encoded, filters), name)
@@ -129,6 +139,18 @@ def _partner(path: str, filters: Filters, version: int, name: str) -> PartnerVie
 def partner(filters: Filters, name: str) -> PartnerView | None:
     """One partner's drill-down for the filters (None when it never referred)."""
     return _partner(store_path(), filters, get_store().version(), name)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _partner_quality(path: str, filters: Filters, version: int, name: str) -> pd.DataFrame:
+    own = _partner_own(path, _scope(filters), filters.level, version, name)
+    history = None if own is None else own[0]
+    return partner_quality_of(history, _page_encoded(path, filters, version), filters, name)
+
+
+def partner_quality(filters: Filters, name: str) -> pd.DataFrame:
+    """The partner's row of the period's source quality table (empty when it sent nothing)."""
+    return _partner_quality(store_path(), filters, get_store().version(), name)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

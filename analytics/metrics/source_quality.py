@@ -38,8 +38,9 @@ QUALITY_COLUMNS = (
 )
 
 
-def _rows(frame: pd.DataFrame, filters: Filters, by: str) -> pd.DataFrame:
-    """The period's rows as one small frame: group, count, money, outcome, days, payer."""
+def _rows(frame: pd.DataFrame, filters: Filters, by: str, basis: str | None) -> pd.DataFrame:
+    """The period's rows as one small frame: group, count, money, outcome, days, payer.
+    Revenue on `basis`, else on the basis of the rows kept."""
     encoded = encode(frame, filters.level)
     start, end = day_bounds(encoded, filters)
     keep = np.ones(len(encoded.day), dtype=bool)
@@ -52,7 +53,8 @@ def _rows(frame: pd.DataFrame, filters: Filters, by: str) -> pd.DataFrame:
         keep &= encoded.partner
         group = encoded.names[encoded.key]
         ptype = TYPE_NAMES[encoded.type]
-    basis = revenue_basis(encoded.payments[keep], encoded.charges[keep])
+    if basis is None:
+        basis = revenue_basis(encoded.payments[keep], encoded.charges[keep])
     payer = frame["payer"].fillna(NO_PAYER).astype("str").to_numpy(dtype=object)
     rows = pd.DataFrame(
         {
@@ -112,7 +114,7 @@ def _timing(rows: pd.DataFrame) -> pd.DataFrame:
 def payer_mix_of(frame: pd.DataFrame, filters: Filters, by: str = "source") -> pd.DataFrame:
     """Referrals per payer within each partner (or type): Group, Payer, Referrals, Payer share
     (of the group's referrals; rows without a payer are "(no payer)")."""
-    return _mix(_rows(frame, filters, by))
+    return _mix(_rows(frame, filters, by, None))
 
 
 def _mix(rows: pd.DataFrame) -> pd.DataFrame:
@@ -135,7 +137,9 @@ def _top_payers(mix: pd.DataFrame) -> dict[str, str]:
     return shown.groupby(top["Group"], sort=False).agg(", ".join).to_dict()
 
 
-def source_quality_of(frame: pd.DataFrame, filters: Filters, by: str = "source") -> pd.DataFrame:
+def source_quality_of(
+    frame: pd.DataFrame, filters: Filters, by: str = "source", basis: str | None = None
+) -> pd.DataFrame:
     """One row per partner (by="source") or source type (by="source_type") of the period,
     ranked by revenue (ties: referrals, then name): QUALITY_COLUMNS after the name and type.
 
@@ -143,8 +147,11 @@ def source_quality_of(frame: pd.DataFrame, filters: Filters, by: str = "source")
     revenue per episode by its episodes. Days run from referral to evaluation, each row
     weighing its count; the 90th percentile is the nearest rank. The 7-day share is of the
     referrals whose outcome is known; arrivals without an evaluation date cannot be timed and
-    are counted in "Arrived, date unknown"."""
-    rows = _rows(frame, filters, by)
+    are counted in "Arrived, date unknown".
+
+    `basis` ("payments", "charges" or "none") is the revenue basis of every group's rows
+    when `frame` holds only some groups (one partner's rows); by default, the frame's."""
+    rows = _rows(frame, filters, by, basis)
     name = "Source type" if by == "source_type" else "Partner"
     if rows.empty:
         return pd.DataFrame(columns=[name, "Type", *QUALITY_COLUMNS])

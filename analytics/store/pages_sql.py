@@ -160,3 +160,13 @@ def partner_rows_where(where: str) -> str:
     organization's (the key at the organization level)."""
     narrow = "(source = ? OR organization = ?)"
     return f"{where} AND {narrow}" if where else f"WHERE {narrow}"
+
+
+# Stored sources whose rows resolve to one of some sources (a parameter) by a merge or rename.
+MERGED_INTO_SQL = "SELECT source FROM source_map WHERE canonical = ANY(?)"
+# Spellings moved to a source that resolves to one of them: their rows' stored source can be
+# anything, so those rows cannot be found by their stored source.
+SPELLED_INTO_SQL = """
+    SELECT count(*) FROM spelling_map sp LEFT JOIN source_map m ON m.source = sp.source
+    WHERE coalesce(m.canonical, sp.source) = ANY(?)
+"""

@@ -138,6 +138,7 @@ def resolved_referrals(
     columns: str = _REFERRAL_ROW,
     *,
     resolve_rows: bool = True,
+    stored_among: bool = False,
 ) -> str:
     """The referrals relation every read selects from (a parenthesised subquery).
 
@@ -146,8 +147,11 @@ def resolved_referrals(
     resolved {source}, {decided_type} and {decided_organization}); with `resolve_rows`
     False its rows are taken as no decision names them (their organisation is still the one
     most referrals of the resolved source name): the month sums' untouched sources
-    (analytics.store.pages_sql.month_sums_sql).
+    (analytics.store.pages_sql.month_sums_sql). With `stored_among`, only the rows whose
+    *stored* source is in a list (its one parameter): a filter the scan applies before any
+    join (one partner's rows, Store.partner_rows).
     """
+    narrow = "WHERE x.source = ANY(?)" if stored_among else ""
     votes_joins, votes_source = (
         (_RESOLVE_JOINS, _RESOLVED_SOURCE) if decisions else ("", "x.source")
     )
@@ -172,6 +176,7 @@ def resolved_referrals(
         {row}
     FROM {table} x {joins}
     LEFT JOIN usual_organization u ON u.resolved_source = {source}
+    {narrow}
 )"""
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "identity_frame",
     "page_encoding",
     "partner_encoding",
+    "partner_sources",
     "touch_days",
     "with_days",
 ]
@@ -211,6 +212,19 @@ def touch_days(activities: pd.DataFrame, filters: Filters, first, last) -> tuple
     dates = activities["activity_date"].dropna().to_numpy(dtype="datetime64[ns]")
     days = np.unique(dates.astype("datetime64[D]").astype("int64"))
     return tuple(int(d) for d in days if start <= d <= end)
+
+
+def partner_sources(months: pd.DataFrame, name: str) -> list[str] | None:
+    """The stored sources of the month sums' groups whose source or organization is `name`:
+    every row `Store.partner_rows` keeps has one of them (the sums hold every row of their
+    scope, at every date). None when a group without a source names it as organization
+    (`source = ANY(..)` would not keep its rows: read them all)."""
+    source = months["source"]
+    mine = (source == name).fillna(False) | (months["organization"] == name).fillna(False)
+    mine = mine.to_numpy(dtype=bool)
+    if source[mine].isna().any():
+        return None
+    return sorted(set(source[mine].astype(str)))
 
 
 def partner_encoding(

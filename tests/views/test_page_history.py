@@ -16,6 +16,7 @@ from analytics.filters import PRESETS, Filters, preset_period
 from analytics.identity import activities_of
 from analytics.ingest.cli import ingest_file
 from analytics.metrics.periods import encode, tables_of, to_day
+from analytics.metrics.planning import planning_parts
 from analytics.metrics.stress import stress_test_of
 from analytics.store import METRIC_COLUMNS, Store
 from analytics.views import alerts as alerts_view
@@ -24,6 +25,7 @@ from analytics.views import outreach as outreach_pages
 from analytics.views import overview as page_data
 from analytics.views import page_history
 from analytics.views.partner import partner_names_of, partner_view_of
+from analytics.views.partner_quality import partner_quality_of
 
 # What the app reads of a history row (analytics.app.state.HISTORY_COLUMNS).
 HISTORY_COLUMNS = (*METRIC_COLUMNS, "payer")
@@ -203,10 +205,14 @@ def _compare_pages(store: Store, filters: Filters) -> None:
     assert_same(stress_test_of(tables, top), stress_test_of(tables_of(new, filters), top), "stress")
     trends = alerts_view.trends_page(old, filters)
     picked = [*names[:3], *trends.declining["Partner"][:2], *trends.dormant["Partner"][:2]]
-    first, last = page_history.data_days(store.bucket_groups(scope, []))
+    months = store.bucket_groups(scope, [])
+    first, last = page_history.data_days(months)
+    # Source quality as the page showed it: the whole period's table, one partner's row.
+    quality = planning_parts(store, filters).source_quality("source")
     for name in dict.fromkeys([*picked, names[-1]] if names else []):
+        sources = page_history.partner_sources(months, name)
         own = page_history.partner_encoding(
-            store.partner_rows(scope, name, HISTORY_COLUMNS), filters.level, first, last
+            store.partner_rows(scope, name, HISTORY_COLUMNS, sources), filters.level, first, last
         )
         assert own is not None
         assert_same(
@@ -214,6 +220,12 @@ def _compare_pages(store: Store, filters: Filters) -> None:
             partner_view_of(*own, tables_of(new, filters), name),
             f"partner {name}",
         )
+        mine = quality[quality["Partner"] == name].reset_index(drop=True)
+        own_quality = partner_quality_of(own[0], new, filters, name)
+        if mine.empty:  # the page says the partner sent nothing in the period
+            assert own_quality.empty and list(own_quality) == list(mine), name
+        else:
+            assert_same(mine, own_quality, f"partner quality {name}")
     log = activities_of(store)
     touches = page_history.touch_days(log, filters, first, last)
     roi_encoded = page_history.page_encoding(store, filters, touches)
