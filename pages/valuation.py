@@ -66,7 +66,7 @@ if data.trend.empty:
 else:
     app_widgets.show_chart(
         # Two panels a row: four left the titles on top of each other at 1024 px.
-        charts.scorecard_trend_chart(data.trend, columns=2),
+        app_widgets.scorecard_trend_figure(data.trend, 2),
         "scorecard_trend",
         data.trend_table,
     )

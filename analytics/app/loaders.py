@@ -246,8 +246,19 @@ def _valuation_parts(path: str, filters: Filters, version: int):
     from analytics.views.valuation_parts import valuation_parts
 
     store = _open_store(path)
+    # The segments of the last filters of the same clinics and types: every preset ending
+    # on the same day is already cut at its start (the trend's month starts).
+    memo = _valuation_segments(path, filters.clinics, filters.source_types, version)
     with store.session():
-        return valuation_parts(store, filters)
+        parts = valuation_parts(store, filters, memo.get("segments"))
+    memo["segments"] = parts.segments
+    return parts
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _valuation_segments(path: str, clinics: tuple, types: tuple, version: int) -> dict:
+    # One holder per store version and scope: the Segments the Valuation page read last.
+    return {}
 
 
 def valuation_parts_of(path: str, filters: Filters, version: int):

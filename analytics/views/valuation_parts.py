@@ -245,14 +245,19 @@ def _group_months(store, filters: Filters, start, end, groups: pd.DataFrame) -> 
     return frame[_same_groups(frame[columns], groups)]
 
 
-def valuation_parts(store, filters: Filters) -> ValuationParts:
-    """The store's segments for the Valuation readiness page of the filters."""
+def valuation_parts(store, filters: Filters, known: Segments | None = None) -> ValuationParts:
+    """The store's segments for the Valuation readiness page of the filters; `known`, a
+    segment table of the same store and clinics and types, is read again only when it
+    lacks a cut these filters need (a table cut at more days sums the same windows)."""
     scope = _scope(filters)
     first, last = store.day_bounds(scope)
     start = to_day(filters.start) if filters.start else first
     end = to_day(filters.end) if filters.end else last
     cuts = valuation_cuts(start, end, first)
-    segments = Segments(store.segment_sums(scope, cuts), cuts)
+    if known is not None and known.has_cuts(cuts):
+        segments = known
+    else:
+        segments = Segments(store.segment_sums(scope, cuts), cuts)
     months = _month_rows(store, filters, start, end)
     return ValuationParts(store, filters, segments, start, end, months)
 

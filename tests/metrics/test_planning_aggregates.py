@@ -317,3 +317,27 @@ def test_segments_from_month_sums_apply_identity_decisions(tmp_path):
     money = ["payments", "charges", "visits"]
     pd.testing.assert_frame_equal(fast.drop(columns=money), slow.drop(columns=money))
     pd.testing.assert_frame_equal(fast[money], slow[money], rtol=1e-12)
+
+
+def test_valuation_reuses_segments_cut_at_more_days(generated_store):
+    """Presets ending on the same day share one segment table (the trend cuts every month
+    start); the page from the shared table equals the row path; a mid-month start reads
+    the segments again."""
+    store = generated_store
+    year = _last_year(store)
+    to_date = Filters(start=year.end.replace(month=1, day=1), end=year.end)
+    with store.session():
+        first = valuation_parts(store, year)
+        shared = valuation_parts(store, to_date, first.segments)
+        assert shared.segments is first.segments
+        fresh = valuation_parts(store, to_date)
+        page, again = valuation_page_from(shared), valuation_page_from(fresh)
+        stress = stress_page_from(shared, page.defaults, 0.3)
+        stress_again = stress_page_from(fresh, page.defaults, 0.3)
+        mid = Filters(start=year.end.replace(month=1, day=10), end=year.end)
+        assert valuation_parts(store, mid, first.segments).segments is not first.segments
+    for field in page.__dataclass_fields__:
+        _same(getattr(page, field), getattr(again, field), field)
+    for field in stress.__dataclass_fields__:
+        _same(getattr(stress, field), getattr(stress_again, field), field)
+    _valuation_paths_agree(store, to_date, [])
