@@ -10,8 +10,10 @@ source` on the same store (and, for ingest, DuckDB's own `read_csv` of the same 
 - ingest: wall time and peak RSS of `python -m analytics ingest FILE` into a fresh store;
 - metrics: wall time and peak RSS of `python -m analytics metrics --json` (trailing 12 months);
 - pages: server time with AppTest (the script run on the server, no browser) of each data
-  page: `open` (switching to it, the sidebar's caches as the previous page left them), `cold`
-  (all caches cleared) and `period` (another period preset and basis), in wall time and in
+  page: `open` (switching to it, the sidebar's caches as the previous page left them),
+  `period` (another period preset and basis), `upload` (the first run after an upload: the
+  store version bumped, as an upload's commit does), `cold` (every cache cleared, the store
+  handle included: a server restart), in wall time and in
   the server process's CPU time (`*_cpu`: DuckDB's threads included; on a shared machine
   the wall time also counts waiting for a core); `rss_mb` is the
   server process's resident memory after every page has been visited (`rss_by_page_mb`:
@@ -187,6 +189,9 @@ def pages_child(db: Path, repeat: int, cold: bool = True) -> dict:
     from streamlit.runtime.scriptrunner import script_runner
     from streamlit.testing.v1 import AppTest
 
+    from analytics.app.state import _open_store
+    from analytics.store.connection import bump_version
+
     script_runner._mpa_v1 = _run_main_script
     os.environ["REFERRALS_DB"] = str(db)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
@@ -210,8 +215,8 @@ def pages_child(db: Path, repeat: int, cold: bool = True) -> dict:
 
     results: dict = {}
     for page in PAGES:
-        opens, colds, periods = [], [], []
-        open_cpu, period_cpu, cold_cpu = [], [], []
+        opens, colds, periods, uploads = [], [], [], []
+        open_cpu, period_cpu, cold_cpu, upload_cpu = [], [], [], []
         for i in range(repeat):
             at.switch_page("pages/overview.py" if page != "overview" else "pages/trends.py")
             reset_period()
@@ -225,6 +230,14 @@ def pages_child(db: Path, repeat: int, cold: bool = True) -> dict:
             periods.append(timed())
             period_cpu.append(cpu[-1])
             if cold:
+                # After an upload: its commit bumps the store version, which every cached
+                # page input is keyed by (the server's store handle stays open).
+                store = _open_store(str(db))
+                with store.session():
+                    bump_version(store._cursor())
+                uploads.append(timed())
+                upload_cpu.append(cpu[-1])
+                # Cold: every cache cleared, the store handle included (a server restart).
                 st.cache_data.clear()
                 st.cache_resource.clear()
                 colds.append(timed())
@@ -236,6 +249,8 @@ def pages_child(db: Path, repeat: int, cold: bool = True) -> dict:
             "period_cpu": _median(period_cpu),
         }
         if colds:
+            results[page]["upload"] = _median(uploads)
+            results[page]["upload_cpu"] = _median(upload_cpu)
             results[page]["cold"] = _median(colds)
             results[page]["cold_cpu"] = _median(cold_cpu)
     # Every page once more with warm caches, the server's resident memory after each (the
@@ -325,13 +340,13 @@ def _print(r: dict) -> None:
             f"({m['seconds'] / floor:.0f}x floor)"
         )
     if "pages" in r:
-        print(f"{'page':<15}{'open':>9}{'period':>9}{'cold':>9}   cpu: open, period, cold")
+        heads = ("open", "period", "upload", "cold")
+        print(f"{'page':<15}" + "".join(f"{h:>9}" for h in heads) + "   cpu: " + ", ".join(heads))
         for page in PAGES:
             p = r["pages"][page]
-            cold = f"{p['cold']:8.3f}s" if "cold" in p else "       -"
-            cpu = f"{p['open_cpu']:8.3f}s{p['period_cpu']:8.3f}s"
-            cpu += f"{p['cold_cpu']:8.3f}s" if "cold_cpu" in p else ""
-            print(f"{page:<15}{p['open']:8.3f}s{p['period']:8.3f}s{cold}   {cpu}")
+            wall = "".join(f"{p[h]:8.3f}s" if h in p else "       -" for h in heads)
+            cpu = "".join(f"{p[h + '_cpu']:8.3f}s" for h in heads if h + "_cpu" in p)
+            print(f"{page:<15}{wall}   {cpu}")
         print(f"server RSS after every page: {r['pages']['rss_mb']:.0f} MB")
         after = r["pages"].get("rss_by_page_mb", {})
         if after:
