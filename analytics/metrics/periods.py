@@ -45,6 +45,7 @@ __all__ = [
     "dominant_type_codes",
     "encode",
     "in_period",
+    "money_by",
     "partner_key",
     "partner_table",
     "period_tables",
@@ -53,6 +54,7 @@ __all__ = [
     "source_table",
     "source_table_of",
     "source_types",
+    "sum_by",
     "tables_from_sources",
     "tables_of",
     "to_day",
@@ -73,15 +75,16 @@ SOURCE_TABLE_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _sum_by(groups: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+def sum_by(groups: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Sum of `values` per group code (0..size-1)."""
     return np.bincount(groups, weights=values, minlength=size)
 
 
-def _money_by(groups: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+def money_by(groups: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
     """Sum per group; NaN where the group has no recorded amount (like SQL SUM)."""
     present = ~np.isnan(values)
-    sums = _sum_by(groups, np.where(present, values, 0.0), size)
-    return np.where(_sum_by(groups, present.astype("float64"), size) > 0, sums, np.nan)
+    sums = sum_by(groups, np.where(present, values, 0.0), size)
+    return np.where(sum_by(groups, present.astype("float64"), size) > 0, sums, np.nan)
 
 
 def _days_to_dates(days: np.ndarray) -> np.ndarray:
@@ -104,13 +107,13 @@ def source_table_of(encoded: Encoded) -> pd.DataFrame:
         {
             "source": pd.Series(encoded.names[present // width], dtype="str"),
             "source_type": pd.Series(TYPE_NAMES[present % width], dtype="str"),
-            "referrals": _sum_by(cell, count, size)[present].astype("int64"),
-            "payments": _money_by(cell, encoded.payments, size)[present],
-            "charges": _money_by(cell, encoded.charges, size)[present],
-            "arrived": _sum_by(cell, encoded.arrived, size)[present].astype("int64"),
-            "known": _sum_by(cell, encoded.known, size)[present].astype("int64"),
-            "visits": _money_by(cell, encoded.visits, size)[present],
-            "visit_referrals": _sum_by(cell, visit_referrals, size)[present].astype("int64"),
+            "referrals": sum_by(cell, count, size)[present].astype("int64"),
+            "payments": money_by(cell, encoded.payments, size)[present],
+            "charges": money_by(cell, encoded.charges, size)[present],
+            "arrived": sum_by(cell, encoded.arrived, size)[present].astype("int64"),
+            "known": sum_by(cell, encoded.known, size)[present].astype("int64"),
+            "visits": money_by(cell, encoded.visits, size)[present],
+            "visit_referrals": sum_by(cell, visit_referrals, size)[present].astype("int64"),
             "first_referral": _days_to_dates(first[present]),
             "last_referral": _days_to_dates(last[present]),
         }

@@ -7,7 +7,8 @@ from functools import cached_property
 
 import numpy as np
 
-from analytics.metrics.segments import _MAX, _MIN, Segments, _sum_by
+from analytics.metrics.periods import sum_by
+from analytics.metrics.segments import _MAX, _MIN, Segments
 from analytics.metrics.windows import HistoryWindows, window_days
 
 
@@ -33,7 +34,7 @@ class SegmentWindows(HistoryWindows):
         return rows[self._partner[rows]]
 
     def _sums(self, rows: np.ndarray) -> np.ndarray:
-        return _sum_by(self._key[rows], self._s.referrals[rows], self._size)
+        return sum_by(self._key[rows], self._s.referrals[rows], self._size)
 
     def _partners_in(self, rows: np.ndarray) -> int:
         return int(np.count_nonzero(np.bincount(self._key[rows], minlength=1)))

@@ -27,8 +27,10 @@ from analytics.metrics.periods import (
     Encoded,
     PeriodTables,
     cents,
+    money_by,
     revenue_basis,
     revenue_of,
+    sum_by,
     tables_from_sources,
     to_day,
 )
@@ -84,17 +86,6 @@ def month_starts(start: int, end: int) -> list[int]:
         return []
     months = pd.period_range(first, last, freq="M").to_timestamp()
     return [to_day(m) for m in months]
-
-
-def _sum_by(groups: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
-    return np.bincount(groups, weights=values, minlength=size)
-
-
-def _money_by(groups: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
-    """Sum per group; NaN where no recorded amount (like SQL SUM and periods._money_by)."""
-    present = ~np.isnan(values)
-    sums = _sum_by(groups, np.where(present, values, 0.0), size)
-    return np.where(_sum_by(groups, present.astype("float64"), size) > 0, sums, np.nan)
 
 
 class Segments:
@@ -172,7 +163,7 @@ class Segments:
         """The identity columns and referrals of every group holding a row before day `hi`
         (a cut, or None for all): what Store.history_groups counts as `referrals`."""
         rows = self.rows_between(None, hi)
-        referrals = _sum_by(self.group[rows], self.referrals[rows], len(self.groups))
+        referrals = sum_by(self.group[rows], self.referrals[rows], len(self.groups))
         seen = np.bincount(self.group[rows], minlength=len(self.groups)) > 0
         frame = self.groups.loc[seen].reset_index(drop=True)
         return frame.assign(referrals=referrals[seen].astype("int64"))
@@ -227,7 +218,7 @@ class Segments:
         np.maximum.at(last, cell, self.lasts[rows])
 
         def ints(values: np.ndarray) -> np.ndarray:
-            return _sum_by(cell, values[rows], size)[present].astype("int64")
+            return sum_by(cell, values[rows], size)[present].astype("int64")
 
         def days(values: np.ndarray) -> np.ndarray:
             return values[present].astype("datetime64[D]").astype("datetime64[ns]")
@@ -237,11 +228,11 @@ class Segments:
                 "source": pd.Series(encoded.names[present // _WIDTH], dtype="str"),
                 "source_type": pd.Series(TYPE_NAMES[present % _WIDTH], dtype="str"),
                 "referrals": ints(self.referrals),
-                "payments": _money_by(cell, self.payments[rows], size)[present],
-                "charges": _money_by(cell, self.charges[rows], size)[present],
+                "payments": money_by(cell, self.payments[rows], size)[present],
+                "charges": money_by(cell, self.charges[rows], size)[present],
                 "arrived": ints(self.arrived),
                 "known": ints(self.known),
-                "visits": _money_by(cell, self.visits[rows], size)[present],
+                "visits": money_by(cell, self.visits[rows], size)[present],
                 "visit_referrals": ints(self.visit_referrals),
                 "first_referral": days(first),
                 "last_referral": days(last),
@@ -281,9 +272,9 @@ class Segments:
         size = encoded.partners * _WIDTH
         cell = self._cells(level)[rows]
         present = np.flatnonzero(np.bincount(cell, minlength=size))
-        referrals = _sum_by(cell, self.referrals[rows], size)[present].astype("int64")
-        payments = cents(_money_by(cell, self.payments[rows], size)[present])
-        charges = cents(_money_by(cell, self.charges[rows], size)[present])
+        referrals = sum_by(cell, self.referrals[rows], size)[present].astype("int64")
+        payments = cents(money_by(cell, self.payments[rows], size)[present])
+        charges = cents(money_by(cell, self.charges[rows], size)[present])
         basis = revenue_basis(payments, charges)
         revenue = revenue_of(payments, charges, basis)
         kind, key = present % _WIDTH, present // _WIDTH
@@ -327,8 +318,8 @@ class Segments:
             referrals=total,
             revenue=None if basis == "none" else float(cents(revenue.sum())),
             revenue_basis=basis,
-            arrived=int(_sum_by(cell, self.arrived[rows], size * _WIDTH).sum()),
-            known=int(_sum_by(cell, self.known[rows], size * _WIDTH).sum()),
+            arrived=int(sum_by(cell, self.arrived[rows], size * _WIDTH).sum()),
+            known=int(sum_by(cell, self.known[rows], size * _WIDTH).sum()),
         )
 
     def _name_ranks(self, level: str) -> np.ndarray:
@@ -363,7 +354,7 @@ class Segments:
         keys, partner = self.row_keys(level)
         rows = self.window(lo, hi, drop)
         kept = partner[rows]
-        return _sum_by(keys[rows][kept], self.referrals[rows][kept], self.at(level).partners)
+        return sum_by(keys[rows][kept], self.referrals[rows][kept], self.at(level).partners)
 
     def dominant_types(self, level: str, rows: np.ndarray | slice) -> np.ndarray:
         """Per key: the type of most of the referrals of the rows (a boolean mask or a

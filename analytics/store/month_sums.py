@@ -22,6 +22,8 @@ from datetime import date, timedelta
 __all__ = [
     "COLUMNS",
     "MONTH_SUMS_META",
+    "month_start",
+    "next_month",
     "rebuild",
     "refresh_months",
     "span",
@@ -72,11 +74,13 @@ def _insert_sql(where: str) -> str:
     return f"INSERT INTO month_sums ({', '.join(COLUMNS)}) {sums_sql(where)}"
 
 
-def _month_start(day: date) -> date:
+def month_start(day: date) -> date:
+    """The first day of the month holding `day`."""
     return day.replace(day=1)
 
 
-def _next_month(day: date) -> date:
+def next_month(day: date) -> date:
+    """The first day of the month after the one holding `day`."""
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
@@ -85,7 +89,7 @@ def refresh_months(cur, first: date | None, last: date | None) -> None:
     caller's transaction, after its change to the referrals); nothing when either is None."""
     if first is None or last is None:
         return
-    start, stop = _month_start(_as_date(first)), _next_month(_as_date(last))
+    start, stop = month_start(_as_date(first)), next_month(_as_date(last))
     cur.execute(
         "DELETE FROM month_sums WHERE month >= ? AND month < ?",
         [(start - _EPOCH).days, (stop - _EPOCH).days],

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from analytics.schema import UNKNOWN_SOURCE
+from analytics.store.month_sums import month_start, next_month
 
 _EPOCH = date(1970, 1, 1)
 
@@ -92,13 +93,11 @@ def split_months(days: Sequence[int]) -> list[tuple[int, int]]:
 
 
 def _month_start(day: int) -> int:
-    moment = _EPOCH + timedelta(days=int(day))
-    return (moment.replace(day=1) - _EPOCH).days
+    return (month_start(_EPOCH + timedelta(days=int(day))) - _EPOCH).days
 
 
 def _next_month(start: int) -> int:
-    moment = _EPOCH + timedelta(days=int(start))
-    return ((moment.replace(day=28) + timedelta(days=4)).replace(day=1) - _EPOCH).days
+    return (next_month(_EPOCH + timedelta(days=int(start))) - _EPOCH).days
 
 
 def _in_ranges(column: str, count: int) -> str:
